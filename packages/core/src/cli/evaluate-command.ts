@@ -1,0 +1,164 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { formatDiagnostic } from "../config/diagnostics.js";
+import { loadConfigFile, loadSloFile, type SlogateConfig } from "../config/load-config.js";
+import type { MissingSliPolicy } from "../engine/evaluate.js";
+import { type Plan, runGate } from "../gate.js";
+import { FileHistoryStore } from "../history/file-store.js";
+import { renderReport } from "../report/index.js";
+import { FileSliProvider } from "../sli/file-provider.js";
+import { type CliIo, useColor, writeOutput } from "./io.js";
+import { type OptionSpec, parseCommandLine, parseExitCode, parseLabels, parseTime, parseTimeframe, usageError } from "./usage.js";
+
+export const EVALUATE_HELP = `Usage: slogate evaluate [options]
+
+Scores SLI values against SLO objectives (Keptn slo.yaml semantics) and answers
+pass, warning or fail.
+
+Where things come from (command-line options override slogate.yaml):
+  --config <file>            slogate.yaml (default: ./slogate.yaml when it exists)
+  --slo <file>               Keptn slo.yaml
+  --sli-values <file>        SLI values as JSON: {"sli": number}, Keptn indicatorValues,
+                             or a get-sli.finished data object
+  --history <file>           JSON Lines history (slogate results or Keptn
+                             evaluation.finished events), oldest first
+  --store                    append this result to --history (slogate.yaml: history.store)
+  --baseline <id>            compare with this one stored result only
+
+Window and labels:
+  --start <time> --end <time>  ISO 8601 window of the evaluation
+  --timeframe <duration>     window ending now, e.g. 10m, 1h30m
+  --label <key=value>        label stored with the result (repeatable)
+
+Outcome:
+  --format <name>            stdout: console (default), json, keptn, markdown, junit
+  --report-json <file>       also write the result JSON
+  --report-md <file>         also write the Markdown report
+  --report-junit <file>      also write JUnit XML (one test case per objective)
+  --missing-sli <policy>     keptn (default): a missing SLI scores 0 for its objective;
+                             fail: any missing SLI fails the gate
+  --warning-exit-code <n>    exit with n on warning (default 0)
+  -h, --help                 show this help
+
+Exit status: 0 pass (and warning by default), 1 fail, 2 invalid input, config or
+usage, n for warning with --warning-exit-code n.
+`;
+
+const OPTIONS: OptionSpec = {
+  config: { type: "string" },
+  slo: { type: "string" },
+  "sli-values": { type: "string" },
+  history: { type: "string" },
+  store: { type: "boolean" },
+  baseline: { type: "string" },
+  start: { type: "string" },
+  end: { type: "string" },
+  timeframe: { type: "string" },
+  label: { type: "string", multiple: true },
+  format: { type: "string" },
+  "report-json": { type: "string" },
+  "report-md": { type: "string" },
+  "report-junit": { type: "string" },
+  "missing-sli": { type: "string" },
+  "warning-exit-code": { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+const STDOUT_FORMATS = ["console", "json", "keptn", "markdown", "junit"];
+
+type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+async function buildPlan(values: Values, io: CliIo): Promise<{ plan: Plan; config: SlogateConfig | null }> {
+  const configPath = typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined;
+  const defaultConfig = resolve(io.cwd, "slogate.yaml");
+  const config = configPath
+    ? await loadConfigFile(configPath)
+    : typeof values.slo !== "string" && existsSync(defaultConfig)
+      ? await loadConfigFile(defaultConfig)
+      : null;
+  const slo = typeof values.slo === "string" ? await loadSloFile(resolve(io.cwd, values.slo)) : config?.slo;
+  if (!slo) {
+    throw usageError("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
+  }
+  const valuesPath = typeof values["sli-values"] === "string" ? resolve(io.cwd, values["sli-values"]) : config?.providers.file?.path;
+  if (!valuesPath) {
+    throw usageError("no SLI values given", "Pass --sli-values <file.json>, or set providers.file.path in slogate.yaml");
+  }
+  const historyPath = typeof values.history === "string" ? resolve(io.cwd, values.history) : config?.history?.path;
+  const storeHistory = values.store === true || (typeof values.history !== "string" && (config?.history?.store ?? false));
+  if (values.store === true && !historyPath) throw usageError("--store needs a history file", "Add --history <file.jsonl>");
+  const missingSli = (values["missing-sli"] as string | undefined) ?? config?.evaluation.missingSli ?? "keptn";
+  if (missingSli !== "keptn" && missingSli !== "fail") {
+    throw usageError(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
+  }
+  const warnings = (message: string) => io.stderr(`${message}\n`);
+  return {
+    config,
+    plan: {
+      slo,
+      provider: new FileSliProvider(valuesPath),
+      history: historyPath ? new FileHistoryStore(historyPath, { onWarning: warnings }) : null,
+      storeHistory,
+      labels: { ...(config?.labels ?? {}), ...parseLabels(values.label as string[] | undefined) },
+      missingSli: missingSli as MissingSliPolicy,
+      diagnostics: config ? config.diagnostics : slo.diagnostics,
+    },
+  };
+}
+
+function windowFrom(values: Values, io: CliIo): { start: string; end: string } {
+  const now = io.now();
+  if (typeof values.timeframe === "string") {
+    if (typeof values.start === "string") {
+      const start = parseTime(values.start, "--start");
+      return { start, end: new Date(Date.parse(start) + parseTimeframe(values.timeframe)).toISOString() };
+    }
+    const end = typeof values.end === "string" ? Date.parse(parseTime(values.end, "--end")) : now.getTime();
+    return { start: new Date(end - parseTimeframe(values.timeframe)).toISOString(), end: new Date(end).toISOString() };
+  }
+  const end = typeof values.end === "string" ? parseTime(values.end, "--end") : now.toISOString();
+  const start = typeof values.start === "string" ? parseTime(values.start, "--start") : end;
+  if (Date.parse(start) > Date.parse(end)) throw usageError(`--start ${start} is after --end ${end}`, "Swap the two times");
+  return { start, end };
+}
+
+export async function evaluateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandLine(args, OPTIONS, "evaluate");
+  if (values.help) {
+    io.stdout(EVALUATE_HELP);
+    return 0;
+  }
+  const format = (values.format as string | undefined) ?? "console";
+  if (!STDOUT_FORMATS.includes(format)) {
+    throw usageError(`--format ${JSON.stringify(format)} is not one slogate prints`, `Use one of ${STDOUT_FORMATS.join(", ")}`);
+  }
+  const warningExitCodeOption = parseExitCode(values["warning-exit-code"] as string | undefined, "--warning-exit-code");
+  const window = windowFrom(values, io);
+  const { plan, config } = await buildPlan(values, io);
+  for (const diagnostic of plan.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+
+  const run = await runGate(plan, {
+    window,
+    ...(typeof values.baseline === "string" ? { baseline: values.baseline } : {}),
+    now: io.now,
+  });
+  const { result } = run;
+
+  if (format === "keptn") io.stdout(`${JSON.stringify(run.keptn)}\n`);
+  else io.stdout(renderReport(format, result, { color: useColor(io) }));
+  if (typeof values["report-json"] === "string") await writeOutput(io, values["report-json"], renderReport("json", result));
+  if (typeof values["report-md"] === "string") await writeOutput(io, values["report-md"], renderReport("markdown", result));
+  if (typeof values["report-junit"] === "string") await writeOutput(io, values["report-junit"], renderReport("junit", result));
+
+  // A value that could not be fetched is never passed over in silence, whatever the verdict.
+  for (const objective of result.objectives) {
+    if (objective.error) io.stderr(`slogate: warning: SLI ${objective.sli} has no usable value: ${objective.error}\n`);
+  }
+  if (run.invalidConfig) {
+    io.stderr("slogate: the SLO is invalid (see the errors above); exit status 2\n");
+    return 2;
+  }
+  if (result.result === "fail") return 1;
+  if (result.result === "warning") return warningExitCodeOption ?? config?.evaluation.warningExitCode ?? 0;
+  return 0;
+}

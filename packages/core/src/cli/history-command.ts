@@ -1,0 +1,73 @@
+import { resolve } from "node:path";
+import { loadConfigFile } from "../config/load-config.js";
+import { FileHistoryStore } from "../history/file-store.js";
+import { formatNumber } from "../result/format-number.js";
+import type { CliIo } from "./io.js";
+import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
+
+export const HISTORY_HELP = `Usage: slogate history <list|invalidate> [options]
+
+  slogate history list --history <file> [--format console|json]
+      Lists stored results, oldest first, with their ids.
+  slogate history invalidate <id> --history <file> [--reason <text>]
+      Withdraws a result from future comparisons (it stays in the file, marked).
+
+Options:
+  --history <file>   JSON Lines history (default: history.path of slogate.yaml)
+  --config <file>    slogate.yaml to take history.path from
+  -h, --help         show this help
+`;
+
+const OPTIONS: OptionSpec = {
+  history: { type: "string" },
+  config: { type: "string" },
+  format: { type: "string" },
+  reason: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+export async function historyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(args, OPTIONS, "history");
+  const [action, ...rest] = positionals;
+  if (values.help || action === undefined) {
+    io.stdout(HISTORY_HELP);
+    return values.help ? 0 : 2;
+  }
+  let path = typeof values.history === "string" ? resolve(io.cwd, values.history) : undefined;
+  if (!path && typeof values.config === "string") path = (await loadConfigFile(resolve(io.cwd, values.config))).history?.path;
+  if (!path) throw usageError("no history file given", "Pass --history <file.jsonl>");
+  const store = new FileHistoryStore(path, { onWarning: (message) => io.stderr(`${message}\n`) });
+
+  if (action === "list") {
+    const entries = await store.list();
+    if (values.format === "json") {
+      io.stdout(
+        `${JSON.stringify(
+          entries.map(({ previous: _previous, kind: _kind, ...entry }) => entry),
+          null,
+          2,
+        )}\n`,
+      );
+      return 0;
+    }
+    if (values.format !== undefined && values.format !== "console") {
+      throw usageError(`--format ${JSON.stringify(values.format)} is not one history list prints`, "Use console or json");
+    }
+    for (const entry of entries) {
+      const mark = entry.invalidated ? "  (invalidated)" : "";
+      io.stdout(
+        `${entry.id}  ${entry.time ?? "–"}  ${entry.result.padEnd(7)}  score ${formatNumber(entry.score)}  ${entry.origin}${mark}\n`,
+      );
+    }
+    if (entries.length === 0) io.stdout(`no results in ${path}\n`);
+    return 0;
+  }
+  if (action === "invalidate") {
+    const [id] = rest;
+    if (!id) throw usageError("history invalidate needs a result id", "Run `slogate history list` to see the ids");
+    await store.invalidate(id, typeof values.reason === "string" ? values.reason : "", io.now().toISOString());
+    io.stdout(`invalidated ${id}: it is no longer used for comparisons\n`);
+    return 0;
+  }
+  throw usageError(`unknown history action ${JSON.stringify(action)}`, "Use list or invalidate");
+}

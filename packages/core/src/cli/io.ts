@@ -1,0 +1,34 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+
+/** What a command may touch of the outside world; injected so commands run in-process in tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+    now: () => new Date(),
+  };
+}
+
+export async function writeOutput(io: CliIo, path: string, text: string): Promise<void> {
+  const target = resolve(io.cwd, path);
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, text, "utf8");
+}
+
+/** Colour only for people at a terminal, and never when NO_COLOR asks for none. */
+export function useColor(io: CliIo): boolean {
+  return io.isTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
+}

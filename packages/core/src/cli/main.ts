@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ConfigError, formatDiagnostic } from "../config/diagnostics.js";
+import { nearestKey } from "../config/suggest.js";
+import { isSlogateError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
+import { HISTORY_HELP, historyCommand } from "./history-command.js";
+import { type CliIo, processIo } from "./io.js";
+import { VALIDATE_HELP, validateCommand } from "./validate-command.js";
+
+const COMMANDS = {
+  evaluate: { run: evaluateCommand, help: EVALUATE_HELP, summary: "score SLI values against SLOs: pass, warning or fail" },
+  validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check slogate.yaml, slo.yaml and sli.yaml files" },
+  history: { run: historyCommand, help: HISTORY_HELP, summary: "list stored results, invalidate one" },
+} as const;
+
+export const MAIN_HELP = `Usage: slogate <command> [options]
+
+SLI/SLO quality gates for CI pipelines, with Keptn's slo.yaml semantics.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join("\n")}
+
+Run slogate <command> --help for the options of a command.
+Exit status: 0 pass (and warning by default), 1 fail, 2 invalid input, config or usage.
+`;
+
+/** Runs the CLI and returns the exit status; never exits the process itself. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(MAIN_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name as keyof typeof COMMANDS];
+  if (!command) {
+    const near = nearestKey(name, Object.keys(COMMANDS));
+    io.stderr(`slogate: unknown command ${JSON.stringify(name)}${near ? `. Did you mean "${near}"?` : ""} See slogate --help\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+      return 2;
+    }
+    if (isSlogateError(error)) {
+      io.stderr(`slogate: ${error.message}${error.suggestion ? `. ${error.suggestion}` : ""}\n`);
+      return 2;
+    }
+    // Not a user mistake: say so plainly; the stack is for a bug report, behind SLOGATE_DEBUG.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(
+      `slogate: internal error: ${message}. Please report it with the command you ran${io.env.SLOGATE_DEBUG ? `\n${(error as Error).stack}` : " (set SLOGATE_DEBUG=1 for details)"}\n`,
+    );
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`slogate: internal error: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { nearestKey } from "../config/suggest.js";
+import { SlogateError } from "../errors.js";
+
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+export function usageError(message: string, suggestion?: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, suggestion ? { suggestion } : {});
+}
+
+/** parseArgs with errors a person can act on: the unknown option and the nearest known one. */
+export function parseCommandLine(args: string[], options: OptionSpec, command: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      const near = nearestKey(unknown.replace(/^-+/, ""), Object.keys(options));
+      throw usageError(
+        `unknown option ${unknown} for slogate ${command}`,
+        near ? `Did you mean --${near}? See slogate ${command} --help` : `See slogate ${command} --help`,
+      );
+    }
+    throw usageError(`${message.split("\n")[0]} (slogate ${command})`, `See slogate ${command} --help`);
+  }
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Keptn-style timeframe (`10m`, `1h30m`, `2d`) in milliseconds. */
+export function parseTimeframe(text: string): number {
+  const compact = text.trim();
+  if (!/^(\d+(?:\.\d+)?(ms|s|m|h|d))+$/.test(compact)) {
+    throw usageError(`--timeframe ${JSON.stringify(text)} is not a duration`, 'Use a number and a unit, e.g. "10m", "1h30m" or "2d"');
+  }
+  let total = 0;
+  for (const match of compact.matchAll(DURATION_PART)) total += Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 0);
+  return total;
+}
+
+export function parseTime(text: string, option: string): string {
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) {
+    throw usageError(`${option} ${JSON.stringify(text)} is not a time`, "Use ISO 8601, e.g. 2024-05-01T10:00:00Z");
+  }
+  return new Date(time).toISOString();
+}
+
+export function parseLabels(values: string[] | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const index = value.indexOf("=");
+    if (index <= 0) throw usageError(`--label ${JSON.stringify(value)} is not key=value`, "Write labels as --label service=carts");
+    labels[value.slice(0, index)] = value.slice(index + 1);
+  }
+  return labels;
+}
+
+export function parseExitCode(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 255) {
+    throw usageError(`${option} ${JSON.stringify(text)} is not an exit code`, "Use a whole number from 0 to 255, e.g. 3");
+  }
+  return value;
+}

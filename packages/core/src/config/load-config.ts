@@ -1,0 +1,130 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { isMap, type Node } from "yaml";
+import type { MissingSliPolicy } from "../engine/evaluate.js";
+import { SlogateError } from "../errors.js";
+import { type Diagnostic, hasErrors } from "./diagnostics.js";
+import { readSli, type SliReading } from "./load-sli.js";
+import { readSlo, type SloReading } from "./load-slo.js";
+import { schemaDiagnostics } from "./schema-diagnostics.js";
+import { parseYamlSource, scalarText, type YamlSource } from "./yaml-source.js";
+
+/** slogate.yaml, resolved: paths made absolute, inline documents read. */
+export interface SlogateConfig {
+  file: string;
+  slo: SloReading & { file: string };
+  sli: (SliReading & { file: string }) | null;
+  labels: Record<string, string>;
+  providers: { default: "file" | null; file: { path: string } | null };
+  history: { type: "file"; path: string; store: boolean } | null;
+  evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
+  diagnostics: Diagnostic[];
+}
+
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SlogateError(
+      "INVALID_INPUT",
+      `cannot read ${what} ${path}: ${code === "ENOENT" ? "no such file" : (code ?? (error as Error).message)}`,
+      {
+        cause: error,
+        suggestion: code === "ENOENT" ? "Check the path; relative paths in slogate.yaml are relative to that file" : undefined,
+      },
+    );
+  }
+}
+
+/** Reads a Keptn slo.yaml from disk. */
+export async function loadSloFile(path: string): Promise<SloReading & { file: string }> {
+  const text = await readTextFile(path, "SLO file");
+  return { ...readSlo(parseYamlSource(text, path)), file: path };
+}
+
+export async function loadSliFile(path: string): Promise<SliReading & { file: string }> {
+  const text = await readTextFile(path, "SLI file");
+  return { ...readSli(parseYamlSource(text, path)), file: path };
+}
+
+function child(source: YamlSource, key: string): Node | null {
+  const root = source.document?.contents;
+  return isMap(root) ? ((root.get(key, true) as Node | undefined) ?? null) : null;
+}
+
+/**
+ * Reads slogate.yaml. Unlike Keptn's files, every unknown key here is an error: this format is
+ * ours, so an unknown key is a mistake, not someone else's extension.
+ */
+export async function loadConfigFile(path: string): Promise<SlogateConfig> {
+  const text = await readTextFile(path, "configuration");
+  const source = parseYamlSource(text, path);
+  const diagnostics = [...source.diagnostics];
+  const raw = hasErrors(diagnostics) ? null : (source.document?.toJS() ?? null);
+  const directory = dirname(path);
+  const emptySlo = { slo: null, diagnostics: [], sloFileContent: "", file: path };
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    if (!hasErrors(diagnostics)) {
+      diagnostics.push({
+        severity: "error",
+        position: { file: path, line: 1, column: 1 },
+        message: "slogate.yaml holds no settings",
+        expected: "a mapping with at least `version: 1` and `slo:`",
+      });
+    }
+    return emptyConfig(path, emptySlo, diagnostics);
+  }
+  const value = raw as Record<string, unknown>;
+  // Inline SLO/SLI documents are checked by their own readers, with positions inside this file.
+  const outline = {
+    ...value,
+    slo: typeof value.slo === "object" ? "inline" : value.slo,
+    sli: typeof value.sli === "object" ? "inline" : value.sli,
+  };
+  diagnostics.push(...schemaDiagnostics(source, "slogate", outline, { unknownKey: "error" }));
+
+  let slo: SloReading & { file: string } = emptySlo;
+  if (typeof value.slo === "string") slo = await loadSloFile(resolve(directory, value.slo));
+  else if (value.slo && typeof value.slo === "object") slo = { ...readSlo(source, ["slo"]), file: path };
+  diagnostics.push(...slo.diagnostics.filter((d) => !source.diagnostics.includes(d)));
+
+  let sli: (SliReading & { file: string }) | null = null;
+  if (typeof value.sli === "string") sli = await loadSliFile(resolve(directory, value.sli));
+  else if (value.sli && typeof value.sli === "object") sli = { ...readSli(source, ["sli"]), file: path };
+  if (sli) diagnostics.push(...sli.diagnostics.filter((d) => !source.diagnostics.includes(d)));
+
+  const labels: Record<string, string> = {};
+  const labelNode = child(source, "labels");
+  if (isMap(labelNode)) for (const pair of labelNode.items) labels[scalarText(pair.key) ?? ""] = scalarText(pair.value) ?? "";
+
+  const providers = (value.providers ?? {}) as { default?: "file"; file?: { path?: string } };
+  const history = value.history as { path?: string; store?: boolean } | undefined;
+  const evaluation = (value.evaluation ?? {}) as { "missing-sli"?: MissingSliPolicy; "warning-exit-code"?: number };
+  return {
+    file: path,
+    slo,
+    sli,
+    labels,
+    providers: {
+      default: providers.default ?? (providers.file ? "file" : null),
+      file: typeof providers.file?.path === "string" ? { path: resolve(directory, providers.file.path) } : null,
+    },
+    history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
+    evaluation: { missingSli: evaluation["missing-sli"] ?? null, warningExitCode: evaluation["warning-exit-code"] ?? null },
+    diagnostics,
+  };
+}
+
+function emptyConfig(path: string, slo: SloReading & { file: string }, diagnostics: Diagnostic[]): SlogateConfig {
+  return {
+    file: path,
+    slo,
+    sli: null,
+    labels: {},
+    providers: { default: null, file: null },
+    history: null,
+    evaluation: { missingSli: null, warningExitCode: null },
+    diagnostics,
+  };
+}

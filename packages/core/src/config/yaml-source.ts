@@ -1,0 +1,114 @@
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import type { SourcePosition } from "../errors.js";
+import type { Diagnostic } from "./diagnostics.js";
+
+/** A parsed YAML file that can tell where each of its values came from. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  document: Document.Parsed | null;
+  lineCounter: LineCounter;
+  diagnostics: Diagnostic[];
+}
+
+export type PathSegment = string | number;
+
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: "Keep one of the two entries: Keptn 1.x rejected files with repeated keys",
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation",
+  BAD_INDENT: "Align the entries of one mapping or list at the same column",
+  MISSING_CHAR: "Check for an unclosed quote or bracket",
+  BLOCK_AS_IMPLICIT_KEY: "Check the indentation of the line above",
+  MULTILINE_IMPLICIT_KEY: "Put `key: value` on one line, or quote the value",
+};
+
+/**
+ * Parses YAML the way Keptn's Go decoder sees it (first document only, keys unique), keeping
+ * every syntax problem as a positioned diagnostic instead of throwing.
+ */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(documents) ? documents : [];
+  const document = list[0] ?? null;
+  for (const error of document?.errors ?? []) {
+    const [offset] = error.pos;
+    const hint = YAML_HINTS[error.code];
+    diagnostics.push({
+      severity: "error",
+      position: positionAt(file, lineCounter, offset),
+      message: `YAML: ${firstLine(error.message)}`,
+      ...(hint ? { suggestion: hint } : {}),
+    });
+  }
+  for (const warning of document?.warnings ?? []) {
+    diagnostics.push({
+      severity: "warning",
+      position: positionAt(file, lineCounter, warning.pos[0]),
+      message: `YAML: ${firstLine(warning.message)}`,
+    });
+  }
+  if (list.length > 1 && list[1] && list[1].contents !== null) {
+    const offset = list[1].range[0];
+    diagnostics.push({
+      severity: "warning",
+      position: positionAt(file, lineCounter, offset),
+      message: "a second YAML document follows; only the first is read (as Keptn did)",
+    });
+  }
+  return { file, text, document, lineCounter, diagnostics };
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+
+export function positionAt(file: string, lineCounter: LineCounter, offset: number): SourcePosition {
+  const { line, col } = lineCounter.linePos(Math.max(0, offset));
+  return { file, line, column: col };
+}
+
+/** The node at a path, or the deepest existing ancestor when the path goes past the file. */
+export function nodeAt(source: YamlSource, path: readonly PathSegment[]): Node | null {
+  let node: unknown = source.document?.contents ?? null;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      next = node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(segment))?.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      next = node.items[segment];
+    }
+    if (next === undefined || next === null) break;
+    node = next;
+  }
+  return (node as Node | null) ?? null;
+}
+
+/** The key node of `key` inside the mapping at `path`: where to point for an unknown key. */
+export function keyNodeAt(source: YamlSource, path: readonly PathSegment[], key: string): Node | null {
+  const parent = nodeAt(source, path);
+  if (!isMap(parent)) return parent;
+  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key);
+  return (pair?.key as Node | undefined) ?? parent;
+}
+
+export function positionOf(source: YamlSource, node: Node | null): SourcePosition {
+  const offset = node?.range?.[0] ?? 0;
+  return positionAt(source.file, source.lineCounter, offset);
+}
+
+export function positionOfPath(source: YamlSource, path: readonly PathSegment[]): SourcePosition {
+  return positionOf(source, nodeAt(source, path));
+}
+
+/**
+ * A scalar's text as Go's yaml decoder puts it into a string field: the source text of a plain
+ * scalar (so `90.0` stays "90.0" and `0` stays "0"), the unquoted text of a quoted one.
+ */
+export function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  if (node.value === null) return "";
+  if (node.type === "PLAIN" && typeof node.source === "string") return node.source;
+  return String(node.value);
+}

@@ -1,0 +1,153 @@
+import { evaluateObjectives, type ObjectiveOutcome } from "./objectives.js";
+import { calculateScore } from "./score.js";
+import type { IndicatorResult, PreviousEvaluation, SliResult, Slo, Verdict } from "./types.js";
+
+/** What an SLI provider answered, shaped like Keptn's get-sli.finished `data`. */
+export interface SliRetrieval {
+  /** `succeeded`, or `aborted` / `errored` when retrieval as a whole broke down. */
+  status: string;
+  /** `fail` when the provider reports that some values could not be fetched. */
+  result: string;
+  message: string;
+  indicatorValues: SliResult[];
+}
+
+/** What to do when an SLI has no usable value. Keptn's rule is the default. */
+export type MissingSliPolicy = "keptn" | "fail";
+
+export interface EvaluationInput {
+  /** null when the SLO file could not be read as an SLO; `sloError` then says why. */
+  slo: Slo | null;
+  sloError?: string;
+  /** Base64 of the raw slo.yaml text, reported as Keptn's `sloFileContent`. */
+  sloFileContent: string;
+  retrieval: SliRetrieval;
+  /** Previous evaluations, already selected for comparison, newest first. */
+  previous: readonly PreviousEvaluation[];
+  window: { start: string; end: string };
+  missingSli?: MissingSliPolicy;
+}
+
+export type EvaluationStatus = "succeeded" | "errored";
+
+/**
+ * The outcome of one evaluation: Keptn's evaluation.finished `data` fields, plus the deciding
+ * rule of each objective. `invalidConfig` marks outcomes caused by the SLO itself.
+ */
+export interface EvaluationOutcome {
+  status: EvaluationStatus;
+  result: Verdict;
+  message: string;
+  evaluation: {
+    timeStart: string;
+    timeEnd: string;
+    result: Verdict;
+    score: number;
+    sloFileContent: string;
+    comparedEvents: string[];
+    indicatorResults: IndicatorResult[] | null;
+  };
+  objectives: ObjectiveOutcome[];
+  invalidConfig: boolean;
+}
+
+function erroredOutcome(
+  input: EvaluationInput,
+  message: string,
+  overrides: Partial<EvaluationOutcome["evaluation"]> = {},
+): EvaluationOutcome {
+  return {
+    status: "errored",
+    result: "fail",
+    message,
+    evaluation: {
+      timeStart: input.window.start,
+      timeEnd: input.window.end,
+      result: "fail",
+      score: 0,
+      sloFileContent: input.sloFileContent,
+      comparedEvents: [],
+      indicatorResults: null,
+      ...overrides,
+    },
+    objectives: [],
+    invalidConfig: false,
+  };
+}
+
+/**
+ * Runs one evaluation with Keptn's rules (lighthouse-service `processGetSliFinishedEvent`,
+ * 1.x-final), in Keptn's order of checks. Pure: time, ids and history arrive as data.
+ */
+export function evaluate(input: EvaluationInput): EvaluationOutcome {
+  const { retrieval } = input;
+  if (retrieval.status === "aborted") {
+    // Keptn leaves evaluation.result at its initial "pass" here; the event result is what counts.
+    return erroredOutcome(input, "evaluation performed by lighthouse was aborted", { result: "pass", sloFileContent: "" });
+  }
+  if (retrieval.status === "errored") {
+    return erroredOutcome(input, `evaluation performed by lighthouse received an unexpected error: ${retrieval.message}`, {
+      result: "pass",
+      sloFileContent: "",
+    });
+  }
+  if (input.slo === null) {
+    return { ...erroredOutcome(input, input.sloError ?? "could not parse SLO file", { sloFileContent: "" }), invalidConfig: true };
+  }
+  const slo = input.slo;
+  const comparedEvents = input.previous.map((evaluation) => evaluation.id);
+  const objectives = evaluateObjectives(slo, retrieval.indicatorValues, input.previous);
+  const base = {
+    timeStart: input.window.start,
+    timeEnd: input.window.end,
+    sloFileContent: input.sloFileContent,
+    comparedEvents,
+  };
+  if (objectives.error !== null) {
+    return {
+      status: "succeeded",
+      result: "fail",
+      message: objectives.error,
+      evaluation: { ...base, result: "fail", score: 0, indicatorResults: null },
+      objectives: [],
+      invalidConfig: true,
+    };
+  }
+  const score = calculateScore(objectives.maxScore, objectives.indicators, slo.total_score, objectives.keySli);
+  if ("error" in score) {
+    return { ...erroredOutcome(input, score.error), invalidConfig: true };
+  }
+  let result = score.eventResult;
+  let message = score.message ?? objectives.message;
+  if (slo.objectives.length === 0) {
+    result = "fail";
+    message = "lighthouse failed because no SLO objective was provided";
+  } else if (retrieval.result === "fail") {
+    result = "fail";
+    message = `lighthouse failed because SLI failed with message ${retrieval.message}`;
+  }
+  const outcome: EvaluationOutcome = {
+    status: "succeeded",
+    result,
+    message,
+    evaluation: { ...base, result: score.evaluationResult, score: score.score, indicatorResults: objectives.indicators },
+    objectives: objectives.outcomes,
+    invalidConfig: false,
+  };
+  return input.missingSli === "fail" ? failOnMissingSli(outcome) : outcome;
+}
+
+/**
+ * The `missing-sli: fail` extension: any objective without a usable value fails the gate, including
+ * informational ones, which Keptn would report as info with no value.
+ */
+function failOnMissingSli(outcome: EvaluationOutcome): EvaluationOutcome {
+  const missing = outcome.objectives.filter((o) => o.indicator.value === null || !o.indicator.value.success);
+  if (missing.length === 0 || outcome.result === "fail") return outcome;
+  const names = missing.map((o) => o.objective.sli).join(", ");
+  return {
+    ...outcome,
+    result: "fail",
+    message: `slogate failed the gate because these SLIs have no usable value (missing-sli: fail): ${names}`,
+  };
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { type Diagnostic, hasErrors } from "./config/diagnostics.js";
+import type { SloReading } from "./config/load-slo.js";
+import { DEFAULT_COMPARISON } from "./config/load-slo.js";
+import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
+import type { PreviousEvaluation } from "./engine/types.js";
+import type { HistoryStore } from "./history/history-store.js";
+import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
+import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
+
+/** Everything a gate run needs, resolved from slogate.yaml and command-line options. */
+export interface Plan {
+  slo: SloReading & { file: string };
+  provider: SliProvider;
+  history: HistoryStore | null;
+  storeHistory: boolean;
+  labels: Record<string, string>;
+  missingSli: MissingSliPolicy;
+  /** Problems found while loading; errors make the run refuse to store a result. */
+  diagnostics: Diagnostic[];
+}
+
+export type GateProgress =
+  | { phase: "retrieving"; indicators: number }
+  | { phase: "comparing"; previous: number }
+  | { phase: "evaluated"; result: string; score: number }
+  | { phase: "stored"; id: string };
+
+export interface RunOptions {
+  window: SliWindow;
+  baseline?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: GateProgress) => void;
+  /** Injected for reproducible runs and tests. */
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export interface GateRun {
+  outcome: EvaluationOutcome;
+  result: SlogateResult;
+  /** Keptn's evaluation.finished `data` for the same evaluation. */
+  keptn: Record<string, unknown>;
+  /** True when the SLO itself is invalid: the verdict is Keptn's, but the exit status is 2. */
+  invalidConfig: boolean;
+  previous: PreviousEvaluation[];
+}
+
+/** Runs a plan end to end: retrieve SLIs, select history, evaluate, store. */
+export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun> {
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? randomUUID;
+  const slo = plan.slo.slo;
+  const indicators = slo?.objectives.map((objective) => objective.sli) ?? [];
+  options.onProgress?.({ phase: "retrieving", indicators: indicators.length });
+  const answer = await plan.provider.fetch({
+    indicators,
+    window: options.window,
+    filters: slo?.filter ?? {},
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const window = { start: answer.window?.start ?? options.window.start, end: answer.window?.end ?? options.window.end };
+  const previous =
+    plan.history && slo
+      ? await plan.history.selectPrevious({
+          comparison: slo.comparison ?? DEFAULT_COMPARISON,
+          ...(options.baseline ? { baseline: options.baseline } : {}),
+        })
+      : [];
+  options.onProgress?.({ phase: "comparing", previous: previous.length });
+  const invalidSlo = hasErrors(plan.slo.diagnostics);
+  const firstError = plan.slo.diagnostics.find((d) => d.severity === "error");
+  const outcome = evaluate({
+    slo,
+    ...(firstError ? { sloError: firstError.message } : {}),
+    sloFileContent: plan.slo.sloFileContent,
+    retrieval: answer,
+    previous,
+    window,
+    missingSli: plan.missingSli,
+  });
+  const result = buildResult(outcome, {
+    id: newId(),
+    time: now().toISOString(),
+    labels: plan.labels,
+    ...(answer.queries ? { queries: answer.queries } : {}),
+    ...(answer.units ? { units: answer.units } : {}),
+  });
+  options.onProgress?.({ phase: "evaluated", result: result.result, score: result.score });
+  const invalidConfig = invalidSlo || outcome.invalidConfig || hasErrors(plan.diagnostics);
+  if (plan.history && plan.storeHistory && !invalidConfig) {
+    await plan.history.append(result);
+    options.onProgress?.({ phase: "stored", id: result.id });
+  }
+  return { outcome, result, keptn: toKeptnFinishedData(outcome, plan.labels), invalidConfig, previous };
+}

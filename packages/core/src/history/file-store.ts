@@ -1,0 +1,138 @@
+import { createReadStream } from "node:fs";
+import { appendFile, mkdir, open, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import lockfile from "proper-lockfile";
+import type { PreviousEvaluation } from "../engine/types.js";
+import { SlogateError } from "../errors.js";
+import type { SlogateResult } from "../result/result.js";
+import type { HistoryStore, SelectionOptions } from "./history-store.js";
+import { type HistoryLine, historyError, parseHistoryLine, type StoredEvaluation } from "./records.js";
+import { emptyInvalidations, isInvalidated, noteInvalidation, PreviousSelector } from "./select.js";
+
+export interface FileHistoryOptions {
+  /** Called for lines skipped as harmless (a torn last line left by a killed writer). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * History as a JSON Lines file, one result per line, oldest first. Appends take a lock so that
+ * concurrent CI jobs on one machine lose nothing; reads stream the file and keep only what the
+ * comparison needs.
+ */
+export class FileHistoryStore implements HistoryStore {
+  constructor(
+    readonly path: string,
+    private readonly options: FileHistoryOptions = {},
+  ) {}
+
+  private async *lines(): AsyncGenerator<HistoryLine> {
+    let input: ReturnType<typeof createReadStream>;
+    try {
+      await stat(this.path);
+      input = createReadStream(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw new SlogateError("HISTORY_IO", `cannot read history ${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+    const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    let lineNumber = 0;
+    for await (const text of reader) {
+      lineNumber++;
+      if (text.trim() === "") continue;
+      try {
+        yield parseHistoryLine(text, `${this.path}#${lineNumber}`);
+      } catch (error) {
+        // A JSON object cut short is what a writer killed mid-append leaves: skip it, say so.
+        if (isTruncatedJson(text)) {
+          this.options.onWarning?.(`${this.path}:${lineNumber}:1: warning: skipped an incomplete line (an interrupted write)`);
+          continue;
+        }
+        throw historyError(this.path, lineNumber, (error as Error).message);
+      }
+    }
+  }
+
+  async list(): Promise<StoredEvaluation[]> {
+    const invalidations = emptyInvalidations();
+    const entries: StoredEvaluation[] = [];
+    for await (const line of this.lines()) {
+      if (line.kind === "invalidation") noteInvalidation(invalidations, line);
+      else entries.push(line);
+    }
+    return entries.map((entry) => ({ ...entry, invalidated: isInvalidated(invalidations, entry) }));
+  }
+
+  async selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]> {
+    // Two passes: invalidations may follow the results they withdraw, and holding only N
+    // candidates needs to know them up front.
+    const invalidations = emptyInvalidations();
+    for await (const line of this.lines()) noteInvalidation(invalidations, line);
+    const selector = new PreviousSelector(options.comparison, invalidations, options.baseline);
+    for await (const line of this.lines()) if (line.kind === "evaluation") selector.offer(line);
+    return selector.selected();
+  }
+
+  async append(result: SlogateResult): Promise<void> {
+    await this.appendLine(JSON.stringify(result));
+  }
+
+  async invalidate(id: string, reason: string, time: string): Promise<void> {
+    const known = (await this.list()).some((entry) => entry.id === id);
+    if (!known) {
+      throw new SlogateError("NOT_FOUND", `no result with id ${id} in ${this.path}`, {
+        suggestion: "Run `slogate history list` to see the stored result ids",
+      });
+    }
+    await this.appendLine(JSON.stringify({ schemaVersion: 1, kind: "invalidation", invalidates: id, time, reason }));
+  }
+
+  private async appendLine(json: string): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await writeFile(this.path, "", { flag: "a" });
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await lockfile.lock(this.path, {
+        stale: 10_000,
+        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 200, randomize: true },
+      });
+    } catch (error) {
+      throw new SlogateError("HISTORY_LOCKED", `could not lock history ${this.path}: ${(error as Error).message}`, {
+        cause: error,
+        suggestion: "Another slogate may be writing it; if none is, remove the .lock folder next to it",
+      });
+    }
+    try {
+      const { size } = await stat(this.path);
+      // A torn line from an interrupted writer must not swallow the next record.
+      const prefix = size > 0 && (await lastByte(this.path, size)) !== 0x0a ? "\n" : "";
+      await appendFile(this.path, `${prefix}${json}\n`, "utf8");
+    } finally {
+      await release();
+    }
+  }
+}
+
+function isTruncatedJson(text: string): boolean {
+  if (!text.trimStart().startsWith("{")) return false;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch (error) {
+    // Truncated input fails exactly where the text ends; corruption fails somewhere inside it.
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    return /end of JSON input/.test(message) || (position !== undefined && Number(position) >= text.trimEnd().length);
+  }
+}
+
+async function lastByte(path: string, size: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(1);
+    await handle.read(buffer, 0, 1, size - 1);
+    return buffer[0] ?? 0;
+  } finally {
+    await handle.close();
+  }
+}

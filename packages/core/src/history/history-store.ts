@@ -1,0 +1,19 @@
+import type { Comparison, PreviousEvaluation } from "../engine/types.js";
+import type { SlogateResult } from "../result/result.js";
+import type { HistoryEntry } from "./records.js";
+
+export interface SelectionOptions {
+  comparison: Comparison;
+  /** Pin the comparison to this one stored result instead of Keptn's selection. */
+  baseline?: string;
+}
+
+/** Where results are kept between runs. One implementation per backend (file, git branch, …). */
+export interface HistoryStore {
+  /** Every entry, oldest first, with invalidation marks applied. */
+  list(): Promise<HistoryEntry[]>;
+  /** The previous evaluations the comparison needs, newest first, reading no more than that. */
+  selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]>;
+  append(result: SlogateResult): Promise<void>;
+  invalidate(id: string, reason: string, time: string): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { IndicatorStatus, Target, Verdict } from "../engine/types.js";
+import { formatNumber } from "../result/format-number.js";
+import type { ObjectiveResult } from "../result/result.js";
+
+/** Words and marks shared by the renderers, so every report says a status the same way. */
+export const STATUS_MARK: Record<IndicatorStatus, string> = {
+  pass: "✅",
+  warning: "⚠️",
+  fail: "❌",
+  info: "ℹ️",
+};
+
+export function verdictWord(verdict: Verdict): string {
+  return verdict.toUpperCase();
+}
+
+export function objectiveName(objective: ObjectiveResult): string {
+  return objective.displayName || objective.sli;
+}
+
+export function valueText(objective: ObjectiveResult): string {
+  if (objective.value === null) return objective.error ? "no value" : "–";
+  return `${formatNumber(objective.value)}${objective.unit ? ` ${objective.unit}` : ""}`;
+}
+
+export function comparedText(objective: ObjectiveResult): string {
+  if (objective.comparedValue === null) return "–";
+  const runs = objective.comparedWith.length;
+  return `${formatNumber(objective.comparedValue)} (${runs} run${runs === 1 ? "" : "s"})`;
+}
+
+export function targetsText(targets: readonly Target[]): string {
+  if (targets.length === 0) return "–";
+  return targets.map((t) => `${t.violated ? "✗" : "✓"} ${t.criteria} → ${formatNumber(t.targetValue)}`).join(", ");
+}
+
+export function scoreText(objective: ObjectiveResult): string {
+  if (objective.status === "info") return "–";
+  return `${formatNumber(objective.score)}/${objective.weight}`;
+}

@@ -1,0 +1,51 @@
+import type { ObjectiveOutcome } from "../engine/objectives.js";
+import type { CriteriaBlock, Target } from "../engine/types.js";
+import { formatNumber } from "./format-number.js";
+
+function describeTarget(target: Target): string {
+  return `${target.criteria} (target ${formatNumber(target.targetValue)}) ${target.violated ? "violated" : "met"}`;
+}
+
+/** The targets of each block, split by how many criteria each block has. */
+function targetsByBlock(blocks: readonly CriteriaBlock[] | null, targets: readonly Target[]): Target[][] {
+  const grouped: Target[][] = [];
+  let offset = 0;
+  for (const block of blocks ?? []) {
+    grouped.push(targets.slice(offset, offset + block.criteria.length));
+    offset += block.criteria.length;
+  }
+  return grouped;
+}
+
+function describeBlocks(name: string, blocks: readonly CriteriaBlock[] | null, targets: readonly Target[] | null): string {
+  const grouped = targetsByBlock(blocks, targets ?? []);
+  if (grouped.length === 0) return `no ${name} criteria`;
+  return grouped.map((group, index) => `${name} block ${index + 1}: ${group.map(describeTarget).join(" AND ")}`).join("; ");
+}
+
+/** One sentence per objective: which rule decided its status, with the numbers behind it. */
+export function explainRule(outcome: ObjectiveOutcome): string {
+  const { objective, indicator, rule } = outcome;
+  const compared =
+    outcome.comparedWith.length > 0 && indicator.value
+      ? `; compared value ${formatNumber(indicator.value.comparedValue)} from ${outcome.comparedWith.length} previous result${outcome.comparedWith.length === 1 ? "" : "s"}`
+      : "";
+  switch (rule.kind) {
+    case "informational":
+      return indicator.value === null
+        ? "info: no pass criteria, not scored; no value was received"
+        : "info: no pass criteria, reported but not scored";
+    case "sli-failed":
+      return `fail: no usable value (${rule.reason}); scores 0 of weight ${objective.weight}${objective.key_sli ? " and, as a key SLI, fails the evaluation" : ""}`;
+    case "pass-block": {
+      const group = targetsByBlock(objective.pass, indicator.passTargets ?? [])[rule.block] ?? [];
+      return `pass: pass block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
+    }
+    case "warning-block": {
+      const group = targetsByBlock(objective.warning, indicator.warningTargets ?? [])[rule.block] ?? [];
+      return `warning: no pass block met (${describeBlocks("pass", objective.pass, indicator.passTargets)}); warning block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
+    }
+    case "no-block-satisfied":
+      return `fail: ${describeBlocks("pass", objective.pass, indicator.passTargets)}; ${describeBlocks("warning", objective.warning, indicator.warningTargets)}${compared}${objective.key_sli ? "; as a key SLI it fails the evaluation" : ""}`;
+  }
+}

@@ -1,0 +1,135 @@
+import type { EvaluationOutcome, EvaluationStatus } from "../engine/evaluate.js";
+import { NO_VALUE_MESSAGE, type ObjectiveOutcome } from "../engine/objectives.js";
+import type { IndicatorStatus, SliResult, Target, Verdict } from "../engine/types.js";
+import { explainRule } from "./explain.js";
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+/** One objective in a stored result: what was measured, against what, and why it scored so. */
+export interface ObjectiveResult {
+  sli: string;
+  displayName: string;
+  value: number | null;
+  unit: string | null;
+  success: boolean;
+  status: IndicatorStatus;
+  score: number;
+  weight: number;
+  keySli: boolean;
+  passTargets: Target[];
+  warningTargets: Target[];
+  comparedValue: number | null;
+  /** Ids of the previous results whose values make up comparedValue. */
+  comparedWith: string[];
+  query: string | null;
+  error: string | null;
+  /** The rule that decided the status, in words. */
+  explanation: string;
+}
+
+/** A slogate result: the `--report-json` document and one line of a history file. */
+export interface SlogateResult {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  id: string;
+  time: string;
+  window: { start: string; end: string };
+  labels: Record<string, string>;
+  result: Verdict;
+  status: EvaluationStatus;
+  score: number;
+  message: string;
+  comparedEvents: string[];
+  objectives: ObjectiveResult[];
+}
+
+export interface ResultMetadata {
+  id: string;
+  time: string;
+  labels: Record<string, string>;
+  /** Resolved provider queries and units per SLI, where the provider knows them. */
+  queries?: Record<string, string>;
+  units?: Record<string, string>;
+}
+
+function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): ObjectiveResult {
+  const { objective, indicator } = outcome;
+  const value = indicator.value;
+  let error: string | null = null;
+  if (value === null) error = NO_VALUE_MESSAGE;
+  else if (!value.success) error = value.message || NO_VALUE_MESSAGE;
+  return {
+    sli: objective.sli,
+    displayName: objective.displayName,
+    value: value?.success ? value.value : null,
+    unit: metadata.units?.[objective.sli] ?? null,
+    success: value?.success ?? false,
+    status: indicator.status,
+    score: indicator.score,
+    weight: objective.weight,
+    keySli: objective.key_sli,
+    passTargets: indicator.passTargets ?? [],
+    warningTargets: indicator.warningTargets ?? [],
+    comparedValue: outcome.comparedWith.length > 0 && value ? value.comparedValue : null,
+    comparedWith: outcome.comparedWith,
+    query: metadata.queries?.[objective.sli] ?? null,
+    error,
+    explanation: explainRule(outcome),
+  };
+}
+
+export function buildResult(outcome: EvaluationOutcome, metadata: ResultMetadata): SlogateResult {
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    id: metadata.id,
+    time: metadata.time,
+    window: { start: outcome.evaluation.timeStart, end: outcome.evaluation.timeEnd },
+    labels: metadata.labels,
+    result: outcome.result,
+    status: outcome.status,
+    score: outcome.evaluation.score,
+    message: outcome.message,
+    comparedEvents: outcome.evaluation.comparedEvents,
+    objectives: outcome.objectives.map((objective) => objectiveResult(objective, metadata)),
+  };
+}
+
+/**
+ * Keptn's evaluation.finished `data`, for tools built around Keptn. Empty `message` and
+ * `comparedEvents` are left out, as Keptn's JSON (omitempty) did.
+ */
+export function toKeptnFinishedData(outcome: EvaluationOutcome, labels: Record<string, string> = {}): Record<string, unknown> {
+  const evaluation: Record<string, unknown> = {
+    timeStart: outcome.evaluation.timeStart,
+    timeEnd: outcome.evaluation.timeEnd,
+    result: outcome.evaluation.result,
+    score: outcome.evaluation.score,
+    sloFileContent: outcome.evaluation.sloFileContent,
+    indicatorResults:
+      outcome.evaluation.indicatorResults?.map((indicator) => ({
+        score: indicator.score,
+        status: indicator.status,
+        displayName: indicator.displayName,
+        keySli: indicator.keySli,
+        value: indicator.value === null ? null : keptnValue(indicator.value),
+        passTargets: indicator.passTargets,
+        warningTargets: indicator.warningTargets,
+      })) ?? null,
+  };
+  if (outcome.evaluation.comparedEvents.length > 0) evaluation.comparedEvents = outcome.evaluation.comparedEvents;
+  const data: Record<string, unknown> = { labels, status: outcome.status, result: outcome.result };
+  if (outcome.message) data.message = outcome.message;
+  data.evaluation = evaluation;
+  return data;
+}
+
+/** Keptn's SLI value object, with `message` left out when empty (omitempty). */
+function keptnValue(value: SliResult & { comparedValue: number }): Record<string, unknown> {
+  const shaped: Record<string, unknown> = {
+    metric: value.metric,
+    value: value.value,
+    comparedValue: value.comparedValue,
+    success: value.success,
+  };
+  if (value.message) shaped.message = value.message;
+  return shaped;
+}

@@ -1,0 +1,29 @@
+import type { SliRetrieval } from "../engine/evaluate.js";
+
+export interface SliWindow {
+  start: string;
+  end: string;
+}
+
+export interface SliRequest {
+  /** SLI names in objective order (Keptn's `indicators`). */
+  indicators: string[];
+  window: SliWindow;
+  /** The SLO's `filter`, forwarded as Keptn's customFilters. */
+  filters: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** What a provider found, plus what it knows about each value for reports. */
+export interface SliAnswer extends SliRetrieval {
+  /** The window the values describe, when the source states one (Keptn get-sli.finished start/end). */
+  window?: Partial<SliWindow>;
+  queries?: Record<string, string>;
+  units?: Record<string, string>;
+}
+
+/** A source of SLI values. Stateless: configuration in the constructor, the window per call. */
+export interface SliProvider {
+  readonly id: string;
+  fetch(request: SliRequest): Promise<SliAnswer>;
+}
