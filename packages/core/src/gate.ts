@@ -28,6 +28,8 @@ export type GateProgress =
 
 export interface RunOptions {
   window: SliWindow;
+  /** Let a window stated by the SLI source (Keptn get-sli.finished start/end) replace `window`. */
+  windowFromValues?: boolean;
   baseline?: string;
   signal?: AbortSignal;
   onProgress?: (progress: GateProgress) => void;
@@ -59,7 +61,8 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     filters: slo?.filter ?? {},
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const window = { start: answer.window?.start ?? options.window.start, end: answer.window?.end ?? options.window.end };
+  const stated = options.windowFromValues && answer.window?.start && answer.window.end;
+  const window = stated ? { start: answer.window?.start ?? "", end: answer.window?.end ?? "" } : options.window;
   const previous =
     plan.history && slo
       ? await plan.history.selectPrevious({

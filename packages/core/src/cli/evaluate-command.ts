@@ -7,8 +7,9 @@ import { type Plan, runGate } from "../gate.js";
 import { FileHistoryStore } from "../history/file-store.js";
 import { renderReport } from "../report/index.js";
 import { FileSliProvider } from "../sli/file-provider.js";
+import { resolveWindow, type WindowRequest } from "../window.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
-import { type OptionSpec, parseCommandLine, parseExitCode, parseLabels, parseTime, parseTimeframe, usageError } from "./usage.js";
+import { type OptionSpec, parseCommandLine, parseExitCode, parseLabels, usageError } from "./usage.js";
 
 export const EVALUATE_HELP = `Usage: slogate evaluate [options]
 
@@ -106,20 +107,16 @@ async function buildPlan(values: Values, io: CliIo): Promise<{ plan: Plan; confi
   };
 }
 
-function windowFrom(values: Values, io: CliIo): { start: string; end: string } {
-  const now = io.now();
-  if (typeof values.timeframe === "string") {
-    if (typeof values.start === "string") {
-      const start = parseTime(values.start, "--start");
-      return { start, end: new Date(Date.parse(start) + parseTimeframe(values.timeframe)).toISOString() };
-    }
-    const end = typeof values.end === "string" ? Date.parse(parseTime(values.end, "--end")) : now.getTime();
-    return { start: new Date(end - parseTimeframe(values.timeframe)).toISOString(), end: new Date(end).toISOString() };
-  }
-  const end = typeof values.end === "string" ? parseTime(values.end, "--end") : now.toISOString();
-  const start = typeof values.start === "string" ? parseTime(values.start, "--start") : end;
-  if (Date.parse(start) > Date.parse(end)) throw usageError(`--start ${start} is after --end ${end}`, "Swap the two times");
-  return { start, end };
+/**
+ * The window from the options. Without any, the evaluation is of values measured elsewhere: the
+ * window the values file states is used, else the moment of evaluation.
+ */
+function windowRequest(values: Values): WindowRequest {
+  return {
+    ...(typeof values.start === "string" ? { start: values.start } : {}),
+    ...(typeof values.end === "string" ? { end: values.end } : {}),
+    ...(typeof values.timeframe === "string" ? { timeframe: values.timeframe } : {}),
+  };
 }
 
 export async function evaluateCommand(args: string[], io: CliIo): Promise<number> {
@@ -133,13 +130,17 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
     throw usageError(`--format ${JSON.stringify(format)} is not one slogate prints`, `Use one of ${STDOUT_FORMATS.join(", ")}`);
   }
   const warningExitCodeOption = parseExitCode(values["warning-exit-code"] as string | undefined, "--warning-exit-code");
-  const window = windowFrom(values, io);
+  const request = windowRequest(values);
+  const explicit = Object.keys(request).length > 0;
+  const now = io.now().toISOString();
+  const window = resolveWindow(explicit ? request : { fallback: { start: now, end: now } }, io.now());
   const { plan, config } = await buildPlan(values, io);
   for (const diagnostic of plan.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
 
   const run = await runGate(plan, {
     window,
     ...(typeof values.baseline === "string" ? { baseline: values.baseline } : {}),
+    windowFromValues: !explicit,
     now: io.now,
   });
   const { result } = run;

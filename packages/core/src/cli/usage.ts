@@ -26,28 +26,6 @@ export function parseCommandLine(args: string[], options: OptionSpec, command: s
   }
 }
 
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Keptn-style timeframe (`10m`, `1h30m`, `2d`) in milliseconds. */
-export function parseTimeframe(text: string): number {
-  const compact = text.trim();
-  if (!/^(\d+(?:\.\d+)?(ms|s|m|h|d))+$/.test(compact)) {
-    throw usageError(`--timeframe ${JSON.stringify(text)} is not a duration`, 'Use a number and a unit, e.g. "10m", "1h30m" or "2d"');
-  }
-  let total = 0;
-  for (const match of compact.matchAll(DURATION_PART)) total += Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 0);
-  return total;
-}
-
-export function parseTime(text: string, option: string): string {
-  const time = Date.parse(text);
-  if (Number.isNaN(time)) {
-    throw usageError(`${option} ${JSON.stringify(text)} is not a time`, "Use ISO 8601, e.g. 2024-05-01T10:00:00Z");
-  }
-  return new Date(time).toISOString();
-}
-
 export function parseLabels(values: string[] | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const value of values ?? []) {
