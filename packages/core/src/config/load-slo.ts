@@ -4,7 +4,7 @@ import { parsePercentage } from "../engine/score.js";
 import type { Comparison, CriteriaBlock, Objective, Slo } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
 import { type Diagnostic, hasErrors } from "./diagnostics.js";
-import { schemaDiagnostics } from "./schema-diagnostics.js";
+import { displayPath, schemaDiagnostics } from "./schema-diagnostics.js";
 import { type PathSegment, parseYamlSource, positionOf, scalarText, type YamlSource } from "./yaml-source.js";
 
 export interface SloReading {
@@ -131,7 +131,7 @@ function criteriaDiagnostics(source: YamlSource, root: unknown, basePath: readon
             diagnostics.push({
               severity: "error",
               position: positionOf(source, criterionNode as Node),
-              message: `criterion ${JSON.stringify(text)} at ${path.join(".")} cannot be read (${error.message})`,
+              message: `criterion ${JSON.stringify(text)} of SLI ${JSON.stringify(scalarText(child(item, "sli")) ?? "")} (${displayPath(path)}) cannot be read: ${error.message}`,
               expected: CRITERIA_EXPECTED,
               ...(suggestion ? { suggestion } : {}),
             });

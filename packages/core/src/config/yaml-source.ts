@@ -35,10 +35,11 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   for (const error of document?.errors ?? []) {
     const [offset] = error.pos;
     const hint = YAML_HINTS[error.code];
+    const message = error.code === "DUPLICATE_KEY" ? `duplicate key ${JSON.stringify(keyTextAt(text, offset))}` : firstLine(error.message);
     diagnostics.push({
       severity: "error",
       position: positionAt(file, lineCounter, offset),
-      message: `YAML: ${firstLine(error.message)}`,
+      message: `YAML: ${message}`,
       ...(hint ? { suggestion: hint } : {}),
     });
   }
@@ -58,6 +59,13 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     });
   }
   return { file, text, document, lineCounter, diagnostics };
+}
+
+/** The key written at `offset` (the text up to its colon), for naming a repeated key. */
+function keyTextAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200);
+  const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:\n]+?)\s*:/.exec(rest)?.[1] ?? rest.split("\n")[0] ?? "";
+  return key.replace(/^["']|["']$/g, "");
 }
 
 function firstLine(message: string): string {
