@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
 
 export default defineProject({
@@ -6,5 +7,6 @@ export default defineProject({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     env: { TZ: "UTC" },
     testTimeout: 30_000,
+    globalSetup: [fileURLToPath(new URL("./test/global-setup.ts", import.meta.url))],
   },
 });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { formatDiagnostic } from "../config/diagnostics.js";
-import { loadConfigFile, loadSloFile, type SlogateConfig } from "../config/load-config.js";
+import { ConfigError, formatDiagnostic, hasErrors } from "../config/diagnostics.js";
+import { allDiagnostics, loadConfigFile, loadSloFile, type SlogateConfig } from "../config/load-config.js";
 import type { MissingSliPolicy } from "../engine/evaluate.js";
 import { type Plan, runGate } from "../gate.js";
 import { FileHistoryStore } from "../history/file-store.js";
@@ -77,6 +77,8 @@ async function buildPlan(values: Values, io: CliIo): Promise<{ plan: Plan; confi
     : typeof values.slo !== "string" && existsSync(defaultConfig)
       ? await loadConfigFile(defaultConfig)
       : null;
+  // slogate.yaml's own mistakes stop here; an invalid SLO still gets Keptn's answer for it below.
+  if (config && hasErrors(config.diagnostics)) throw new ConfigError(allDiagnostics(config));
   const slo = typeof values.slo === "string" ? await loadSloFile(resolve(io.cwd, values.slo)) : config?.slo;
   if (!slo) {
     throw usageError("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
@@ -102,7 +104,7 @@ async function buildPlan(values: Values, io: CliIo): Promise<{ plan: Plan; confi
       storeHistory,
       labels: { ...(config?.labels ?? {}), ...parseLabels(values.label as string[] | undefined) },
       missingSli: missingSli as MissingSliPolicy,
-      diagnostics: config ? config.diagnostics : slo.diagnostics,
+      diagnostics: [...(config?.diagnostics ?? []), ...(config?.sli?.diagnostics ?? [])],
     },
   };
 }
@@ -135,7 +137,8 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   const now = io.now().toISOString();
   const window = resolveWindow(explicit ? request : { fallback: { start: now, end: now } }, io.now());
   const { plan, config } = await buildPlan(values, io);
-  for (const diagnostic of plan.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+  const diagnostics = [...plan.diagnostics, ...plan.slo.diagnostics];
+  for (const diagnostic of diagnostics.filter((d, i) => diagnostics.indexOf(d) === i)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
 
   const run = await runGate(plan, {
     window,
@@ -145,6 +148,13 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   });
   const { result } = run;
 
+  if (run.invalidConfig) {
+    // Keptn's answer for an invalid SLO is part of the contract; slogate's own reports are not
+    // written for a run whose configuration is wrong, so no one mistakes one for a verdict.
+    if (format === "keptn") io.stdout(`${JSON.stringify(run.keptn)}\n`);
+    io.stderr("slogate: the configuration is invalid (see the errors above); no verdict, exit status 2\n");
+    return 2;
+  }
   if (format === "keptn") io.stdout(`${JSON.stringify(run.keptn)}\n`);
   else io.stdout(renderReport(format, result, { color: useColor(io) }));
   if (typeof values["report-json"] === "string") await writeOutput(io, values["report-json"], renderReport("json", result));
@@ -154,10 +164,6 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   // A value that could not be fetched is never passed over in silence, whatever the verdict.
   for (const objective of result.objectives) {
     if (objective.error) io.stderr(`slogate: warning: SLI ${objective.sli} has no usable value: ${objective.error}\n`);
-  }
-  if (run.invalidConfig) {
-    io.stderr("slogate: the SLO is invalid (see the errors above); exit status 2\n");
-    return 2;
   }
   if (result.result === "fail") return 1;
   if (result.result === "warning") return warningExitCodeOption ?? config?.evaluation.warningExitCode ?? 0;

@@ -54,7 +54,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (isSlogateError(error)) {
-      io.stderr(`slogate: ${error.message}${error.suggestion ? `. ${error.suggestion}` : ""}\n`);
+      const suggestion = error.suggestion ? `. ${error.suggestion}` : "";
+      if (error.position) {
+        io.stderr(`${formatDiagnostic({ severity: "error", position: error.position, message: error.message })}${suggestion}\n`);
+      } else {
+        io.stderr(`slogate: ${error.message}${suggestion}\n`);
+      }
       return 2;
     }
     // Not a user mistake: say so plainly; the stack is for a bug report, behind SLOGATE_DEBUG.

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "../config/diagnostics.js";
-import { loadConfigFile, readTextFile } from "../config/load-config.js";
+import { allDiagnostics, loadConfigFile, readTextFile } from "../config/load-config.js";
 import { readSli } from "../config/load-sli.js";
 import { readSlo } from "../config/load-slo.js";
 import { parseYamlSource } from "../config/yaml-source.js";
@@ -32,7 +32,7 @@ function kindOf(text: string): Kind {
 }
 
 async function check(kind: Kind, path: string): Promise<Diagnostic[]> {
-  if (kind === "config") return (await loadConfigFile(path)).diagnostics;
+  if (kind === "config") return allDiagnostics(await loadConfigFile(path));
   const source = parseYamlSource(await readTextFile(path, kind === "slo" ? "SLO file" : "SLI file"), path);
   return kind === "slo" ? readSlo(source).diagnostics : readSli(source).diagnostics;
 }

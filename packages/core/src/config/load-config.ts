@@ -18,7 +18,14 @@ export interface SlogateConfig {
   providers: { default: "file" | null; file: { path: string } | null };
   history: { type: "file"; path: string; store: boolean } | null;
   evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
+  /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
   diagnostics: Diagnostic[];
+}
+
+/** Every diagnostic of a configuration and the files it names, each once, in file order. */
+export function allDiagnostics(config: SlogateConfig): Diagnostic[] {
+  const all = [...config.diagnostics, ...config.slo.diagnostics, ...(config.sli?.diagnostics ?? [])];
+  return all.filter((diagnostic, index) => all.indexOf(diagnostic) === index);
 }
 
 export async function readTextFile(path: string, what: string): Promise<string> {
@@ -87,12 +94,10 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
   let slo: SloReading & { file: string } = emptySlo;
   if (typeof value.slo === "string") slo = await loadSloFile(resolve(directory, value.slo));
   else if (value.slo && typeof value.slo === "object") slo = { ...readSlo(source, ["slo"]), file: path };
-  diagnostics.push(...slo.diagnostics.filter((d) => !source.diagnostics.includes(d)));
 
   let sli: (SliReading & { file: string }) | null = null;
   if (typeof value.sli === "string") sli = await loadSliFile(resolve(directory, value.sli));
   else if (value.sli && typeof value.sli === "object") sli = { ...readSli(source, ["sli"]), file: path };
-  if (sli) diagnostics.push(...sli.diagnostics.filter((d) => !source.diagnostics.includes(d)));
 
   const labels: Record<string, string> = {};
   const labelNode = child(source, "labels");

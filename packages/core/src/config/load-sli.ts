@@ -12,7 +12,16 @@ export interface SliReading {
 /** Reads a Keptn sli.yaml (or indicators nested at `basePath` in slogate.yaml). */
 export function readSli(source: YamlSource, basePath: readonly PathSegment[] = []): SliReading {
   const diagnostics = [...source.diagnostics];
-  if (hasErrors(diagnostics) || !source.document) return { indicators: null, diagnostics };
+  if (hasErrors(diagnostics)) return { indicators: null, diagnostics };
+  if (!source.document) {
+    diagnostics.push({
+      severity: "error",
+      position: { file: source.file, line: 1, column: 1 },
+      message: "the SLI file is empty",
+      expected: "indicators: a mapping of SLI name to query",
+    });
+    return { indicators: null, diagnostics };
+  }
   const root = basePath.length === 0 ? (source.document.contents as Node | null) : nodeAt(source, basePath);
   const value = basePath.length === 0 ? source.document.toJS() : (root as Node | null)?.toJSON();
   if (value === null || value === undefined) {

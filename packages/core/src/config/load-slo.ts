@@ -194,7 +194,17 @@ function comparisonDiagnostics(source: YamlSource, root: unknown, slo: Slo): Dia
  */
 export function readSlo(source: YamlSource, basePath: readonly PathSegment[] = []): SloReading {
   const diagnostics = [...source.diagnostics];
-  if (hasErrors(diagnostics) || !source.document) return { slo: null, diagnostics, sloFileContent: "" };
+  if (hasErrors(diagnostics)) return { slo: null, diagnostics, sloFileContent: "" };
+  if (!source.document) {
+    diagnostics.push({
+      severity: "error",
+      position: { file: source.file, line: 1, column: 1 },
+      message: "the SLO is empty",
+      expected: "objectives and total_score",
+      suggestion: "See examples/slo.yaml for a complete SLO",
+    });
+    return { slo: null, diagnostics, sloFileContent: "" };
+  }
   const rootNode = basePath.length === 0 ? (source.document.contents as Node | null) : nodeAtPath(source, basePath);
   // Keptn reports the raw file; an SLO inline in slogate.yaml is reported as its own YAML text.
   const sloText = basePath.length === 0 ? source.text : String(rootNode ?? "");

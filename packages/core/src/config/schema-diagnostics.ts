@@ -125,6 +125,14 @@ function toDiagnostic(
         expected: `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
       };
     }
+    case "maximum":
+    case "minimum":
+      return {
+        severity: "error",
+        position: positionOfPath(source, path),
+        message: `${where} is out of range`,
+        expected: `a whole number ${error.message ?? ""}`.trim(),
+      };
     default:
       return {
         severity: "error",

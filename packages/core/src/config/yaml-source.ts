@@ -29,11 +29,21 @@ const YAML_HINTS: Record<string, string> = {
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
+  if (text.includes("\u0000")) {
+    diagnostics.push({
+      severity: "error",
+      position: { file, line: 1, column: 1 },
+      message: "this is not a text file (it contains NUL bytes)",
+      expected: "a UTF-8 text file",
+      suggestion: "Check that the path names the intended file",
+    });
+    return { file, text, document: null, lineCounter, diagnostics };
+  }
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   const document = list[0] ?? null;
   for (const error of document?.errors ?? []) {
-    const [offset] = error.pos;
+    const offset = error.code === "MISSING_CHAR" ? openingQuoteBefore(text, error.pos[0], error.message) : error.pos[0];
     const hint = YAML_HINTS[error.code];
     const message = error.code === "DUPLICATE_KEY" ? `duplicate key ${JSON.stringify(keyTextAt(text, offset))}` : firstLine(error.message);
     diagnostics.push({
@@ -59,6 +69,14 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     });
   }
   return { file, text, document, lineCounter, diagnostics };
+}
+
+/** Where an unclosed quote opened: more useful than the end of file, where the parser noticed. */
+function openingQuoteBefore(text: string, offset: number, message: string): number {
+  const quote = /Missing closing ("|')/.exec(message)?.[1];
+  if (!quote) return offset;
+  const opened = text.lastIndexOf(quote, Math.max(0, offset - 1));
+  return opened >= 0 ? opened : offset;
 }
 
 /** The key written at `offset` (the text up to its colon), for naming a repeated key. */

@@ -134,7 +134,7 @@ export function parseHistoryLine(text: string, fallbackId: string): HistoryLine 
 }
 
 export function historyError(file: string, lineNumber: number, problem: string): SlogateError {
-  return new SlogateError("INVALID_INPUT", `${file}:${lineNumber}:1: error: history line ${lineNumber}: ${problem}`, {
+  return new SlogateError("INVALID_INPUT", `history line ${lineNumber}: ${problem}`, {
     position: { file, line: lineNumber, column: 1 },
     suggestion: "Fix or remove that line; each line must be one JSON result",
   });

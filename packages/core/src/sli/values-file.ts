@@ -82,10 +82,34 @@ class ValuesReader {
 }
 
 /**
+ * JSON is read strictly (YAML, which gives us positions, would also take trailing commas and
+ * comments); a syntax error points at the offset JSON.parse names.
+ */
+function rejectInvalidJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
+    const before = text.slice(0, offset).split("\n");
+    throw new ConfigError([
+      {
+        severity: "error",
+        position: { file, line: before.length, column: (before.at(-1)?.length ?? 0) + 1 },
+        message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+        expected: FORMS,
+        ...(/,\s*[}\]]/.test(text) ? { suggestion: "JSON allows no comma after the last entry" } : {}),
+      },
+    ]);
+  }
+}
+
+/**
  * Reads SLI values from JSON in the forms the CLI contract names: a plain map, Keptn's
  * indicatorValues list, or a whole get-sli.finished `data` object (also inside its CloudEvent).
  */
 export function parseSliValues(text: string, file: string): SliAnswer {
+  rejectInvalidJson(text, file);
   const source = parseYamlSource(text, file);
   const reader = new ValuesReader(source);
   if (source.diagnostics.some((d) => d.severity === "error")) throw new ConfigError(source.diagnostics);
