@@ -47,7 +47,7 @@ export const junitRenderer: ReportRenderer = {
       `<testsuites name="slogate" tests="${result.objectives.length}" failures="${failures}" errors="${errors}">`,
       suite,
       "    <properties>",
-      ...properties.map((p) => `  ${p}`),
+      ...properties,
       "    </properties>",
       ...cases,
       "  </testsuite>",

@@ -25,7 +25,7 @@ export const markdownRenderer: ReportRenderer = {
       lines.push("|---|---|---|---|---|---|---|");
       for (const objective of result.objectives) {
         lines.push(
-          `| ${STATUS_MARK[objective.status]} ${objective.status}${objective.keySli ? " (key)" : ""} | ${cell(objectiveName(objective))} | ${cell(valueText(objective))} | ${comparedText(objective)} | ${cell(targetsText(objective.passTargets))} | ${cell(targetsText(objective.warningTargets))} | ${scoreText(objective)} |`,
+          `| ${STATUS_MARK[objective.status]} ${objective.status}${objective.keySli ? " (key)" : ""} | ${cell(objectiveName(objective))} | ${cell(valueText(objective))} | ${comparedText(objective)} | ${cell(targetsText(objective.passTargets, true))} | ${cell(targetsText(objective.warningTargets, true))} | ${scoreText(objective)} |`,
         );
       }
       lines.push("");

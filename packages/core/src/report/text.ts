@@ -29,9 +29,11 @@ export function comparedText(objective: ObjectiveResult): string {
   return `${formatNumber(objective.comparedValue)} (${runs} run${runs === 1 ? "" : "s"})`;
 }
 
-export function targetsText(targets: readonly Target[]): string {
+/** Each target as `✓ <=+10% → 532.987`; `code` wraps the criterion (Markdown code span). */
+export function targetsText(targets: readonly Target[], code = false): string {
   if (targets.length === 0) return "–";
-  return targets.map((t) => `${t.violated ? "✗" : "✓"} ${t.criteria} → ${formatNumber(t.targetValue)}`).join(", ");
+  const criterion = (text: string) => (code ? `\`${text}\`` : text);
+  return targets.map((t) => `${t.violated ? "✗" : "✓"} ${criterion(t.criteria)} → ${formatNumber(t.targetValue)}`).join(", ");
 }
 
 export function scoreText(objective: ObjectiveResult): string {

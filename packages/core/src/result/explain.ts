@@ -39,7 +39,7 @@ export function explainRule(outcome: ObjectiveOutcome): string {
       return `fail: no usable value (${rule.reason}); scores 0 of weight ${objective.weight}${objective.key_sli ? " and, as a key SLI, fails the evaluation" : ""}`;
     case "pass-block": {
       const group = targetsByBlock(objective.pass, indicator.passTargets ?? [])[rule.block] ?? [];
-      return `pass: pass block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
+      return `pass: criteria block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
     }
     case "warning-block": {
       const group = targetsByBlock(objective.warning, indicator.warningTargets ?? [])[rule.block] ?? [];

@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CORE_ROOT, REPO_ROOT, readJson, runCli, tempDir, writeFiles } from "./support.js";
+
+const SLO = `objectives:
+  - sli: rt
+    displayName: Response time
+    pass:
+      - criteria: ["<=+10%", "<600"]
+    warning:
+      - criteria: ["<=800"]
+  - sli: errors
+    key_sli: true
+    pass:
+      - criteria: ["<1"]
+total_score:
+  pass: "90%"
+  warning: "75%"
+`;
+
+function workspace(values: Record<string, number>, extra: Record<string, string> = {}): string {
+  const directory = tempDir();
+  writeFiles(directory, { "slo.yaml": SLO, "values.json": JSON.stringify(values), ...extra });
+  return directory;
+}
+
+const evaluateArgs = ["evaluate", "--slo", "slo.yaml", "--sli-values", "values.json"];
+
+describe("slogate CLI as a process", () => {
+  it("prints help and exits 0; without a command it exits 2", () => {
+    const help = runCli(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: slogate <command> [options]");
+    expect(runCli(["evaluate", "--help"]).stdout).toContain("--warning-exit-code <n>");
+    expect(runCli([]).status).toBe(2);
+    const typo = runCli(["evalute"]);
+    expect(typo).toMatchObject({ status: 2, stderr: 'slogate: unknown command "evalute". Did you mean "evaluate"? See slogate --help\n' });
+  });
+
+  it("reports the package version", () => {
+    const { version } = readJson<{ version: string }>(join(CORE_ROOT, "package.json"));
+    expect(runCli(["--version"]).stdout).toBe(`${version}\n`);
+  });
+
+  it.each([
+    ["pass", { rt: 500, errors: 0 }, [], 0, "PASS"],
+    ["warning", { rt: 700, errors: 0 }, [], 0, "WARNING"],
+    ["warning with --warning-exit-code 3", { rt: 700, errors: 0 }, ["--warning-exit-code", "3"], 3, "WARNING"],
+    ["fail", { rt: 900, errors: 0 }, [], 1, "FAIL"],
+    ["a failed key SLI", { rt: 500, errors: 2 }, [], 1, "FAIL"],
+  ] as const)("exits as documented for %s", (_name, values, args, status, word) => {
+    const run = runCli([...evaluateArgs, ...args], { cwd: workspace(values) });
+    expect(run.status).toBe(status);
+    expect(run.stdout.split("\n")[0]).toMatch(new RegExp(`^slogate ${word}  score \\d+`));
+  });
+
+  it("writes the JSON, Markdown and JUnit reports", () => {
+    const directory = workspace({ rt: 700, errors: 0 });
+    const run = runCli(
+      [
+        ...evaluateArgs,
+        "--report-json",
+        "out/r.json",
+        "--report-md",
+        "out/r.md",
+        "--report-junit",
+        "out/r.xml",
+        "--label",
+        "service=carts",
+        "--start",
+        "2024-03-01T10:00:00Z",
+        "--end",
+        "2024-03-01T10:15:00Z",
+      ],
+      { cwd: directory },
+    );
+    expect(run.status).toBe(0);
+    const report = readJson<Record<string, unknown>>(join(directory, "out", "r.json"));
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      result: "warning",
+      status: "succeeded",
+      score: 75,
+      labels: { service: "carts" },
+      window: { start: "2024-03-01T10:00:00.000Z", end: "2024-03-01T10:15:00.000Z" },
+    });
+    expect((report.objectives as Array<Record<string, unknown>>)[0]).toMatchObject({
+      sli: "rt",
+      displayName: "Response time",
+      value: 700,
+      status: "warning",
+      score: 0.5,
+      weight: 1,
+      passTargets: [
+        { criteria: "<=+10%", targetValue: 0, violated: false },
+        { criteria: "<600", targetValue: 600, violated: true },
+      ],
+      warningTargets: [{ criteria: "<=800", targetValue: 800, violated: false }],
+      error: null,
+    });
+    expect(readFileSync(join(directory, "out", "r.md"), "utf8")).toContain(
+      "| ⚠️ warning | Response time | 700 | – | ✓ `<=+10%` → 0, ✗ `<600` → 600 | ✓ `<=800` → 800 | 0.5/1 |",
+    );
+    const junit = readFileSync(join(directory, "out", "r.xml"), "utf8");
+    expect(junit).toContain('<testsuite name="slogate" tests="2" failures="0" errors="0"');
+    expect(junit).toContain('name="[warning] Response time = 700"');
+  });
+
+  it("prints the result JSON with --format json", () => {
+    const run = runCli([...evaluateArgs, "--format", "json"], { cwd: workspace({ rt: 100, errors: 0 }) });
+    expect(JSON.parse(run.stdout)).toMatchObject({ schemaVersion: 1, result: "pass", score: 100 });
+  });
+
+  it("never passes over a missing SLI in silence", () => {
+    const run = runCli(evaluateArgs, { cwd: workspace({ errors: 0 }) });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("slogate: warning: SLI rt has no usable value: no value received from SLI provider");
+    const lenient = workspace({ errors: 0 }, { "slo.yaml": SLO.replace('pass: "90%"', 'pass: "50%"') });
+    const passed = runCli(evaluateArgs, { cwd: lenient });
+    expect(passed.status).toBe(0);
+    expect(passed.stderr).toContain("SLI rt has no usable value");
+    expect(runCli([...evaluateArgs, "--missing-sli", "fail"], { cwd: lenient }).status).toBe(1);
+  });
+
+  it("stores results with --store, compares with them next time, and can invalidate one", () => {
+    const directory = workspace({ rt: 500, errors: 0 });
+    const history = ["--history", "h.jsonl"];
+    const first = runCli([...evaluateArgs, ...history, "--store", "--format", "json"], { cwd: directory });
+    const firstId = JSON.parse(first.stdout).id as string;
+    writeFiles(directory, { "values.json": JSON.stringify({ rt: 560, errors: 0 }) });
+    const second = JSON.parse(runCli([...evaluateArgs, ...history, "--store", "--format", "json"], { cwd: directory }).stdout);
+    expect(second.comparedEvents).toEqual([firstId]);
+    expect(second.objectives[0]).toMatchObject({ comparedValue: 500, comparedWith: [firstId], status: "warning" });
+
+    const list = runCli(["history", "list", ...history], { cwd: directory });
+    expect(list.stdout.split("\n").filter(Boolean)).toHaveLength(2);
+    expect(list.stdout).toContain(`${firstId}  `);
+    const invalidate = runCli(["history", "invalidate", firstId, ...history, "--reason", "noisy neighbour"], { cwd: directory });
+    expect(invalidate).toMatchObject({ status: 0, stdout: `invalidated ${firstId}: it is no longer used for comparisons\n` });
+    expect(runCli(["history", "list", ...history], { cwd: directory }).stdout).toContain("(invalidated)");
+    // Read without --store: nothing is appended.
+    runCli([...evaluateArgs, ...history], { cwd: directory });
+    expect(readFileSync(join(directory, "h.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+    const pinned = JSON.parse(
+      runCli([...evaluateArgs, ...history, "--baseline", second.id, "--format", "json"], { cwd: directory }).stdout,
+    );
+    expect(pinned.comparedEvents).toEqual([second.id]);
+  });
+
+  it("validates files and shows warnings for harmless extras in Keptn files", () => {
+    const directory = workspace({}, { "extra.yaml": `${SLO}fail:\n  - criteria: ["<1"]\n` });
+    const run = runCli(["validate", "--slo", "extra.yaml"], { cwd: directory });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      `${join(directory, "extra.yaml")}:15:1: warning: unknown key "fail" at the top level is ignored; expected one of spec_version, filter, comparison, objectives, total_score. Remove it if it is not meant for another tool\n`,
+    );
+    expect(run.stdout).toBe(`${join(directory, "extra.yaml")}: valid (0 errors, 1 warning)\n`);
+  });
+
+  it("runs the quick start's example without changing it", () => {
+    const historyPath = join(REPO_ROOT, "examples", "history.jsonl");
+    const before = readFileSync(historyPath, "utf8");
+    const run = runCli(["evaluate", "--config", "examples/slogate.yaml"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^slogate PASS {2}score 100 /);
+    expect(run.stdout).toContain("compared value 484.533 from 3 previous results");
+    expect(readFileSync(historyPath, "utf8")).toBe(before);
+    expect(runCli(["validate", "--config", "examples/slogate.yaml"]).status).toBe(0);
+  });
+});
