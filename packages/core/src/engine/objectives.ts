@@ -1,5 +1,5 @@
 import { isSlogateError } from "../errors.js";
-import { type Aggregate, aggregatePrevious, type PreviousValue, previousValuesFor } from "./aggregate.js";
+import { type Aggregate, aggregatePrevious, indexPreviousValues, type PreviousSeries } from "./aggregate.js";
 import { type Criterion, compareValue, parseCriteria, relativeTarget } from "./criteria.js";
 import type {
   Comparison,
@@ -44,8 +44,10 @@ export interface ObjectivesOutcome {
 
 interface CriteriaContext {
   value: SliResult & { comparedValue: number };
-  previous: readonly PreviousValue[];
+  previous: PreviousSeries;
   comparison: Comparison;
+  /** Keptn recomputes the aggregate for every criterion; it is the same each time, so keep it. */
+  aggregate?: Aggregate;
 }
 
 interface ListOutcome {
@@ -58,7 +60,8 @@ interface ListOutcome {
 
 function evaluateCriterion(text: string, context: CriteriaContext): { satisfied: boolean; target: Target; aggregate: Aggregate } {
   const criterion: Criterion = parseCriteria(text);
-  const aggregate = aggregatePrevious(context.previous, context.comparison);
+  context.aggregate ??= aggregatePrevious(context.previous, context.comparison);
+  const aggregate = context.aggregate;
   context.value.comparedValue = aggregate.value;
   if (!criterion.isComparison) {
     const satisfied = compareValue(context.value.value, criterion.value, criterion.operator);
@@ -94,7 +97,7 @@ export function evaluateCriteriaList(blocks: readonly CriteriaBlock[], context: 
  * Keptn's `getEmptyTargets`: every parsable criterion as violated. For a relative criterion the
  * reported target is the aggregate itself, not the bound (a Keptn quirk its tests assert).
  */
-function violatedTargets(blocks: readonly CriteriaBlock[] | null, previous: readonly PreviousValue[], comparison: Comparison): Target[] {
+function violatedTargets(blocks: readonly CriteriaBlock[] | null, previous: PreviousSeries, comparison: Comparison): Target[] {
   const targets: Target[] = [];
   const aggregate = aggregatePrevious(previous, comparison).value;
   for (const block of blocks ?? []) {
@@ -133,6 +136,7 @@ export function evaluateObjectives(slo: Slo, sliResults: readonly SliResult[], p
     return { indicators: null, outcomes: [], maxScore: 100, keySli: notFailed, message: "", error: null };
   }
   const remaining = [...sliResults];
+  const previousBySli = indexPreviousValues(previous);
   const outcomes: ObjectiveOutcome[] = [];
   let maxScore = 0;
   let keySli = notFailed;
@@ -140,7 +144,7 @@ export function evaluateObjectives(slo: Slo, sliResults: readonly SliResult[], p
   for (const objective of slo.objectives) {
     const hasPass = (objective.pass?.length ?? 0) > 0;
     if (hasPass) maxScore += objective.weight;
-    const previousValues = previousValuesFor(objective.sli, previous);
+    const previousValues = previousBySli.get(objective.sli) ?? { evaluationIds: [], values: [], success: [] };
     const found = takeSliResult(remaining, objective.sli);
     const base = { displayName: objective.displayName, keySli: false };
 

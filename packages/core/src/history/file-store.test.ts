@@ -157,6 +157,20 @@ describe("FileHistoryStore", () => {
     expect(warnings.at(-1)).toBe(`${path}:2:1: warning: skipped an incomplete line (an interrupted write)`);
   });
 
+  it("names torn and corrupted lines by their line numbers when reading newest first", async () => {
+    const whole = JSON.stringify(result("b", "pass", 2));
+    const { store: history, warnings, path } = store([JSON.stringify(result("a", "pass", 1)), whole.slice(0, 40), "", whole, ""]);
+    const selected = await history.selectPrevious({ comparison: comparison({ number_of_comparison_results: 5 }) });
+    expect(selected.map((p) => p.id)).toEqual(["b", "a"]);
+    expect(warnings).toEqual([`${path}:2:1: warning: skipped an incomplete line (an interrupted write)`]);
+    const corrupted = store([JSON.stringify(result("a", "pass", 1)), "[1, 2]", "", "", JSON.stringify(result("b", "pass", 2))]);
+    await expect(corrupted.store.selectPrevious({ comparison: comparison() })).rejects.toMatchObject({ position: { line: 2, column: 1 } });
+    // Reading stops once the comparison has what it needs: the corrupted line is older than that.
+    expect((await corrupted.store.selectPrevious({ comparison: comparison({ compare_with: "single_result" }) })).map((p) => p.id)).toEqual([
+      "b",
+    ]);
+  });
+
   it("refuses a corrupted line in the middle with its line number", async () => {
     const { store: history } = store([JSON.stringify(result("a", "pass", 1)), '{"schemaVersion": 1, "id": 5}x', ""]);
     await expect(history.list()).rejects.toMatchObject({ code: "INVALID_INPUT", position: { line: 2, column: 1 } });

@@ -8,7 +8,7 @@ import { SlogateError } from "../errors.js";
 import type { SlogateResult } from "../result/result.js";
 import type { HistoryStore, SelectionOptions } from "./history-store.js";
 import { type HistoryLine, historyError, parseHistoryLine, type StoredEvaluation } from "./records.js";
-import { emptyInvalidations, isInvalidated, noteInvalidation, PreviousSelector } from "./select.js";
+import { emptyInvalidations, isInvalidated, NewestFirstSelector, noteInvalidation } from "./select.js";
 
 export interface FileHistoryOptions {
   /** Called for lines skipped as harmless (a torn last line left by a killed writer). */
@@ -63,13 +63,44 @@ export class FileHistoryStore implements HistoryStore {
     return entries.map((entry) => ({ ...entry, invalidated: isInvalidated(invalidations, entry) }));
   }
 
+  /**
+   * Reads from the end of the file, newest first, and stops once the comparison has what it
+   * needs: invalidations are written after what they withdraw, so they are seen first.
+   */
   async selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]> {
-    // Two passes: invalidations may follow the results they withdraw, and holding only N
-    // candidates needs to know them up front.
     const invalidations = emptyInvalidations();
-    for await (const line of this.lines()) noteInvalidation(invalidations, line);
-    const selector = new PreviousSelector(options.comparison, invalidations, options.baseline);
-    for await (const line of this.lines()) if (line.kind === "evaluation") selector.offer(line);
+    const selector = new NewestFirstSelector(options.comparison, invalidations, options.baseline);
+    // Line numbers are needed only for messages and id-less Keptn lines; count once, on demand.
+    let lineCount: number | undefined;
+    const lineNumber = async (fromEnd: number) => {
+      lineCount ??= await countLines(this.path);
+      return lineCount - fromEnd;
+    };
+    for await (const { text, fromEnd } of readLinesBackward(this.path)) {
+      if (text.trim() === "") continue;
+      let line: HistoryLine;
+      try {
+        line = parseHistoryLine(text, "");
+      } catch (error) {
+        if (isTruncatedJson(text)) {
+          this.options.onWarning?.(
+            `${this.path}:${await lineNumber(fromEnd)}:1: warning: skipped an incomplete line (an interrupted write)`,
+          );
+          continue;
+        }
+        throw historyError(this.path, await lineNumber(fromEnd), (error as Error).message);
+      }
+      if (line.kind === "invalidation") {
+        noteInvalidation(invalidations, line);
+        continue;
+      }
+      // A Keptn data line without an id is named by its line number, as `list` names it.
+      if (line.id === "") {
+        const id = `${this.path}#${await lineNumber(fromEnd)}`;
+        line = { ...line, id, previous: { ...line.previous, id } };
+      }
+      if (selector.offer(line)) break;
+    }
     return selector.selected();
   }
 
@@ -111,6 +142,64 @@ export class FileHistoryStore implements HistoryStore {
       await release();
     }
   }
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * The lines of a file from last to first; `fromEnd` is 0 for the last line. A final newline ends
+ * the last line rather than starting an empty one.
+ */
+async function* readLinesBackward(path: string): AsyncGenerator<{ text: string; fromEnd: number }> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new SlogateError("HISTORY_IO", `cannot read history ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    let position = (await handle.stat()).size;
+    let carry = Buffer.alloc(0);
+    let fromEnd = 0;
+    let first = true;
+    while (position > 0) {
+      const size = Math.min(CHUNK, position);
+      position -= size;
+      const chunk = Buffer.alloc(size);
+      await handle.read(chunk, 0, size, position);
+      const buffer = Buffer.concat([chunk, carry]);
+      let end = buffer.length;
+      for (let i = buffer.length - 1; i >= 0; i--) {
+        if (buffer[i] !== 0x0a) continue;
+        if (!(first && i + 1 === end)) yield { text: decodeLine(buffer.subarray(i + 1, end)), fromEnd: fromEnd++ };
+        first = false;
+        end = i;
+      }
+      carry = buffer.subarray(0, end);
+    }
+    if (carry.length > 0 || !first) yield { text: decodeLine(carry), fromEnd };
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeLine(bytes: Buffer): string {
+  return bytes.toString("utf8").replace(/\r$/, "");
+}
+
+/** How many lines the file has, by the same rule as `readLinesBackward`. */
+async function countLines(path: string): Promise<number> {
+  let newlines = 0;
+  let last = 0x0a;
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    for (const byte of chunk as Buffer) if (byte === 0x0a) newlines++;
+    size += (chunk as Buffer).length;
+    last = (chunk as Buffer)[(chunk as Buffer).length - 1] ?? last;
+  }
+  if (size === 0) return 0;
+  return last === 0x0a ? newlines : newlines + 1;
 }
 
 function isTruncatedJson(text: string): boolean {

@@ -41,14 +41,13 @@ export function isInvalidated(invalidations: Invalidations, entry: StoredEvaluat
 }
 
 /**
- * Keeps the newest N evaluations that Keptn's datastore query would return (filtered by result,
- * invalidated ones excluded) while entries stream past oldest first: memory stays at N entries.
+ * Takes evaluations newest first and keeps what Keptn's datastore query would return (filtered by
+ * result, invalidated ones excluded, at most N), so a reader can stop as soon as it is done.
  */
-export class PreviousSelector {
+export class NewestFirstSelector {
   private readonly kept: PreviousEvaluation[] = [];
   private readonly limit: number;
-  private baselineFound: PreviousEvaluation | null = null;
-  private baselineInvalidated = false;
+  private baselineEntry: StoredEvaluation | null = null;
 
   constructor(
     private readonly comparison: Comparison,
@@ -58,44 +57,42 @@ export class PreviousSelector {
     this.limit = comparisonLimit(comparison);
   }
 
-  offer(entry: StoredEvaluation): void {
+  /** Returns true when nothing older can change the selection. */
+  offer(entry: StoredEvaluation): boolean {
     if (this.baseline !== undefined) {
-      if (entry.id === this.baseline) {
-        this.baselineFound = entry.previous;
-        this.baselineInvalidated = isInvalidated(this.invalidations, entry);
-      }
-      return;
+      if (entry.id !== this.baseline) return false;
+      this.baselineEntry = entry;
+      return true;
     }
-    if (isInvalidated(this.invalidations, entry) || !includesResult(this.comparison, entry.result)) return;
-    this.kept.push(entry.previous);
-    // Trim in batches so a long history costs amortised O(1) per entry.
-    if (this.kept.length >= 2 * this.limit + 64) this.kept.splice(0, this.kept.length - this.limit);
+    if (this.kept.length >= this.limit) return true;
+    if (!isInvalidated(this.invalidations, entry) && includesResult(this.comparison, entry.result)) this.kept.push(entry.previous);
+    return this.kept.length >= this.limit;
   }
 
-  /** Newest first, as Keptn hands them to the evaluator. */
   selected(): PreviousEvaluation[] {
-    if (this.baseline !== undefined) {
-      if (!this.baselineFound) {
-        throw new SlogateError("NOT_FOUND", `baseline ${this.baseline} is not in the history`, {
-          suggestion: "Run `slogate history list` to see the stored result ids",
-        });
-      }
-      if (this.baselineInvalidated) {
-        throw new SlogateError("INVALID_INPUT", `baseline ${this.baseline} was invalidated`, {
-          suggestion: "Pick another baseline from `slogate history list`",
-        });
-      }
-      return [this.baselineFound];
+    if (this.baseline === undefined) return [...this.kept];
+    if (!this.baselineEntry) {
+      throw new SlogateError("NOT_FOUND", `baseline ${this.baseline} is not in the history`, {
+        suggestion: "Run `slogate history list` to see the stored result ids",
+      });
     }
-    return this.kept.slice(-Math.max(this.limit, 0)).reverse();
+    if (isInvalidated(this.invalidations, this.baselineEntry)) {
+      throw new SlogateError("INVALID_INPUT", `baseline ${this.baseline} was invalidated`, {
+        suggestion: "Pick another baseline from `slogate history list`",
+      });
+    }
+    return [this.baselineEntry.previous];
   }
 }
 
-/** Selection over entries already in memory (oldest first). */
+/** Selection over lines already in memory (oldest first, as stored). */
 export function selectPrevious(lines: readonly HistoryLine[], comparison: Comparison, baseline?: string): PreviousEvaluation[] {
   const invalidations = emptyInvalidations();
-  for (const line of lines) noteInvalidation(invalidations, line);
-  const selector = new PreviousSelector(comparison, invalidations, baseline);
-  for (const line of lines) if (line.kind === "evaluation") selector.offer(line);
+  const selector = new NewestFirstSelector(comparison, invalidations, baseline);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as HistoryLine;
+    if (line.kind === "invalidation") noteInvalidation(invalidations, line);
+    else if (selector.offer(line)) break;
+  }
   return selector.selected();
 }
