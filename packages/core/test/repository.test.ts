@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RENDERERS } from "../src/report/index.js";
+import { VERSION } from "../src/version.js";
+import { CORE_ROOT, readJson } from "./support.js";
+
+describe("the repository keeps its promises", () => {
+  it("has the config reference in docs/ generated from the shipped schemas", () => {
+    expect(() => execFileSync(process.execPath, [join(CORE_ROOT, "scripts", "config-reference.mjs"), "--check"], { stdio: "pipe" })).not.toThrow();
+  });
+
+  it("reports the version in package.json", () => {
+    expect(VERSION).toBe(readJson<{ version: string }>(join(CORE_ROOT, "package.json")).version);
+  });
+
+  it("has one renderer per file in src/report, each registered once", () => {
+    const files = readdirSync(join(CORE_ROOT, "src", "report")).filter((f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts"].includes(f));
+    expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "junit", "markdown"]);
+    expect(RENDERERS.map((r) => r.format)).toEqual(["console", "json", "markdown", "junit"]);
+  });
+});
