@@ -16,10 +16,14 @@ function typeOf(schema) {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(" or ");
   if (schema.$ref) return schema.$ref.startsWith("#/definitions/") ? "list of `{criteria: [...]}`" : schema.$ref;
   const types = [schema.type].flat().filter((t) => t && t !== "null");
-  if (types.includes("array") && schema.items?.type && !schema.items.properties) return `list of ${[schema.items.type].flat().join(" or ")}`;
+  if (types.includes("array") && schema.items?.type && !schema.items.properties)
+    return `list of ${[schema.items.type].flat().join(" or ")}`;
   if (types.includes("array")) return "list";
   if (types.includes("object") && schema.additionalProperties && typeof schema.additionalProperties === "object" && !schema.properties) {
-    return `map of ${[schema.additionalProperties.type].flat().filter((t) => t !== "null").join(" or ")}`;
+    return `map of ${[schema.additionalProperties.type]
+      .flat()
+      .filter((t) => t !== "null")
+      .join(" or ")}`;
   }
   return types.join(" or ") || "any";
 }
@@ -31,10 +35,14 @@ function rows(schema, root, path = "") {
   const required = new Set(resolved.required ?? resolved.items?.required ?? []);
   for (const [key, child] of Object.entries(properties)) {
     const name = `${path}${key}`;
-    const details = [child.description ?? (child.$ref?.startsWith("#/definitions/") ? root.definitions[child.$ref.slice(14)].description : "")];
+    const details = [
+      child.description ?? (child.$ref?.startsWith("#/definitions/") ? root.definitions[child.$ref.slice(14)].description : ""),
+    ];
     if (child.default !== undefined) details.push(`Default: \`${JSON.stringify(child.default)}\`.`);
     if (child.examples) details.push(`E.g. ${child.examples.map((e) => `\`${e}\``).join(", ")}.`);
-    lines.push(`| \`${name}\` | ${typeOf(child)} | ${required.has(key) ? "yes" : ""} | ${details.filter(Boolean).join(" ").replaceAll("|", "\\|")} |`);
+    lines.push(
+      `| \`${name}\` | ${typeOf(child)} | ${required.has(key) ? "yes" : ""} | ${details.filter(Boolean).join(" ").replaceAll("|", "\\|")} |`,
+    );
     const isList = [child.type].flat().includes("array") || child.$ref?.startsWith("#/definitions/");
     lines.push(...rows(child, root, `${name}${isList ? "[]." : "."}`));
   }

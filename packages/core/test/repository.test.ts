@@ -8,7 +8,9 @@ import { CORE_ROOT, readJson } from "./support.js";
 
 describe("the repository keeps its promises", () => {
   it("has the config reference in docs/ generated from the shipped schemas", () => {
-    expect(() => execFileSync(process.execPath, [join(CORE_ROOT, "scripts", "config-reference.mjs"), "--check"], { stdio: "pipe" })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [join(CORE_ROOT, "scripts", "config-reference.mjs"), "--check"], { stdio: "pipe" }),
+    ).not.toThrow();
   });
 
   it("reports the version in package.json", () => {
@@ -16,7 +18,9 @@ describe("the repository keeps its promises", () => {
   });
 
   it("has one renderer per file in src/report, each registered once", () => {
-    const files = readdirSync(join(CORE_ROOT, "src", "report")).filter((f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts"].includes(f));
+    const files = readdirSync(join(CORE_ROOT, "src", "report")).filter(
+      (f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts"].includes(f),
+    );
     expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "junit", "markdown"]);
     expect(RENDERERS.map((r) => r.format)).toEqual(["console", "json", "markdown", "junit"]);
   });
