@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,6 +37,16 @@ describe("slogate CLI as a process", () => {
     expect(runCli([]).status).toBe(2);
     const typo = runCli(["evalute"]);
     expect(typo).toMatchObject({ status: 2, stderr: 'slogate: unknown command "evalute". Did you mean "evaluate"? See slogate --help\n' });
+  });
+
+  it("is installed as node_modules/.bin/slogate, as the conformance contract says", () => {
+    const bin = join(REPO_ROOT, "node_modules", ".bin", "slogate");
+    const run = spawnSync(bin, ["evaluate", "--slo", "slo.yaml", "--sli-values", "values.json", "--format", "keptn"], {
+      cwd: workspace({ rt: 100, errors: 0 }),
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "succeeded", result: "pass", evaluation: { result: "pass", score: 100 } });
   });
 
   it("reports the package version", () => {

@@ -81,7 +81,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the CLI for this process: arguments from argv, the exit status set when done. */
+export function runCli(): void {
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
@@ -92,3 +93,5 @@ if (isEntryPoint()) {
     },
   );
 }
+
+if (isEntryPoint()) runCli();
