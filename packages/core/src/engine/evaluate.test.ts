@@ -151,6 +151,26 @@ describe("evaluate: Keptn's edge cases", () => {
     expect(outcome).toMatchObject({ status: "errored", result: "fail", message: "no target score defined", invalidConfig: true });
   });
 
+  it("ends errored, as Keptn's refused datastore query did, for several_results with fewer than 1 result", () => {
+    const outcome = run({
+      slo: slo([objective("rt")], {
+        comparison: {
+          compare_with: "several_results",
+          include_result_with_score: "all",
+          number_of_comparison_results: -2,
+          aggregate_function: "avg",
+        },
+      }),
+      values: [value("rt", 1)],
+    });
+    expect(outcome).toMatchObject({
+      status: "errored",
+      result: "fail",
+      message: "could not retrieve previous evaluation.finished events",
+      invalidConfig: true,
+    });
+  });
+
   it("forces the event result to fail when retrieval reported a failure, keeping the computed evaluation", () => {
     const outcome = evaluate({
       slo: slo([objective("rt")]),

@@ -95,6 +95,10 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     return { ...erroredOutcome(input, input.sloError ?? "could not parse SLO file", { sloFileContent: "" }), invalidConfig: true };
   }
   const slo = input.slo;
+  if (slo.comparison.compare_with === "several_results" && slo.comparison.number_of_comparison_results < 1) {
+    // Keptn's datastore refuses a limit below 1, and lighthouse reports the failed query.
+    return { ...erroredOutcome(input, "could not retrieve previous evaluation.finished events"), invalidConfig: true };
+  }
   const comparedEvents = input.previous.map((evaluation) => evaluation.id);
   const objectives = evaluateObjectives(slo, retrieval.indicatorValues, input.previous);
   const base = {
