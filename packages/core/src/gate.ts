@@ -55,12 +55,17 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   const slo = plan.slo.slo;
   const indicators = slo?.objectives.map((objective) => objective.sli) ?? [];
   options.onProgress?.({ phase: "retrieving", indicators: indicators.length });
-  const answer = await plan.provider.fetch({
-    indicators,
-    window: options.window,
-    filters: slo?.filter ?? {},
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  let answer: Awaited<ReturnType<SliProvider["fetch"]>>;
+  try {
+    answer = await plan.provider.fetch({
+      indicators,
+      window: options.window,
+      filters: slo?.filter ?? {},
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await plan.provider.close?.();
+  }
   const stated = options.windowFromValues && answer.window?.start && answer.window.end;
   const window = stated ? { start: answer.window?.start ?? "", end: answer.window?.end ?? "" } : options.window;
   const previous =

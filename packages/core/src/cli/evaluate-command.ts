@@ -1,12 +1,7 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { ConfigError, formatDiagnostic, hasErrors } from "../config/diagnostics.js";
-import { allDiagnostics, loadConfigFile, loadSloFile, type SlogateConfig } from "../config/load-config.js";
-import type { MissingSliPolicy } from "../engine/evaluate.js";
-import { type Plan, runGate } from "../gate.js";
-import { FileHistoryStore } from "../history/file-store.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
+import { runGate } from "../gate.js";
+import { loadPlan, type PlanOptions } from "../plan.js";
 import { renderReport } from "../report/index.js";
-import { FileSliProvider } from "../sli/file-provider.js";
 import { resolveWindow, type WindowRequest } from "../window.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
 import { type OptionSpec, parseCommandLine, parseExitCode, parseLabels, usageError } from "./usage.js";
@@ -19,6 +14,9 @@ pass, warning or fail.
 Where things come from (command-line options override slogate.yaml):
   --config <file>            slogate.yaml (default: ./slogate.yaml when it exists)
   --slo <file>               Keptn slo.yaml
+  --provider <name>          where SLI values come from: file (default with --sli-values)
+                             or prometheus (URL from PROMETHEUS_URL or slogate.yaml)
+  --sli <file>               Keptn sli.yaml: the query for each SLI (prometheus)
   --sli-values <file>        SLI values as JSON: {"sli": number}, Keptn indicatorValues,
                              or a get-sli.finished data object
   --history <file>           JSON Lines history (slogate results or Keptn
@@ -48,7 +46,9 @@ usage, n for warning with --warning-exit-code n.
 const OPTIONS: OptionSpec = {
   config: { type: "string" },
   slo: { type: "string" },
+  sli: { type: "string" },
   "sli-values": { type: "string" },
+  provider: { type: "string" },
   history: { type: "string" },
   store: { type: "boolean" },
   baseline: { type: "string" },
@@ -69,44 +69,24 @@ const STDOUT_FORMATS = ["console", "json", "keptn", "markdown", "junit"];
 
 type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
-async function buildPlan(values: Values, io: CliIo): Promise<{ plan: Plan; config: SlogateConfig | null }> {
-  const configPath = typeof values.config === "string" ? resolve(io.cwd, values.config) : undefined;
-  const defaultConfig = resolve(io.cwd, "slogate.yaml");
-  const config = configPath
-    ? await loadConfigFile(configPath)
-    : typeof values.slo !== "string" && existsSync(defaultConfig)
-      ? await loadConfigFile(defaultConfig)
-      : null;
-  // slogate.yaml's own mistakes stop here; an invalid SLO still gets Keptn's answer for it below.
-  if (config && hasErrors(config.diagnostics)) throw new ConfigError(allDiagnostics(config));
-  const slo = typeof values.slo === "string" ? await loadSloFile(resolve(io.cwd, values.slo)) : config?.slo;
-  if (!slo) {
-    throw usageError("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
+async function buildPlan(values: Values, io: CliIo) {
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const options: PlanOptions = { cwd: io.cwd, env: io.env, onWarning: (message) => io.stderr(`${message}\n`) };
+  for (const [option, key] of [
+    ["config", "config"],
+    ["slo", "slo"],
+    ["sli", "sli"],
+    ["sli-values", "sliValues"],
+    ["provider", "provider"],
+    ["history", "history"],
+    ["missing-sli", "missingSli"],
+  ] as const) {
+    const value = text(option);
+    if (value !== undefined) options[key] = value;
   }
-  const valuesPath = typeof values["sli-values"] === "string" ? resolve(io.cwd, values["sli-values"]) : config?.providers.file?.path;
-  if (!valuesPath) {
-    throw usageError("no SLI values given", "Pass --sli-values <file.json>, or set providers.file.path in slogate.yaml");
-  }
-  const historyPath = typeof values.history === "string" ? resolve(io.cwd, values.history) : config?.history?.path;
-  const storeHistory = values.store === true || (typeof values.history !== "string" && (config?.history?.store ?? false));
-  if (values.store === true && !historyPath) throw usageError("--store needs a history file", "Add --history <file.jsonl>");
-  const missingSli = (values["missing-sli"] as string | undefined) ?? config?.evaluation.missingSli ?? "keptn";
-  if (missingSli !== "keptn" && missingSli !== "fail") {
-    throw usageError(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
-  }
-  const warnings = (message: string) => io.stderr(`${message}\n`);
-  return {
-    config,
-    plan: {
-      slo,
-      provider: new FileSliProvider(valuesPath),
-      history: historyPath ? new FileHistoryStore(historyPath, { onWarning: warnings }) : null,
-      storeHistory,
-      labels: { ...(config?.labels ?? {}), ...parseLabels(values.label as string[] | undefined) },
-      missingSli: missingSli as MissingSliPolicy,
-      diagnostics: [...(config?.diagnostics ?? []), ...(config?.sli?.diagnostics ?? [])],
-    },
-  };
+  if (values.store === true) options.store = true;
+  options.labels = parseLabels(values.label as string[] | undefined);
+  return loadPlan(options);
 }
 
 /**
@@ -134,9 +114,12 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   const warningExitCodeOption = parseExitCode(values["warning-exit-code"] as string | undefined, "--warning-exit-code");
   const request = windowRequest(values);
   const explicit = Object.keys(request).length > 0;
+  const { plan, config, queriesBackend } = await buildPlan(values, io);
+  if (queriesBackend && !explicit) {
+    throw usageError("querying a backend needs the evaluation window", "Give --start and --end, or --timeframe (e.g. 10m)");
+  }
   const now = io.now().toISOString();
   const window = resolveWindow(explicit ? request : { fallback: { start: now, end: now } }, io.now());
-  const { plan, config } = await buildPlan(values, io);
   const diagnostics = [...plan.diagnostics, ...plan.slo.diagnostics];
   for (const diagnostic of diagnostics.filter((d, i) => diagnostics.indexOf(d) === i)) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
 

@@ -9,13 +9,26 @@ import { readSlo, type SloReading } from "./load-slo.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 import { parseYamlSource, scalarText, type YamlSource } from "./yaml-source.js";
 
+export type ProviderId = "file" | "prometheus";
+
+export interface PrometheusSettings {
+  url?: string;
+  auth?: { type?: "bearer" | "basic"; "token-env"?: string; username?: string; "password-env"?: string };
+  "timeout-ms"?: number;
+}
+
 /** slogate.yaml, resolved: paths made absolute, inline documents read. */
 export interface SlogateConfig {
   file: string;
   slo: SloReading & { file: string };
   sli: (SliReading & { file: string }) | null;
   labels: Record<string, string>;
-  providers: { default: "file" | null; file: { path: string } | null };
+  providers: {
+    default: ProviderId | null;
+    file: { path: string } | null;
+    prometheus: PrometheusSettings | null;
+    overrides: Record<string, ProviderId>;
+  };
   history: { type: "file"; path: string; store: boolean } | null;
   evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
@@ -103,7 +116,12 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
   const labelNode = child(source, "labels");
   if (isMap(labelNode)) for (const pair of labelNode.items) labels[scalarText(pair.key) ?? ""] = scalarText(pair.value) ?? "";
 
-  const providers = (value.providers ?? {}) as { default?: "file"; file?: { path?: string } };
+  const providers = (value.providers ?? {}) as {
+    default?: ProviderId;
+    file?: { path?: string };
+    prometheus?: PrometheusSettings;
+    overrides?: Record<string, ProviderId>;
+  };
   const history = value.history as { path?: string; store?: boolean } | undefined;
   const evaluation = (value.evaluation ?? {}) as { "missing-sli"?: MissingSliPolicy; "warning-exit-code"?: number };
   return {
@@ -112,8 +130,10 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     sli,
     labels,
     providers: {
-      default: providers.default ?? (providers.file ? "file" : null),
+      default: providers.default ?? (providers.file ? "file" : providers.prometheus ? "prometheus" : null),
       file: typeof providers.file?.path === "string" ? { path: resolve(directory, providers.file.path) } : null,
+      prometheus: providers.prometheus ?? null,
+      overrides: providers.overrides ?? {},
     },
     history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
     evaluation: { missingSli: evaluation["missing-sli"] ?? null, warningExitCode: evaluation["warning-exit-code"] ?? null },
@@ -127,7 +147,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     slo,
     sli: null,
     labels: {},
-    providers: { default: null, file: null },
+    providers: { default: null, file: null, prometheus: null, overrides: {} },
     history: null,
     evaluation: { missingSli: null, warningExitCode: null },
     diagnostics,

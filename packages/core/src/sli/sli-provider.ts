@@ -26,4 +26,6 @@ export interface SliAnswer extends SliRetrieval {
 export interface SliProvider {
   readonly id: string;
   fetch(request: SliRequest): Promise<SliAnswer>;
+  /** Releases connections; called once the gate is done with the provider. */
+  close?(): Promise<void>;
 }

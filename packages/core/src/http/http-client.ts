@@ -1,0 +1,241 @@
+import { readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
+import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** No retry starts after this much time has passed since the first attempt. */
+  budgetMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Named in every message: "Prometheus", "Dynatrace". */
+  service: string;
+  baseUrl: string;
+  headers?: Record<string, string>;
+  /** Values that must never appear in a message (tokens, passwords). */
+  secrets?: string[];
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  concurrency?: number;
+  /** Extra CA certificates (PEM file), trusted in addition to the system's. */
+  caFile?: string;
+  dispatcher?: Dispatcher;
+  env?: Record<string, string | undefined>;
+  /** Injected for tests of the backoff; defaults to timers and Math.random. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: unknown;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 250, maxDelayMs: 10_000, budgetMs: 60_000 };
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from now. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function dispatcherFor(options: HttpClientOptions): Dispatcher {
+  if (options.dispatcher) return options.dispatcher;
+  const env = options.env ?? process.env;
+  // TLS verification stays on; an extra CA is added to the system's, never replaces it.
+  const connect = options.caFile ? { ca: [...rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
+  const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  if (proxied) {
+    return new EnvHttpProxyAgent({
+      ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),
+      ...(env.HTTPS_PROXY || env.https_proxy ? { httpsProxy: env.HTTPS_PROXY || env.https_proxy } : {}),
+      ...(env.NO_PROXY || env.no_proxy ? { noProxy: env.NO_PROXY || env.no_proxy } : {}),
+      connect,
+    });
+  }
+  return new Agent({ connect });
+}
+
+/**
+ * The one HTTP client providers use: JSON over undici, a time limit per attempt, bounded retries
+ * with backoff and jitter (honouring Retry-After), a cap on requests in flight, and errors that
+ * name the service and never contain a secret.
+ */
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly retry: RetryPolicy;
+  private readonly secrets: string[];
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.dispatcher = dispatcherFor(options);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.secrets = options.secrets ?? [];
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  private fail(failure: ConstructorParameters<typeof ExternalServiceError>[1], detail: string, status?: number): ExternalServiceError {
+    return new ExternalServiceError(this.options.service, failure, redact(detail, this.secrets), status);
+  }
+
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    const limit = this.options.concurrency ?? 8;
+    if (this.active >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  url(path: string, query: Record<string, string> = {}): URL {
+    const base = this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`;
+    const url = new URL(path.replace(/^\//, ""), base);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url;
+  }
+
+  /** GET returning parsed JSON; non-2xx answers come back too, for the caller to read the error body. */
+  async getJson(path: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.send("GET", this.url(path, query), undefined, true, signal);
+  }
+
+  /**
+   * POST JSON. Not idempotent unless said so: after a timeout or a dropped connection the server
+   * may have acted, so such a request is retried only when it surely was not received.
+   */
+  async postJson(path: string, body: unknown, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+    return this.send("POST", this.url(path), JSON.stringify(body), options.idempotent ?? false, options.signal);
+  }
+
+  private async send(
+    method: "GET" | "POST",
+    url: URL,
+    body: string | undefined,
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
+    const started = Date.now();
+    const where = `${method} ${url.origin}${url.pathname}`;
+    for (let attempt = 0; ; attempt++) {
+      let outcome: { response?: HttpResponse & { retryAfter?: number }; error?: ExternalServiceError; received: boolean };
+      try {
+        outcome = { response: await this.slot(() => this.attempt(method, url, body, signal)), received: true };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        outcome = this.classify(error, where);
+      }
+      const { response } = outcome;
+      const retryable = response
+        ? RETRY_STATUSES.has(response.status) && (idempotent || response.status === 429 || response.status === 503)
+        : idempotent || !outcome.received;
+      if (!retryable || attempt >= this.retry.retries) {
+        if (response) return response;
+        throw outcome.error;
+      }
+      const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt) * this.random();
+      const delay = response?.retryAfter ?? backoff;
+      if (Date.now() - started + delay > this.retry.budgetMs) {
+        if (response) return response;
+        throw outcome.error;
+      }
+      await this.sleep(delay, signal);
+    }
+  }
+
+  private classify(error: unknown, where: string): { error: ExternalServiceError; received: boolean } {
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? "";
+    const name = (error as Error).name;
+    if (name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return { error: this.fail("timeout", `${where} timed out after ${this.options.timeoutMs ?? 30_000} ms`), received: true };
+    }
+    if (NETWORK_CODES.has(code)) {
+      // A refused or unresolved connection never reached the server; a reset may have.
+      const received = !(code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "UND_ERR_CONNECT_TIMEOUT");
+      return { error: this.fail("network", `${where} failed: ${code}`), received };
+    }
+    if (error instanceof ExternalServiceError) return { error, received: true };
+    return { error: this.fail("network", `${where} failed: ${(error as Error).message}`), received: true };
+  }
+
+  private async attempt(method: "GET" | "POST", url: URL, body: string | undefined, signal?: AbortSignal) {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const response = await request(url, {
+      method,
+      dispatcher: this.dispatcher,
+      headers: { accept: "application/json", ...(body ? { "content-type": "application/json" } : {}), ...this.options.headers },
+      ...(body !== undefined ? { body } : {}),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    if (text !== "") {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        if (response.statusCode < 300) {
+          throw this.fail(
+            "bad-response",
+            `${method} ${url.origin}${url.pathname} answered with something that is not JSON: ${text.slice(0, 120)}`,
+            response.statusCode,
+          );
+        }
+      }
+    }
+    const retryAfter = retryAfterMs(response.headers["retry-after"]);
+    return { status: response.statusCode, body: parsed, ...(retryAfter !== undefined ? { retryAfter } : {}) };
+  }
+
+  /** Turns a non-2xx answer into the typed error, with the service's own message when it sent one. */
+  errorFor(response: HttpResponse, what: string): ExternalServiceError {
+    const body = response.body as { error?: unknown; message?: unknown } | string;
+    const said =
+      typeof body === "string"
+        ? body.slice(0, 200)
+        : String((body as { error?: unknown }).error ?? (body as { message?: unknown }).message ?? "");
+    return this.fail(failureForStatus(response.status), `${what} was refused${said ? `: ${said}` : ""}`, response.status);
+  }
+
+  async close(): Promise<void> {
+    if (!this.options.dispatcher) await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError, hasErrors } from "./config/diagnostics.js";
+import { allDiagnostics, loadConfigFile, loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
+import type { MissingSliPolicy } from "./engine/evaluate.js";
+import { SlogateError } from "./errors.js";
+import type { Plan } from "./gate.js";
+import { FileHistoryStore } from "./history/file-store.js";
+import { createProvider, isProviderId } from "./sli/providers.js";
+import { RoutedSliProvider } from "./sli/routed-provider.js";
+import type { SliProvider } from "./sli/sli-provider.js";
+
+/** What a caller (the CLI, an adapter) says about a run; anything unsaid comes from slogate.yaml. */
+export interface PlanOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  config?: string;
+  slo?: string;
+  sli?: string;
+  sliValues?: string;
+  provider?: string;
+  history?: string;
+  store?: boolean;
+  labels?: Record<string, string>;
+  missingSli?: string;
+  onWarning?: (message: string) => void;
+}
+
+export interface LoadedPlan {
+  plan: Plan;
+  config: SlogateConfig | null;
+  /** True when an SLI comes from a backend that is queried over a window (not a values file). */
+  queriesBackend: boolean;
+}
+
+function usage(message: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, { suggestion });
+}
+
+/**
+ * Resolves slogate.yaml and the caller's options into a runnable plan. Mistakes in slogate.yaml
+ * or sli.yaml stop here (ConfigError); an invalid SLO is carried on, so that Keptn's answer for it
+ * can still be reported.
+ */
+export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
+  const at = (path: string) => resolve(options.cwd, path);
+  const defaultConfig = at("slogate.yaml");
+  const configPath = options.config
+    ? at(options.config)
+    : options.slo === undefined && existsSync(defaultConfig)
+      ? defaultConfig
+      : undefined;
+  const config = configPath ? await loadConfigFile(configPath) : null;
+  if (config && hasErrors(config.diagnostics)) throw new ConfigError(allDiagnostics(config));
+
+  const slo = options.slo ? await loadSloFile(at(options.slo)) : config?.slo;
+  if (!slo) throw usage("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
+  const sli = options.sli ? await loadSliFile(at(options.sli)) : config?.sli;
+  if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
+
+  const labels = { ...(config?.labels ?? {}), ...(options.labels ?? {}) };
+  const defaultId = options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? undefined));
+  if (!defaultId)
+    throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
+  if (!isProviderId(defaultId))
+    throw usage(`--provider ${JSON.stringify(defaultId)} is not a provider slogate has`, "Use file or prometheus");
+  const settings = {
+    ...(options.sliValues
+      ? { valuesPath: at(options.sliValues) }
+      : config?.providers.file
+        ? { valuesPath: config.providers.file.path }
+        : {}),
+    ...(config?.providers.prometheus ? { prometheus: config.providers.prometheus } : {}),
+    indicators: sli?.indicators ?? {},
+    labels,
+    env: options.env,
+  };
+  const created = new Map<ProviderId, SliProvider>();
+  const providerFor = (id: ProviderId) => {
+    const existing = created.get(id) ?? createProvider(id, settings);
+    created.set(id, existing);
+    return existing;
+  };
+  const defaultProvider = providerFor(defaultId);
+  const overrides = new Map(Object.entries(config?.providers.overrides ?? {}).map(([name, id]) => [name, providerFor(id)] as const));
+  const provider = overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider;
+
+  const historyPath = options.history ? at(options.history) : config?.history?.path;
+  if (options.store && !historyPath) throw usage("--store needs a history file", "Add --history <file.jsonl>");
+  const storeHistory = options.store === true || (options.history === undefined && (config?.history?.store ?? false));
+  const missingSli = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
+  if (missingSli !== "keptn" && missingSli !== "fail")
+    throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
+
+  return {
+    config,
+    queriesBackend: [...created.keys()].some((id) => id !== "file"),
+    plan: {
+      slo,
+      provider,
+      history: historyPath ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {}) : null,
+      storeHistory,
+      labels,
+      missingSli: missingSli as MissingSliPolicy,
+      diagnostics: [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])],
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { PrometheusSettings, ProviderId } from "../config/load-config.js";
+import { SlogateError } from "../errors.js";
+import { FileSliProvider } from "./file-provider.js";
+import { PrometheusSliProvider } from "./prometheus.js";
+import type { SliProvider } from "./sli-provider.js";
+
+/** Every SLI provider slogate knows, one file each in src/sli/. */
+export const PROVIDERS = ["file", "prometheus"] as const satisfies readonly ProviderId[];
+
+export function isProviderId(value: string): value is ProviderId {
+  return (PROVIDERS as readonly string[]).includes(value);
+}
+
+export interface ProviderSettings {
+  /** Values file for `file`. */
+  valuesPath?: string;
+  prometheus?: PrometheusSettings;
+  /** sli.yaml indicators: SLI name → query. */
+  indicators: Record<string, string>;
+  labels: Record<string, string>;
+  env: Record<string, string | undefined>;
+}
+
+function missing(what: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", what, { suggestion });
+}
+
+/** Builds one provider from its settings; secrets are read from the environment only. */
+export function createProvider(id: ProviderId, settings: ProviderSettings): SliProvider {
+  switch (id) {
+    case "file":
+      if (!settings.valuesPath)
+        throw missing("the file provider needs a values file", "Pass --sli-values <file.json>, or set providers.file.path");
+      return new FileSliProvider(settings.valuesPath);
+    case "prometheus": {
+      const config = settings.prometheus ?? {};
+      const url = config.url ?? settings.env.PROMETHEUS_URL;
+      if (!url)
+        throw missing("the prometheus provider needs the server's URL", "Set PROMETHEUS_URL, or providers.prometheus.url in slogate.yaml");
+      if (!/^https?:\/\//.test(url))
+        throw missing(`Prometheus URL ${JSON.stringify(url)} is not an http(s) URL`, "Write it as http://host:9090");
+      const auth = config.auth ?? {};
+      const token = settings.env[auth["token-env"] ?? "PROMETHEUS_TOKEN"];
+      const username = auth.username ?? settings.env.PROMETHEUS_USERNAME;
+      const password = settings.env[auth["password-env"] ?? "PROMETHEUS_PASSWORD"];
+      const type = auth.type ?? (token ? "bearer" : username ? "basic" : undefined);
+      if (type === "bearer" && !token)
+        throw missing("bearer auth for Prometheus needs a token", `Set ${auth["token-env"] ?? "PROMETHEUS_TOKEN"}`);
+      return new PrometheusSliProvider({
+        url,
+        indicators: settings.indicators,
+        labels: settings.labels,
+        auth:
+          type === "bearer" ? { bearerToken: token ?? "" } : type === "basic" ? { username: username ?? "", password: password ?? "" } : {},
+        http: { ...(config["timeout-ms"] ? { timeoutMs: config["timeout-ms"] } : {}), env: settings.env },
+      });
+    }
+  }
+}
