@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-tools.sh
 npx turbo run build typecheck --output-logs=errors-only
 npx biome check .
 mkdir -p test-results

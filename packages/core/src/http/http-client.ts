@@ -111,6 +111,11 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
+  /** A text from outside (a server's error message) with every secret of this client blanked. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
   private fail(failure: ConstructorParameters<typeof ExternalServiceError>[1], detail: string, status?: number): ExternalServiceError {
     return new ExternalServiceError(this.options.service, failure, redact(detail, this.secrets), status);
   }
@@ -155,6 +160,7 @@ export class HttpClient {
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
     const started = Date.now();
+    let slept = 0;
     const where = `${method} ${url.origin}${url.pathname}`;
     for (let attempt = 0; ; attempt++) {
       let outcome: { response?: HttpResponse & { retryAfter?: number }; error?: ExternalServiceError; received: boolean };
@@ -174,11 +180,13 @@ export class HttpClient {
       }
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt) * this.random();
       const delay = response?.retryAfter ?? backoff;
-      if (Date.now() - started + delay > this.retry.budgetMs) {
+      // Elapsed time counts the waits already made, however the clock behaves.
+      if (Math.max(Date.now() - started, slept) + delay > this.retry.budgetMs) {
         if (response) return response;
         throw outcome.error;
       }
       await this.sleep(delay, signal);
+      slept += delay;
     }
   }
 

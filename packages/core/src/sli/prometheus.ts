@@ -56,6 +56,11 @@ export function defaultPrometheusQuery(sli: string, context: PlaceholderContext)
   }
 }
 
+const AUTH_ADVICE: Record<number, string> = {
+  401: "; check PROMETHEUS_TOKEN or the basic-auth credentials",
+  403: "; the credentials lack permission to query",
+};
+
 interface PrometheusBody {
   status?: string;
   errorType?: string;
@@ -67,10 +72,10 @@ interface PrometheusBody {
 function sampleValue(sample: unknown): number | string {
   const pair = (sample as { value?: unknown })?.value ?? sample;
   if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[1] !== "string") return "a sample without a [time, value] pair";
+  // Prometheus writes specials as "NaN", "+Inf" and "-Inf"; none of them is a measurement to judge.
+  if (/^(NaN|[+-]Inf)$/.test(pair[1])) return pair[1];
   const value = Number(pair[1]);
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return pair[1];
-  return value;
+  return Number.isFinite(value) ? value : `an unreadable value ${JSON.stringify(pair[1])}`;
 }
 
 function labelsOf(series: unknown): string {
@@ -136,7 +141,9 @@ export class PrometheusSliProvider implements SliProvider {
       const body = (response.body ?? {}) as PrometheusBody;
       if (response.status >= 300 || body.status === "error") {
         const said = body.error ? `${body.errorType ?? "error"}: ${body.error}` : `HTTP ${response.status}`;
-        return failed(sli, `Prometheus refused the query of ${sli} (${said}); query: ${query}`);
+        const advice = AUTH_ADVICE[response.status] ?? "";
+        // The server's own words may quote what it was sent, credentials included.
+        return failed(sli, this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}; query: ${query}`));
       }
       return this.valueFrom(sli, query, body);
     } catch (error) {
