@@ -5,7 +5,15 @@ import type { Comparison, CriteriaBlock, Objective, Slo } from "../engine/types.
 import { SlogateError } from "../errors.js";
 import { type Diagnostic, hasErrors } from "./diagnostics.js";
 import { displayPath, schemaDiagnostics } from "./schema-diagnostics.js";
-import { type PathSegment, parseYamlSource, positionOf, scalarText, type YamlSource } from "./yaml-source.js";
+import {
+  documentPart,
+  emptyDiagnostic,
+  type PathSegment,
+  parseYamlSource,
+  positionOf,
+  scalarText,
+  type YamlSource,
+} from "./yaml-source.js";
 
 export interface SloReading {
   /** The SLO with Keptn's defaults applied; null when the file cannot be read as an SLO at all. */
@@ -195,29 +203,14 @@ function comparisonDiagnostics(source: YamlSource, root: unknown, slo: Slo): Dia
 export function readSlo(source: YamlSource, basePath: readonly PathSegment[] = []): SloReading {
   const diagnostics = [...source.diagnostics];
   if (hasErrors(diagnostics)) return { slo: null, diagnostics, sloFileContent: "" };
-  if (!source.document) {
-    diagnostics.push({
-      severity: "error",
-      position: { file: source.file, line: 1, column: 1 },
-      message: "the SLO is empty",
-      expected: "objectives and total_score",
-      suggestion: "See examples/slo.yaml for a complete SLO",
-    });
-    return { slo: null, diagnostics, sloFileContent: "" };
-  }
-  const rootNode = basePath.length === 0 ? (source.document.contents as Node | null) : nodeAtPath(source, basePath);
+  const { root: rootNode, value } = documentPart(source, basePath);
   // Keptn reports the raw file; an SLO inline in slogate.yaml is reported as its own YAML text.
   const sloText = basePath.length === 0 ? source.text : String(rootNode ?? "");
-  const sloFileContent = Buffer.from(sloText, "utf8").toString("base64");
-  const value = basePath.length === 0 ? source.document.toJS() : valueAtPath(source.document.toJS(), basePath);
-  if (value === null || value === undefined) {
-    diagnostics.push({
-      severity: "error",
-      position: positionOf(source, rootNode),
-      message: "the SLO is empty",
-      expected: "objectives and total_score",
-      suggestion: "See examples/slo.yaml for a complete SLO",
-    });
+  const sloFileContent = source.document ? Buffer.from(sloText, "utf8").toString("base64") : "";
+  if (value === null) {
+    diagnostics.push(
+      emptyDiagnostic(source, rootNode, "the SLO", "objectives and total_score", "See examples/slo.yaml for a complete SLO"),
+    );
     return { slo: null, diagnostics, sloFileContent };
   }
   diagnostics.push(...schemaDiagnostics(source, "slo", value, { unknownKey: "warning", basePath }));
@@ -231,16 +224,4 @@ export function readSlo(source: YamlSource, basePath: readonly PathSegment[] = [
 
 export function readSloText(text: string, file: string): SloReading {
   return readSlo(parseYamlSource(text, file));
-}
-
-function nodeAtPath(source: YamlSource, path: readonly PathSegment[]): Node | null {
-  let node: unknown = source.document?.contents ?? null;
-  for (const segment of path) node = child(node, String(segment));
-  return (node as Node | null) ?? null;
-}
-
-function valueAtPath(value: unknown, path: readonly PathSegment[]): unknown {
-  let current = value;
-  for (const segment of path) current = (current as Record<string, unknown> | null)?.[segment as string];
-  return current;
 }

@@ -138,3 +138,23 @@ export function scalarText(node: unknown): string | undefined {
   if (node.type === "PLAIN" && typeof node.source === "string") return node.source;
   return String(node.value);
 }
+
+/** The part of a document at `basePath` (the whole document when empty): its node and plain value. */
+export function documentPart(source: YamlSource, basePath: readonly PathSegment[]): { root: Node | null; value: unknown } {
+  if (!source.document) return { root: null, value: null };
+  const root = basePath.length === 0 ? (source.document.contents as Node | null) : nodeAt(source, basePath);
+  let value: unknown = source.document.toJS();
+  for (const segment of basePath) value = (value as Record<string, unknown> | null)?.[segment as string];
+  return { root, value: value ?? null };
+}
+
+/** The error for a file, or a section of one, that holds nothing. */
+export function emptyDiagnostic(source: YamlSource, node: Node | null, what: string, expected: string, suggestion?: string): Diagnostic {
+  return {
+    severity: "error",
+    position: node ? positionOf(source, node) : { file: source.file, line: 1, column: 1 },
+    message: `${what} is empty`,
+    expected,
+    ...(suggestion ? { suggestion } : {}),
+  };
+}
