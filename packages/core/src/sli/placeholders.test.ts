@@ -32,6 +32,14 @@ describe("Keptn's placeholders", () => {
     });
   });
 
+  it("reads a name only whole, and reports any other $NAME instead of sending it", () => {
+    expect(resolvePlaceholders("a:$SERVICE,b:$SERVICENAME,c:$DURATION_SECONDSX,d:$TESTSTRATEGY,e:$ENV.REGION", { ...context, env: { REGION: "eu-1" } })).toEqual({
+      query: "a:carts,b:$SERVICENAME,c:$DURATION_SECONDSX,d:$TESTSTRATEGY,e:eu-1",
+      missing: ["$SERVICENAME", "$DURATION_SECONDSX", "$TESTSTRATEGY"],
+    });
+    expect(resolvePlaceholders("x{a=~'^b$'} $ENV.HOME", context)).toEqual({ query: "x{a=~'^b$'} $ENV.HOME", missing: ["$ENV.HOME"] });
+  });
+
   it.each([
     [600, "10m"],
     [5400, "1h30m"],

@@ -7,6 +7,8 @@ export interface PlaceholderContext {
   labels: Record<string, string>;
   /** The SLO's `filter` (Keptn customFilters): `$key` and `$KEY` placeholders. */
   filters: Record<string, string>;
+  /** For `$ENV.<name>`; absent means that placeholder is not offered. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ResolvedQuery {
@@ -28,12 +30,20 @@ export function promDuration(seconds: number): string {
   return `${hours ? `${hours}h` : ""}${minutes || !hours ? `${minutes}m` : ""}`;
 }
 
-const NAMED: Record<string, string> = { PROJECT: "project", STAGE: "stage", SERVICE: "service", DEPLOYMENT: "deployment" };
+const NAMED: Record<string, string> = {
+  PROJECT: "project",
+  STAGE: "stage",
+  SERVICE: "service",
+  DEPLOYMENT: "deployment",
+  TESTSTRATEGY: "teststrategy",
+};
 
 /**
  * Resolves Keptn's placeholders: `$DURATION_SECONDS` (e.g. `600s`), `$DURATION` (e.g. `10m`),
- * `$PROJECT`, `$STAGE`, `$SERVICE`, `$DEPLOYMENT`, `$LABEL.<key>`, and the SLO filter's keys.
- * Keptn put an empty string where it had no value; here such a placeholder is reported instead.
+ * `$PROJECT`, `$STAGE`, `$SERVICE`, `$DEPLOYMENT`, `$TESTSTRATEGY`, `$LABEL.<key>`, `$ENV.<name>`,
+ * and the SLO filter's keys. A name only matches whole (`$SERVICE` is not read inside
+ * `$SERVICENAME`, a collision Keptn's plain string replacement had). Keptn put an empty string
+ * where it had no value; here every `$NAME` left over is reported instead, never sent as it is.
  */
 export function resolvePlaceholders(query: string, context: PlaceholderContext): ResolvedQuery {
   const seconds = windowSeconds(context.window);
@@ -46,21 +56,22 @@ export function resolvePlaceholders(query: string, context: PlaceholderContext):
     if (value !== undefined) values.set(placeholder, value);
   }
   for (const [key, value] of Object.entries(context.labels)) values.set(`LABEL.${key}`, value);
+  for (const [key, value] of Object.entries(context.env ?? {})) if (value !== undefined) values.set(`ENV.${key}`, value);
   for (const [key, value] of Object.entries(context.filters)) {
     // Keptn stripped quotes from filter values before putting them into a query.
     const clean = value.replaceAll("'", "").replaceAll('"', "");
     values.set(key, clean);
     values.set(key.toUpperCase(), clean);
   }
-  // Longest names first, so $DURATION_SECONDS is not read as $DURATION followed by "_SECONDS".
-  const names = [...new Set([...values.keys(), ...Object.keys(NAMED)])].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(
-    `\\$(${names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}|LABEL\\.[A-Za-z0-9_.-]+)`,
-    "g",
-  );
+  // Longest names first, and a name only matches whole: $DURATION_SECONDS is not $DURATION
+  // followed by "_SECONDS", and $SERVICE is not read inside $SERVICENAME.
+  const names = [...new Set([...values.keys(), ...Object.keys(NAMED)])].filter((n) => !/^(LABEL|ENV)\./.test(n));
+  names.sort((a, b) => b.length - a.length);
+  const known = names.map((n) => n.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const pattern = new RegExp(`\\$(?:(${known})(?![A-Za-z0-9_])|((?:LABEL|ENV)\\.[A-Za-z0-9_.-]+)|([A-Z][A-Z0-9_]*))`, "g");
   const missing = new Set<string>();
-  const resolved = query.replace(pattern, (whole, name: string) => {
-    const value = values.get(name);
+  const resolved = query.replace(pattern, (whole, name?: string, prefixed?: string) => {
+    const value = values.get(name ?? prefixed ?? "");
     if (value === undefined) {
       missing.add(whole);
       return whole;
