@@ -6,7 +6,7 @@ import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { SlogateError } from "./errors.js";
 import type { Plan } from "./gate.js";
 import { FileHistoryStore } from "./history/file-store.js";
-import { createProvider, isProviderId } from "./sli/providers.js";
+import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
 import { RoutedSliProvider } from "./sli/routed-provider.js";
 import type { SliProvider } from "./sli/sli-provider.js";
 
@@ -23,7 +23,12 @@ export interface PlanOptions {
   store?: boolean;
   labels?: Record<string, string>;
   missingSli?: string;
+  /** Ingestion wait after the window (Dynatrace), e.g. "0" or "2m". */
+  settle?: string;
+  /** Requests in flight at once, per backend. */
+  concurrency?: number;
   onWarning?: (message: string) => void;
+  onProgress?: (message: string) => void;
 }
 
 export interface LoadedPlan {
@@ -63,7 +68,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   if (!defaultId)
     throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
   if (!isProviderId(defaultId))
-    throw usage(`--provider ${JSON.stringify(defaultId)} is not a provider slogate has`, "Use file or prometheus");
+    throw usage(`--provider ${JSON.stringify(defaultId)} is not a provider slogate has`, `Use one of ${PROVIDERS.join(", ")}`);
   const settings = {
     ...(options.sliValues
       ? { valuesPath: at(options.sliValues) }
@@ -71,6 +76,10 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
         ? { valuesPath: config.providers.file.path }
         : {}),
     ...(config?.providers.prometheus ? { prometheus: config.providers.prometheus } : {}),
+    ...(config?.providers.dynatrace ? { dynatrace: config.providers.dynatrace } : {}),
+    ...(options.settle !== undefined ? { settle: options.settle } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     indicators: sli?.indicators ?? {},
     labels,
     env: options.env,

@@ -16,7 +16,12 @@ Where things come from (command-line options override slogate.yaml):
   --slo <file>               Keptn slo.yaml
   --provider <name>          where SLI values come from: file (default with --sli-values)
                              or prometheus (URL from PROMETHEUS_URL or slogate.yaml)
-  --sli <file>               Keptn sli.yaml: the query for each SLI (prometheus)
+  --sli <file>               Keptn sli.yaml: the query for each SLI (prometheus, dynatrace)
+                             dynatrace: DT_URL and DT_API_TOKEN (or DT_PLATFORM_TOKEN, or
+                             DT_CLIENT_ID, DT_CLIENT_SECRET, DT_ACCOUNT_URN) in the environment
+  --settle <duration>        wait this long after the window for Dynatrace to ingest data
+                             (default 2m; 0 skips)
+  --concurrency <n>          requests in flight at once (default 8)
   --sli-values <file>        SLI values as JSON: {"sli": number}, Keptn indicatorValues,
                              or a get-sli.finished data object
   --history <file>           JSON Lines history (slogate results or Keptn
@@ -27,7 +32,9 @@ Where things come from (command-line options override slogate.yaml):
 Window and labels:
   --start <time> --end <time>  ISO 8601 window of the evaluation
   --timeframe <duration>     window ending now, e.g. 10m, 1h30m
-  --label <key=value>        label stored with the result (repeatable)
+  --label <key=value>        label stored with the result (repeatable); $LABEL.<key> in queries
+  --project, --stage, --service, --deployment <name>
+                             labels behind $PROJECT, $STAGE, $SERVICE, $DEPLOYMENT
 
 Outcome:
   --format <name>            stdout: console (default), json, keptn, markdown, junit
@@ -49,6 +56,12 @@ const OPTIONS: OptionSpec = {
   sli: { type: "string" },
   "sli-values": { type: "string" },
   provider: { type: "string" },
+  settle: { type: "string" },
+  concurrency: { type: "string" },
+  project: { type: "string" },
+  stage: { type: "string" },
+  service: { type: "string" },
+  deployment: { type: "string" },
   history: { type: "string" },
   store: { type: "boolean" },
   baseline: { type: "string" },
@@ -71,7 +84,12 @@ type Values = Record<string, string | boolean | Array<string | boolean> | undefi
 
 async function buildPlan(values: Values, io: CliIo) {
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
-  const options: PlanOptions = { cwd: io.cwd, env: io.env, onWarning: (message) => io.stderr(`${message}\n`) };
+  const options: PlanOptions = {
+    cwd: io.cwd,
+    env: io.env,
+    onWarning: (message) => io.stderr(`${message}\n`),
+    onProgress: (message) => io.stderr(`slogate: ${message}\n`),
+  };
   for (const [option, key] of [
     ["config", "config"],
     ["slo", "slo"],
@@ -80,12 +98,24 @@ async function buildPlan(values: Values, io: CliIo) {
     ["provider", "provider"],
     ["history", "history"],
     ["missing-sli", "missingSli"],
+    ["settle", "settle"],
   ] as const) {
     const value = text(option);
     if (value !== undefined) options[key] = value;
   }
   if (values.store === true) options.store = true;
   options.labels = parseLabels(values.label as string[] | undefined);
+  for (const name of ["project", "stage", "service", "deployment"] as const) {
+    const value = text(name);
+    if (value !== undefined) options.labels[name] = value;
+  }
+  const concurrency = text("concurrency");
+  if (concurrency !== undefined) {
+    const n = Number(concurrency);
+    if (!Number.isInteger(n) || n < 1)
+      throw usageError(`--concurrency ${JSON.stringify(concurrency)} is not a count`, "Use a whole number of at least 1");
+    options.concurrency = n;
+  }
   return loadPlan(options);
 }
 

@@ -9,7 +9,16 @@ import { readSlo, type SloReading } from "./load-slo.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 import { parseYamlSource, scalarText, type YamlSource } from "./yaml-source.js";
 
-export type ProviderId = "file" | "prometheus";
+export type ProviderId = "file" | "prometheus" | "dynatrace";
+
+export interface DynatraceSettings {
+  url?: string;
+  "token-env"?: string;
+  "platform-token-env"?: string;
+  settle?: string;
+  "timeout-ms"?: number;
+  concurrency?: number;
+}
 
 export interface PrometheusSettings {
   url?: string;
@@ -27,6 +36,7 @@ export interface SlogateConfig {
     default: ProviderId | null;
     file: { path: string } | null;
     prometheus: PrometheusSettings | null;
+    dynatrace: DynatraceSettings | null;
     overrides: Record<string, ProviderId>;
   };
   history: { type: "file"; path: string; store: boolean } | null;
@@ -120,6 +130,7 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     default?: ProviderId;
     file?: { path?: string };
     prometheus?: PrometheusSettings;
+    dynatrace?: DynatraceSettings;
     overrides?: Record<string, ProviderId>;
   };
   const history = value.history as { path?: string; store?: boolean } | undefined;
@@ -130,9 +141,11 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     sli,
     labels,
     providers: {
-      default: providers.default ?? (providers.file ? "file" : providers.prometheus ? "prometheus" : null),
+      default:
+        providers.default ?? (providers.file ? "file" : providers.prometheus ? "prometheus" : providers.dynatrace ? "dynatrace" : null),
       file: typeof providers.file?.path === "string" ? { path: resolve(directory, providers.file.path) } : null,
       prometheus: providers.prometheus ?? null,
+      dynatrace: providers.dynatrace ?? null,
       overrides: providers.overrides ?? {},
     },
     history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
@@ -147,7 +160,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     slo,
     sli: null,
     labels: {},
-    providers: { default: null, file: null, prometheus: null, overrides: {} },
+    providers: { default: null, file: null, prometheus: null, dynatrace: null, overrides: {} },
     history: null,
     evaluation: { missingSli: null, warningExitCode: null },
     diagnostics,

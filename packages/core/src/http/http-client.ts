@@ -72,6 +72,20 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** What a service said in its error body: a plain text, `{error: "…"}`, `{error: {message}}` or `{message}`. */
+function serviceMessage(body: unknown): string {
+  if (typeof body === "string") return body.slice(0, 200);
+  const {
+    error,
+    message,
+    error_description: description,
+  } = (body ?? {}) as { error?: unknown; message?: unknown; error_description?: unknown };
+  if (typeof error === "string") return typeof description === "string" ? `${error}: ${description}` : error;
+  const nested = (error as { message?: unknown } | undefined)?.message;
+  if (typeof nested === "string") return nested;
+  return typeof message === "string" ? message : "";
+}
+
 function dispatcherFor(options: HttpClientOptions): Dispatcher {
   if (options.dispatcher) return options.dispatcher;
   const env = options.env ?? process.env;
@@ -106,9 +120,14 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.dispatcher = dispatcherFor(options);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.secrets = options.secrets ?? [];
+    this.secrets = [...(options.secrets ?? [])];
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
+  }
+
+  /** A value learnt at run time (an OAuth access token) that must be blanked like the others. */
+  addSecret(secret: string): void {
+    if (!this.secrets.includes(secret)) this.secrets.push(secret);
   }
 
   /** A text from outside (a server's error message) with every secret of this client blanked. */
@@ -133,23 +152,52 @@ export class HttpClient {
   }
 
   url(path: string, query: Record<string, string> = {}): URL {
-    const base = this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`;
+    const base = this.options.baseUrl.endsWith("/") || path === "" ? this.options.baseUrl : `${this.options.baseUrl}/`;
     const url = new URL(path.replace(/^\//, ""), base);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     return url;
   }
 
   /** GET returning parsed JSON; non-2xx answers come back too, for the caller to read the error body. */
-  async getJson(path: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<HttpResponse> {
-    return this.send("GET", this.url(path, query), undefined, true, signal);
+  async getJson(
+    path: string,
+    query: Record<string, string> = {},
+    signal?: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse> {
+    return this.send("GET", this.url(path, query), undefined, true, signal, "application/json", headers);
   }
 
   /**
    * POST JSON. Not idempotent unless said so: after a timeout or a dropped connection the server
    * may have acted, so such a request is retried only when it surely was not received.
    */
-  async postJson(path: string, body: unknown, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<HttpResponse> {
-    return this.send("POST", this.url(path), JSON.stringify(body), options.idempotent ?? false, options.signal);
+  async postJson(
+    path: string,
+    body: unknown,
+    options: { idempotent?: boolean; signal?: AbortSignal; headers?: Record<string, string>; query?: Record<string, string> } = {},
+  ): Promise<HttpResponse> {
+    return this.send(
+      "POST",
+      this.url(path, options.query),
+      JSON.stringify(body),
+      options.idempotent ?? false,
+      options.signal,
+      "application/json",
+      options.headers,
+    );
+  }
+
+  /** POST a form (OAuth token requests). */
+  async postForm(path: string, form: URLSearchParams, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+    return this.send(
+      "POST",
+      this.url(path),
+      form.toString(),
+      options.idempotent ?? false,
+      options.signal,
+      "application/x-www-form-urlencoded",
+    );
   }
 
   private async send(
@@ -158,6 +206,8 @@ export class HttpClient {
     body: string | undefined,
     idempotent: boolean,
     signal?: AbortSignal,
+    contentType = "application/json",
+    headers: Record<string, string> = {},
   ): Promise<HttpResponse> {
     const started = Date.now();
     let slept = 0;
@@ -165,7 +215,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       let outcome: { response?: HttpResponse & { retryAfter?: number }; error?: ExternalServiceError; received: boolean };
       try {
-        outcome = { response: await this.slot(() => this.attempt(method, url, body, signal)), received: true };
+        outcome = { response: await this.slot(() => this.attempt(method, url, body, signal, contentType, headers)), received: true };
       } catch (error) {
         if (signal?.aborted) throw error;
         outcome = this.classify(error, where);
@@ -205,12 +255,19 @@ export class HttpClient {
     return { error: this.fail("network", `${where} failed: ${(error as Error).message}`), received: true };
   }
 
-  private async attempt(method: "GET" | "POST", url: URL, body: string | undefined, signal?: AbortSignal) {
+  private async attempt(
+    method: "GET" | "POST",
+    url: URL,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+    contentType: string,
+    headers: Record<string, string>,
+  ) {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
     const response = await request(url, {
       method,
       dispatcher: this.dispatcher,
-      headers: { accept: "application/json", ...(body ? { "content-type": "application/json" } : {}), ...this.options.headers },
+      headers: { accept: "application/json", ...(body ? { "content-type": contentType } : {}), ...this.options.headers, ...headers },
       ...(body !== undefined ? { body } : {}),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });

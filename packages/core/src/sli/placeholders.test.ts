@@ -33,7 +33,12 @@ describe("Keptn's placeholders", () => {
   });
 
   it("reads a name only whole, and reports any other $NAME instead of sending it", () => {
-    expect(resolvePlaceholders("a:$SERVICE,b:$SERVICENAME,c:$DURATION_SECONDSX,d:$TESTSTRATEGY,e:$ENV.REGION", { ...context, env: { REGION: "eu-1" } })).toEqual({
+    expect(
+      resolvePlaceholders("a:$SERVICE,b:$SERVICENAME,c:$DURATION_SECONDSX,d:$TESTSTRATEGY,e:$ENV.REGION", {
+        ...context,
+        env: { REGION: "eu-1" },
+      }),
+    ).toEqual({
       query: "a:carts,b:$SERVICENAME,c:$DURATION_SECONDSX,d:$TESTSTRATEGY,e:eu-1",
       missing: ["$SERVICENAME", "$DURATION_SECONDSX", "$TESTSTRATEGY"],
     });

@@ -1,0 +1,133 @@
+import { SlogateError } from "../../errors.js";
+import { HttpClient, type HttpClientOptions } from "../../http/http-client.js";
+
+/** Where the two API families of one Dynatrace environment live. */
+export interface DynatraceEndpoints {
+  /** Environment API v2 base: `…/api/v2/`, or through the platform gateway. */
+  classic: string;
+  /** Platform base (Grail/DQL): `https://<env>.apps.dynatrace.com/platform/`. */
+  platform: string;
+  /** Where people open the environment in a browser. */
+  ui: string;
+  /** True when the classic API is reached through the platform gateway (Bearer auth). */
+  gateway: boolean;
+}
+
+/**
+ * Accepts the URL forms people paste: SaaS `https://<env>.live.dynatrace.com`, Managed
+ * `https://<host>/e/<env>`, platform `https://<env>.apps.dynatrace.com`, and either of those with
+ * `/api/v2` or `/platform/classic/environment-api/v2` already appended. A scheme-less host gets
+ * https, as Keptn did.
+ */
+export function dynatraceEndpoints(raw: string): DynatraceEndpoints {
+  let text = raw.trim().replace(/\/+$/, "");
+  if (!/^[a-z]+:\/\//i.test(text)) text = `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SlogateError("INVALID_USAGE", `Dynatrace URL ${JSON.stringify(raw)} is not a URL`, {
+      suggestion: "Use https://<env>.live.dynatrace.com, https://<host>/e/<env> or https://<env>.apps.dynatrace.com",
+    });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SlogateError("INVALID_USAGE", `Dynatrace URL ${JSON.stringify(raw)} is not http(s)`, {
+      suggestion: "Start it with https://",
+    });
+  }
+  const path = url.pathname.replace(/\/(api\/v2|platform\/classic\/environment-api\/v2)\/?$/, "").replace(/\/+$/, "");
+  const origin = url.origin;
+  if (url.hostname.includes(".apps.")) {
+    return {
+      classic: `${origin}/platform/classic/environment-api/v2/`,
+      platform: `${origin}/platform/`,
+      ui: origin,
+      gateway: true,
+    };
+  }
+  const appsOrigin = url.hostname.includes(".live.") ? origin.replace(".live.", ".apps.") : `${origin}${path}`;
+  return { classic: `${origin}${path}/api/v2/`, platform: `${appsOrigin}/platform/`, ui: `${origin}${path}`, gateway: false };
+}
+
+export interface DynatraceCredentials {
+  apiToken?: string;
+  /** Platform token or OAuth client: Bearer auth for Grail and the platform gateway. */
+  platformToken?: string;
+  oauth?: { clientId: string; clientSecret: string; accountUrn: string; tokenUrl: string; scope: string };
+}
+
+export const DEFAULT_SSO_URL = "https://sso.dynatrace.com/sso/oauth2/token";
+export const PLATFORM_SCOPES =
+  "storage:buckets:read storage:events:read storage:metrics:read storage:logs:read storage:bizevents:read storage:spans:read";
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/**
+ * Bearer tokens for the platform APIs: a platform token as it is, or OAuth client credentials
+ * exchanged at the SSO endpoint and reused until shortly before they expire.
+ */
+export class BearerTokenSource {
+  private cached: CachedToken | undefined;
+  private pending: Promise<string> | undefined;
+  private readonly sso: HttpClient | undefined;
+
+  constructor(
+    private readonly credentials: DynatraceCredentials,
+    http: Partial<HttpClientOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    if (credentials.oauth) {
+      this.sso = new HttpClient({
+        ...http,
+        service: "Dynatrace SSO",
+        baseUrl: credentials.oauth.tokenUrl,
+        secrets: [credentials.oauth.clientSecret],
+      });
+    }
+  }
+
+  get available(): boolean {
+    return Boolean(this.credentials.platformToken || this.credentials.oauth);
+  }
+
+  async token(signal?: AbortSignal): Promise<string> {
+    if (this.credentials.platformToken) return this.credentials.platformToken;
+    if (this.cached && this.cached.expiresAt > this.now()) return this.cached.token;
+    this.pending ??= this.exchange(signal).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async exchange(signal?: AbortSignal): Promise<string> {
+    const oauth = this.credentials.oauth;
+    if (!oauth || !this.sso) {
+      throw new SlogateError("INVALID_USAGE", "Dynatrace platform APIs (DQL) need a platform token or an OAuth client", {
+        suggestion: "Set DT_PLATFORM_TOKEN, or DT_CLIENT_ID, DT_CLIENT_SECRET and DT_ACCOUNT_URN",
+      });
+    }
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+      scope: oauth.scope,
+      resource: oauth.accountUrn,
+    });
+    const response = await this.sso.postForm("", form, { idempotent: true, ...(signal ? { signal } : {}) });
+    const body = response.body as { access_token?: unknown; expires_in?: unknown };
+    if (response.status >= 300) throw this.sso.errorFor(response, "the OAuth token request");
+    if (typeof body.access_token !== "string")
+      throw this.sso.errorFor({ status: 502, body: "no access_token in the answer" }, "the OAuth token request");
+    const lifetime = typeof body.expires_in === "number" ? body.expires_in : 300;
+    // Renew 30 s early so a token never expires between check and use.
+    this.cached = { token: body.access_token, expiresAt: this.now() + Math.max(0, lifetime - 30) * 1000 };
+    return body.access_token;
+  }
+
+  async close(): Promise<void> {
+    await this.sso?.close();
+  }
+}

@@ -1,0 +1,315 @@
+import type { SliResult } from "../../engine/types.js";
+import { ExternalServiceError } from "../../http/external-error.js";
+import { HttpClient, type HttpClientOptions, type HttpResponse } from "../../http/http-client.js";
+import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
+import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
+import { BearerTokenSource, type DynatraceCredentials, type DynatraceEndpoints } from "./connection.js";
+import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
+
+export interface DynatraceOptions {
+  endpoints: DynatraceEndpoints;
+  credentials: DynatraceCredentials;
+  /** sli.yaml `indicators`; when empty, Keptn's default SLIs apply. */
+  indicators: Record<string, string>;
+  labels: Record<string, string>;
+  /** For `$ENV.<name>` placeholders. */
+  env?: Record<string, string | undefined>;
+  /** Wait until this long after the window's end before reading (ingestion delay). */
+  settleMs?: number;
+  onProgress?: (message: string) => void;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  http?: Partial<Omit<HttpClientOptions, "service" | "baseUrl" | "headers" | "secrets">>;
+  /** How long a DQL query may run, polls included. */
+  dqlTimeoutMs?: number;
+}
+
+type Outcome = { value: number } | { error: string };
+
+const UNIT_DIVISOR = { MicroSecond: 1000, Byte: 1024 } as const;
+
+function errorMessage(response: HttpResponse): string {
+  const body = response.body as
+    | { error?: { code?: number; message?: string; constraintViolations?: Array<{ path?: string; message?: string }> } }
+    | string;
+  if (typeof body === "string") return `HTTP ${response.status}${body ? `: ${body.slice(0, 200)}` : ""}`;
+  const error = body?.error;
+  const violations = (error?.constraintViolations ?? []).map((v) => ` [${v.path ?? ""}: ${v.message ?? ""}]`).join("");
+  return `HTTP ${response.status}${error?.message ? `: ${error.message}` : ""}${violations}`;
+}
+
+function dimensionsOf(series: unknown): string {
+  const map = (series as { dimensionMap?: Record<string, string | null> })?.dimensionMap ?? {};
+  return `{${Object.entries(map)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",")}}`;
+}
+
+function formatWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
+}
+
+/** SLIs from Dynatrace: Metrics API v2, SLOs, problems, security problems and Grail (DQL). */
+export class DynatraceSliProvider implements SliProvider {
+  readonly id = "dynatrace";
+  private readonly classic: HttpClient;
+  private readonly platform: HttpClient;
+  private readonly bearer: BearerTokenSource;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: DynatraceOptions) {
+    const { credentials } = options;
+    const secrets = [credentials.apiToken, credentials.platformToken, credentials.oauth?.clientSecret].filter((s): s is string =>
+      Boolean(s),
+    );
+    this.classic = new HttpClient({ service: "Dynatrace", baseUrl: options.endpoints.classic, secrets, ...options.http });
+    this.platform = new HttpClient({ service: "Dynatrace Grail", baseUrl: options.endpoints.platform, secrets, ...options.http });
+    this.bearer = new BearerTokenSource(credentials, options.http ?? {});
+    this.now = options.now ?? Date.now;
+    this.sleep =
+      options.sleep ??
+      ((ms, signal) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(timer);
+              reject(signal.reason);
+            },
+            { once: true },
+          );
+        }));
+  }
+
+  private async bearerHeader(signal?: AbortSignal): Promise<Record<string, string>> {
+    const token = await this.bearer.token(signal);
+    this.classic.addSecret(token);
+    this.platform.addSecret(token);
+    return { authorization: `Bearer ${token}` };
+  }
+
+  private async classicHeaders(signal?: AbortSignal): Promise<Record<string, string>> {
+    const { apiToken } = this.options.credentials;
+    if (apiToken && !this.options.endpoints.gateway) return { authorization: `Api-Token ${apiToken}` };
+    return this.bearerHeader(signal);
+  }
+
+  /** Dynatrace needs time to ingest the window's data; Keptn waited 2 minutes after its end. */
+  private async settle(window: SliWindow, signal?: AbortSignal): Promise<void> {
+    const ready = Date.parse(window.end) + (this.options.settleMs ?? 120_000);
+    let remaining = ready - this.now();
+    while (remaining > 0) {
+      this.options.onProgress?.(`waiting ${formatWait(remaining)} for Dynatrace to ingest the window's data (--settle 0 skips this)`);
+      const step = Math.min(remaining, 10_000);
+      await this.sleep(step, signal);
+      remaining -= step;
+    }
+  }
+
+  async fetch(request: SliRequest): Promise<SliAnswer> {
+    await this.settle(request.window, request.signal);
+    const context: PlaceholderContext = {
+      window: request.window,
+      labels: this.options.labels,
+      filters: request.filters,
+      ...(this.options.env ? { env: this.options.env } : {}),
+    };
+    const useDefaults = Object.keys(this.options.indicators).length === 0;
+    const queries: Record<string, string> = {};
+    const results = await Promise.all(
+      request.indicators.map(async (sli): Promise<SliResult> => {
+        const written = this.options.indicators[sli] ?? (useDefaults ? DEFAULT_DYNATRACE_QUERIES[sli] : undefined);
+        if (written === undefined) {
+          return failed(
+            sli,
+            useDefaults
+              ? `no query for SLI ${sli}: Keptn's Dynatrace defaults are ${Object.keys(DEFAULT_DYNATRACE_QUERIES).join(", ")}; give an sli.yaml for others`
+              : `no query for SLI ${sli} in sli.yaml`,
+          );
+        }
+        const { query, missing } = resolvePlaceholders(written, context);
+        queries[sli] = this.classic.redact(query);
+        if (missing.length > 0)
+          return failed(
+            sli,
+            `query of ${sli} uses ${missing.join(", ")} but no value was given; set it with --label (or --project, --stage, --service, --deployment)`,
+          );
+        const parsed = parseDynatraceQuery(query);
+        if ("error" in parsed) return failed(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`);
+        try {
+          const outcome = await this.run(parsed.query, request.window, request.signal);
+          if ("error" in outcome) return failed(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+          return { metric: sli, value: outcome.value, success: true, message: "" };
+        } catch (error) {
+          if (error instanceof ExternalServiceError) return failed(sli, this.classic.redact(`${error.message}; query: ${query}`));
+          throw error;
+        }
+      }),
+    );
+    const failures = results.filter((r) => !r.success);
+    return {
+      status: "succeeded",
+      result: failures.length > 0 ? "fail" : "pass",
+      message: failures.length > 0 ? `Dynatrace gave no usable value for ${failures.map((f) => f.metric).join(", ")}` : "",
+      indicatorValues: results,
+      queries,
+    };
+  }
+
+  private run(query: DynatraceQuery, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
+    switch (query.kind) {
+      case "metrics":
+        return this.metrics(query.parameters, window, query.unit, signal);
+      case "slo":
+        return this.slo(query.id, window, signal);
+      case "problems":
+        return this.count("problems", query.parameters, window, signal);
+      case "security-problems":
+        return this.count("securityProblems", query.parameters, window, signal);
+      case "dql":
+        return this.dql(query.query, window, signal);
+    }
+  }
+
+  private timeframe(window: SliWindow): { from: string; to: string } {
+    // Whole seconds in milliseconds, as Keptn sent them.
+    const ms = (iso: string) => String(Math.floor(Date.parse(iso) / 1000) * 1000);
+    return { from: ms(window.start), to: ms(window.end) };
+  }
+
+  private async metrics(
+    parameters: MetricsParameters,
+    window: SliWindow,
+    unit: "MicroSecond" | "Byte" | undefined,
+    signal?: AbortSignal,
+    folded = false,
+  ): Promise<Outcome> {
+    const explicitResolution = parameters.resolution !== undefined;
+    const query = { ...parameters, resolution: parameters.resolution ?? "Inf", ...this.timeframe(window) };
+    const response = await this.classic.getJson("metrics/query", query, signal, await this.classicHeaders(signal));
+    if (response.status >= 300) return { error: `Dynatrace refused the metrics query (${errorMessage(response)})` };
+    const body = response.body as {
+      result?: Array<{ metricId?: string; data?: Array<{ values?: Array<number | null> }> }>;
+      warnings?: string[];
+    };
+    const collections = Array.isArray(body?.result) ? body.result : undefined;
+    if (!collections) return { error: "Dynatrace answered the metrics query without a result list" };
+    const warnings = body.warnings?.length ? ` (Dynatrace: ${body.warnings.join("; ")})` : "";
+    if (collections.length !== 1)
+      return { error: `the metrics query returned ${collections.length} metric results where one is needed${warnings}` };
+    const series = collections[0]?.data ?? [];
+    if (series.length === 0) return { error: `no data: the metrics query matched no series in the window${warnings}` };
+    if (series.length > 1) {
+      const shown = series.slice(0, 3).map(dimensionsOf).join(", ");
+      return {
+        error: `the metrics query returned ${series.length} series (${shown}${series.length > 3 ? ", …" : ""}) where one is needed: merge them with :splitBy() or narrow the entitySelector`,
+      };
+    }
+    const values = (series[0]?.values ?? []).filter((v): v is number => typeof v === "number");
+    if (values.length === 0) return { error: `no data: the series has no values in the window${warnings}` };
+    if (values.length > 1) {
+      // An explicit resolution left several points: fold them into one, as Keptn did, once.
+      if (explicitResolution && !folded)
+        return this.metrics({ ...parameters, metricSelector: `(${parameters.metricSelector}):fold` }, window, unit, signal, true);
+      return { error: `the metrics query returned ${values.length} values where one is needed; use resolution=Inf or :fold` };
+    }
+    const value = values[0] as number;
+    return { value: unit ? value / UNIT_DIVISOR[unit] : value };
+  }
+
+  private async slo(id: string, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
+    const response = await this.classic.getJson(
+      `slo/${encodeURIComponent(id)}`,
+      { ...this.timeframe(window), timeFrame: "GTF" },
+      signal,
+      await this.classicHeaders(signal),
+    );
+    if (response.status >= 300) return { error: `Dynatrace refused the SLO request (${errorMessage(response)})` };
+    const body = response.body as { evaluatedPercentage?: unknown; error?: unknown };
+    // A 200 can still carry an evaluation error; -1 means the SLO was not evaluated.
+    if (typeof body?.error === "string" && body.error !== "NONE") return { error: `SLO ${id} could not be evaluated: ${body.error}` };
+    if (typeof body?.evaluatedPercentage !== "number" || body.evaluatedPercentage === -1)
+      return { error: `SLO ${id} has no evaluated percentage for the window` };
+    return { value: body.evaluatedPercentage };
+  }
+
+  private async count(
+    path: "problems" | "securityProblems",
+    parameters: Record<string, string>,
+    window: SliWindow,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const response = await this.classic.getJson(
+      path,
+      { ...parameters, ...this.timeframe(window) },
+      signal,
+      await this.classicHeaders(signal),
+    );
+    if (response.status >= 300) return { error: `Dynatrace refused the ${path} request (${errorMessage(response)})` };
+    const total = (response.body as { totalCount?: unknown })?.totalCount;
+    if (typeof total !== "number") return { error: `Dynatrace answered the ${path} request without a totalCount` };
+    return { value: total };
+  }
+
+  private async dql(query: string, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
+    const headers = await this.bearerHeader(signal);
+    const started = this.now();
+    let response = await this.platform.postJson(
+      "storage/query/v1/query:execute",
+      {
+        query,
+        defaultTimeframeStart: window.start,
+        defaultTimeframeEnd: window.end,
+        timezone: "UTC",
+        locale: "en_US",
+        requestTimeoutMilliseconds: 5000,
+      },
+      { headers, idempotent: false, ...(signal ? { signal } : {}) },
+    );
+    for (;;) {
+      if (response.status >= 300) return { error: `Dynatrace refused the DQL query (${errorMessage(response)})` };
+      const body = response.body as { state?: string; requestToken?: string; result?: { records?: unknown[] } };
+      if (body?.state === "SUCCEEDED") return this.dqlValue(body.result?.records);
+      if (body?.state !== "RUNNING" && body?.state !== "NOT_STARTED")
+        return { error: `the DQL query ended ${body?.state ?? "without a state"}` };
+      if (!body.requestToken) return { error: "the DQL query is running but Dynatrace gave no request token to poll" };
+      if (this.now() - started > (this.options.dqlTimeoutMs ?? 60_000))
+        return { error: `the DQL query did not finish within ${this.options.dqlTimeoutMs ?? 60_000} ms` };
+      response = await this.platform.getJson(
+        "storage/query/v1/query:poll",
+        { "request-token": body.requestToken, "request-timeout-milliseconds": "5000" },
+        signal,
+        headers,
+      );
+    }
+  }
+
+  private dqlValue(records: unknown[] | undefined): Outcome {
+    if (!Array.isArray(records) || records.length === 0) return { error: "no data: the DQL query returned no records" };
+    if (records.length > 1)
+      return { error: `the DQL query returned ${records.length} records where one is needed: summarize them into one` };
+    const record = records[0] as Record<string, unknown>;
+    const numeric = Object.entries(record).filter(
+      ([, v]) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))),
+    );
+    if (numeric.length !== 1) {
+      return {
+        error: `the DQL record has ${numeric.length} numeric fields (${Object.keys(record).join(", ")}) where one is needed: select one field`,
+      };
+    }
+    const value = Number((numeric[0] as [string, unknown])[1]);
+    if (!Number.isFinite(value)) return { error: "the DQL value is not a finite number" };
+    return { value };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.classic.close(), this.platform.close(), this.bearer.close()]);
+  }
+}
+
+function failed(metric: string, message: string): SliResult {
+  return { metric, value: 0, success: false, message };
+}

@@ -1,0 +1,368 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/**
+ * A local Dynatrace for tests: the routes slogate calls, with Dynatrace's auth rules, error
+ * envelope and answer shapes (../shared/reference/dynatrace-api.md §8), seeded data, and faults
+ * injected per route.
+ */
+
+export type Route =
+  | "metrics"
+  | "slo"
+  | "problems"
+  | "securityProblems"
+  | "events-ingest"
+  | "events-list"
+  | "dql-execute"
+  | "dql-poll"
+  | "oauth";
+
+export interface Fault {
+  status?: number;
+  retryAfter?: string;
+  delayMs?: number;
+  /** Drop the connection without an answer. */
+  reset?: boolean;
+  /** Answer 200 with a body that is not JSON. */
+  malformed?: boolean;
+}
+
+export interface SeededSeries {
+  dimensionMap?: Record<string, string | null>;
+  values: Array<number | null>;
+}
+
+export interface DynatraceSeed {
+  /** Api-Token → scopes. */
+  tokens?: Record<string, string[]>;
+  /** OAuth clients: id → secret. */
+  clients?: Record<string, string>;
+  oauthLifetimeSeconds?: number;
+  /** metricSelector → series; `(sel):fold` and resolution=Inf fold each series to its mean. */
+  metrics?: Record<string, SeededSeries[]>;
+  /** Answer for selectors not seeded; undefined means 404 "metric not found". */
+  anyMetric?: SeededSeries[];
+  slos?: Record<string, Record<string, unknown>>;
+  problems?: number;
+  securityProblems?: number;
+  /** DQL query → records, and how many polls answer RUNNING first. */
+  dql?: Record<string, { records: unknown[]; polls?: number; state?: string }>;
+  /** Accepted events get this many reports (0 to test the warning). */
+  reportCount?: number;
+}
+
+export interface RecordedRequest {
+  route: Route | "unknown";
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+const SCOPE: Partial<Record<Route, string>> = {
+  metrics: "metrics.read",
+  slo: "slo.read",
+  problems: "problems.read",
+  securityProblems: "securityProblems.read",
+  "events-ingest": "events.ingest",
+  "events-list": "events.read",
+};
+
+const EVENT_TYPES = new Set([
+  "AVAILABILITY_EVENT",
+  "CUSTOM_ALERT",
+  "CUSTOM_ANNOTATION",
+  "CUSTOM_CONFIGURATION",
+  "CUSTOM_DEPLOYMENT",
+  "CUSTOM_INFO",
+  "ERROR_EVENT",
+  "MARKED_FOR_TERMINATION",
+  "PERFORMANCE_EVENT",
+  "RESOURCE_CONTENTION_EVENT",
+]);
+
+function envelope(response: ServerResponse, code: number, message: string, extra: Record<string, string> = {}): void {
+  response.writeHead(code, { "content-type": "application/json", ...extra });
+  response.end(JSON.stringify({ error: { code, message } }));
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+function mean(values: Array<number | null>): number | null {
+  const numbers = values.filter((v): v is number => v !== null);
+  return numbers.length === 0 ? null : numbers.reduce((a, b) => a + b, 0) / numbers.length;
+}
+
+function routeOf(method: string, path: string): Route | "unknown" {
+  if (method === "POST" && path.endsWith("/sso/oauth2/token")) return "oauth";
+  if (method === "POST" && path === "/platform/storage/query/v1/query:execute") return "dql-execute";
+  if (method === "GET" && path === "/platform/storage/query/v1/query:poll") return "dql-poll";
+  const api = path.replace(/^\/e\/[^/]+/, "").replace(/^\/platform\/classic\/environment-api/, "/api");
+  if (method === "GET" && api === "/api/v2/metrics/query") return "metrics";
+  if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
+  if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (method === "GET" && api === "/api/v2/securityProblems") return "securityProblems";
+  if (method === "POST" && api === "/api/v2/events/ingest") return "events-ingest";
+  if (method === "GET" && api === "/api/v2/events") return "events-list";
+  return "unknown";
+}
+
+export class LocalDynatrace {
+  readonly requests: RecordedRequest[] = [];
+  readonly events: Array<Record<string, unknown>> = [];
+  private readonly faults = new Map<Route, Fault[]>();
+  private readonly issued = new Map<string, number>();
+  private readonly running = new Map<string, { query: string; pollsLeft: number }>();
+  private readonly sockets = new Set<Socket>();
+  private server = createServer((request, response) => this.handle(request, response));
+  url = "";
+
+  constructor(public seed: DynatraceSeed) {
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Faults answered, in order, by the next requests to `route`. */
+  inject(route: Route, ...faults: Fault[]): void {
+    this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
+  }
+
+  requestsTo(route: Route): RecordedRequest[] {
+    return this.requests.filter((r) => r.route === route);
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      const url = new URL(request.url ?? "/", "http://local");
+      const route = routeOf(request.method ?? "", url.pathname);
+      const recorded: RecordedRequest = {
+        route,
+        method: request.method ?? "",
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: request.headers,
+        body,
+      };
+      this.requests.push(recorded);
+      const fault = route === "unknown" ? undefined : this.faults.get(route)?.shift();
+      const answer = () => this.answer(route, recorded, response);
+      if (!fault) return answer();
+      setTimeout(() => {
+        if (fault.reset) {
+          request.socket.destroy();
+          return;
+        }
+        if (fault.malformed) {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end("{not json");
+          return;
+        }
+        if (fault.status)
+          return envelope(response, fault.status, `injected ${fault.status}`, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+        answer();
+      }, fault.delayMs ?? 0);
+    });
+  }
+
+  /** Dynatrace's rules: Api-Token for /api, Bearer for /platform; 401 without a known token, 403 without the scope. */
+  private authorised(route: Route, recorded: RecordedRequest, response: ServerResponse): boolean {
+    const header = String(recorded.headers.authorization ?? "");
+    const platform = recorded.path.startsWith("/platform/");
+    if (platform) {
+      const token = /^Bearer (.+)$/.exec(header)?.[1];
+      const expires = token ? this.issued.get(token) : undefined;
+      const platformTokens = this.seed.tokens ?? {};
+      if (!token || (expires === undefined && !(token in platformTokens)) || (expires !== undefined && expires < Date.now())) {
+        envelope(response, 401, "Authentication failed: missing or expired bearer token.");
+        return false;
+      }
+      return true;
+    }
+    const token = /^Api-Token (.+)$/.exec(header)?.[1];
+    const scopes = token ? this.seed.tokens?.[token] : undefined;
+    if (!scopes) {
+      envelope(response, 401, "The token authentication has failed.");
+      return false;
+    }
+    const scope = SCOPE[route];
+    if (scope && !scopes.includes(scope)) {
+      envelope(response, 403, `Token is missing required scope. Use one of: ${scope}`);
+      return false;
+    }
+    return true;
+  }
+
+  private answer(route: Route | "unknown", recorded: RecordedRequest, response: ServerResponse): void {
+    if (route === "unknown") return envelope(response, 404, `no such route: ${recorded.method} ${recorded.path}`);
+    if (route === "oauth") return this.oauth(recorded, response);
+    if (!this.authorised(route, recorded, response)) return;
+    const q = recorded.query;
+    switch (route) {
+      case "metrics":
+        return this.metrics(q, response);
+      case "slo": {
+        const id = decodeURIComponent(recorded.path.split("/").pop() ?? "");
+        const slo = this.seed.slos?.[id];
+        if (!slo) return envelope(response, 404, `SLO with ID '${id}' not found.`);
+        return send(response, 200, { id, status: "SUCCESS", error: "NONE", ...slo });
+      }
+      case "problems":
+        return send(response, 200, { totalCount: this.seed.problems ?? 0, pageSize: 50, problems: [], warnings: [] });
+      case "securityProblems":
+        return send(response, 200, { totalCount: this.seed.securityProblems ?? 0, pageSize: 100, securityProblems: [] });
+      case "events-ingest":
+        return this.ingest(recorded, response);
+      case "events-list":
+        return send(response, 200, { totalCount: this.events.length, pageSize: 100, nextPageKey: null, events: this.events });
+      case "dql-execute": {
+        const { query } = JSON.parse(recorded.body || "{}") as { query?: string };
+        const seeded = query ? this.seed.dql?.[query] : undefined;
+        if (!seeded) return envelope(response, 400, `DQL: unknown query ${JSON.stringify(query)}`);
+        if ((seeded.polls ?? 0) === 0) return this.dqlDone(seeded, response);
+        const token = `request-${this.running.size + 1}`;
+        this.running.set(token, { query: query ?? "", pollsLeft: (seeded.polls ?? 0) - 1 });
+        return send(response, 202, { state: "RUNNING", requestToken: token, progress: 0, ttlSeconds: 60 });
+      }
+      case "dql-poll": {
+        const token = q["request-token"] ?? "";
+        const run = this.running.get(token);
+        if (!run) return envelope(response, 410, "RESULT_GONE");
+        const seeded = this.seed.dql?.[run.query];
+        if (!seeded) return envelope(response, 500, "lost query");
+        if (run.pollsLeft > 0) {
+          run.pollsLeft--;
+          return send(response, 200, { state: "RUNNING", requestToken: token, progress: 50 });
+        }
+        return this.dqlDone(seeded, response);
+      }
+    }
+  }
+
+  private dqlDone(seeded: { records: unknown[]; state?: string }, response: ServerResponse): void {
+    if (seeded.state && seeded.state !== "SUCCEEDED") return send(response, 200, { state: seeded.state });
+    send(response, 200, { state: "SUCCEEDED", progress: 100, result: { records: seeded.records, types: [], metadata: { grail: {} } } });
+  }
+
+  private oauth(recorded: RecordedRequest, response: ServerResponse): void {
+    const form = new URLSearchParams(recorded.body);
+    const secret = this.seed.clients?.[form.get("client_id") ?? ""];
+    if (form.get("grant_type") !== "client_credentials" || !secret || secret !== form.get("client_secret") || !form.get("resource")) {
+      return send(response, 400, { error: "invalid_client", error_description: "client authentication failed" });
+    }
+    const lifetime = this.seed.oauthLifetimeSeconds ?? 300;
+    const token = `oauth-access-${this.issued.size + 1}-${Math.random().toString(36).slice(2)}`;
+    this.issued.set(token, Date.now() + lifetime * 1000);
+    send(response, 200, {
+      token_type: "Bearer",
+      access_token: token,
+      expires_in: lifetime,
+      scope: form.get("scope"),
+      resource: form.get("resource"),
+    });
+  }
+
+  private metrics(q: Record<string, string>, response: ServerResponse): void {
+    const selector = q.metricSelector;
+    if (!selector) {
+      return send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: [
+            {
+              path: "nextPageKey",
+              message: "expected one of nextPageKey or metricSelector to be specified",
+              parameterLocation: "QUERY",
+              location: null,
+            },
+          ],
+        },
+      });
+    }
+    const fold = /^\((.*)\):fold$/.exec(selector);
+    const key = fold ? (fold[1] ?? "") : selector;
+    const seeded = this.seed.metrics?.[key] ?? this.seed.anyMetric;
+    if (!seeded) return envelope(response, 404, "A metric has not been found.");
+    const inf = (q.resolution ?? "").toLowerCase() === "inf";
+    const to = Number(q.to);
+    const data = seeded.map((series) => {
+      const values = fold || inf ? [mean(series.values)] : series.values;
+      return {
+        dimensions: Object.values(series.dimensionMap ?? {}),
+        dimensionMap: series.dimensionMap ?? {},
+        timestamps: values.map((_, i) => to - (values.length - 1 - i) * 60_000),
+        values,
+      };
+    });
+    send(response, 200, {
+      totalCount: data.length,
+      nextPageKey: null,
+      resolution: inf ? "Inf" : (q.resolution ?? "1m"),
+      warnings: [],
+      result: [{ metricId: selector, dataPointCountRatio: 1e-7, dimensionCountRatio: 1e-5, warnings: [], data }],
+    });
+  }
+
+  private ingest(recorded: RecordedRequest, response: ServerResponse): void {
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(recorded.body) as Record<string, unknown>;
+    } catch {
+      return envelope(response, 400, "Could not map JSON at '' near line 1 column 1");
+    }
+    const properties = (event.properties ?? {}) as Record<string, unknown>;
+    const violations: string[] = [];
+    if (!EVENT_TYPES.has(String(event.eventType))) violations.push("eventType: must be one of the supported event types");
+    if (typeof event.title !== "string" || event.title === "") violations.push("title: must not be empty");
+    if (Object.keys(properties).length > 100) violations.push("properties: at most 100 properties");
+    for (const [key, value] of Object.entries(properties)) {
+      if (key.length > 100) violations.push(`properties: key ${key.slice(0, 20)}… is longer than 100 characters`);
+      if (typeof value !== "string" && typeof value !== "boolean" && typeof value !== "number")
+        violations.push(`properties.${key}: must be a string`);
+      if (String(value).length > 4096) violations.push(`properties.${key}: value is longer than 4096 characters`);
+      if (key.startsWith("dt.") && !/^dt\.(event|davis|entity)\./.test(key))
+        violations.push(`properties.${key}: keys starting with dt. are reserved`);
+    }
+    if (violations.length > 0) {
+      return send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: violations.map((message) => ({ path: "body", message, parameterLocation: "PAYLOAD_BODY" })),
+        },
+      });
+    }
+    this.events.push(event);
+    const count = this.seed.reportCount ?? 1;
+    send(response, 201, {
+      reportCount: count,
+      eventIngestResults: Array.from({ length: count }, (_, i) => ({
+        correlationId: `c0ffee${String(this.events.length).padStart(6, "0")}${i}`.slice(0, 16),
+        status: "OK",
+      })),
+    });
+  }
+}
