@@ -292,11 +292,7 @@ export class HttpClient {
 
   /** Turns a non-2xx answer into the typed error, with the service's own message when it sent one. */
   errorFor(response: HttpResponse, what: string): ExternalServiceError {
-    const body = response.body as { error?: unknown; message?: unknown } | string;
-    const said =
-      typeof body === "string"
-        ? body.slice(0, 200)
-        : String((body as { error?: unknown }).error ?? (body as { message?: unknown }).message ?? "");
+    const said = serviceMessage(response.body);
     return this.fail(failureForStatus(response.status), `${what} was refused${said ? `: ${said}` : ""}`, response.status);
   }
 
