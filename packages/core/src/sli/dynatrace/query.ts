@@ -96,8 +96,12 @@ export function parseDynatraceQuery(text: string): ParsedQuery {
     }
     case "MV2": {
       const [, unit = "", rest = ""] = pieces(text, 3) ?? [];
-      if (unit !== "MicroSecond" && unit !== "Byte") return { error: `MV2; unit '${unit}' is not MicroSecond or Byte` };
-      return metricsQuery(rest, unit);
+      // dynatrace-service took these two units, first letters in either case, and no others.
+      if (/^[bB]yte$/.test(unit)) return metricsQuery(rest, "Byte");
+      if (/^[Mm]icro[sS]econd$/.test(unit)) return metricsQuery(rest, "MicroSecond");
+      return {
+        error: `MV2; converts only from MicroSecond (to ms) or Byte (to KB), not '${unit}'; drop the MV2;${unit}; prefix to get the value as Dynatrace gives it`,
+      };
     }
     case "DQL": {
       const [, query = ""] = pieces(text, 2) ?? [];
@@ -105,6 +109,11 @@ export function parseDynatraceQuery(text: string): ParsedQuery {
       return { query: { kind: "dql", query: query.trim() } };
     }
     default:
+      if (/^\s*select\s/i.test(text)) {
+        return {
+          error: "this looks like a USQL query without the USQL; prefix, and USQL is not supported; write it in DQL as DQL;<query>",
+        };
+      }
       return metricsQuery(text);
   }
 }

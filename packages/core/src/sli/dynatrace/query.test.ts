@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { parseDynatraceQuery } from "./query.js";
+
+describe("Keptn's Dynatrace query forms", () => {
+  it.each([
+    [
+      "metricSelector=a:avg&entitySelector=type(SERVICE)",
+      { kind: "metrics", parameters: { metricSelector: "a:avg", entitySelector: "type(SERVICE)" } },
+    ],
+    [
+      " entitySelector=type(HOST) & metricSelector=b & resolution=Inf & mzSelector=mzId(1) ",
+      { kind: "metrics", parameters: { metricSelector: "b", entitySelector: "type(HOST)", resolution: "Inf", mzSelector: "mzId(1)" } },
+    ],
+    ["a:sum?scope=tag(x)", { kind: "metrics", parameters: { metricSelector: "a:sum", entitySelector: "tag(x),type(SERVICE)" } }],
+    [
+      "?a:sum?scope=type(SERVICE),tag(x)",
+      { kind: "metrics", parameters: { metricSelector: "a:sum", entitySelector: "type(SERVICE),tag(x)" } },
+    ],
+    ["MV2;MicroSecond;metricSelector=rt", { kind: "metrics", parameters: { metricSelector: "rt" }, unit: "MicroSecond" }],
+    ["MV2;microsecond;metricSelector=rt", { kind: "metrics", parameters: { metricSelector: "rt" }, unit: "MicroSecond" }],
+    ["MV2;byte;metricSelector=mem", { kind: "metrics", parameters: { metricSelector: "mem" }, unit: "Byte" }],
+    ["SLO;7d07efde-b714", { kind: "slo", id: "7d07efde-b714" }],
+    [
+      'PV2;problemSelector=status("open")&entitySelector=type(SERVICE)',
+      { kind: "problems", parameters: { problemSelector: 'status("open")', entitySelector: "type(SERVICE)" } },
+    ],
+    [
+      "SECPV2;securityProblemSelector=riskLevel(HIGH)",
+      { kind: "security-problems", parameters: { securityProblemSelector: "riskLevel(HIGH)" } },
+    ],
+    ["DQL;fetch logs | summarize c = count(); ", { kind: "dql", query: "fetch logs | summarize c = count();" }],
+  ])("reads %s", (text, query) => {
+    expect(parseDynatraceQuery(text)).toEqual({ query });
+  });
+
+  it.each([
+    ["", "empty metric selector"],
+    ["a:sum&entitySelector=type(SERVICE)", "'a:sum' is not a 'key=value' pair; write metricSelector=a:sum if it is a metric selector"],
+    ["metricSelector=a&&resolution=Inf", "empty 'key=value' pair"],
+    ["metricSelector=a&metricSelector=b", "the key 'metricSelector' appears twice"],
+    ["metricSelector=a:filter(eq(k,v=1))", "Keptn allowed exactly one '=' in each"],
+    ["entitySelector=type(SERVICE)", "the query has no metricSelector"],
+    ["metricSelector=a&from=now-1h", "unknown key 'from'"],
+    ["a?type(SERVICE)", "the part after '?' must be 'scope=<entity selector>'"],
+    ["a?scope=", "'scope=' has no value"],
+    ["MV2;Percent;metricSelector=a", "MV2; converts only from MicroSecond (to ms) or Byte (to KB), not 'Percent'"],
+    ["SLO;", "SLO; needs the SLO's id"],
+    ["PV2;securityProblemSelector=x", "unknown key 'securityProblemSelector'; expected problemSelector, entitySelector"],
+    ["USQL;SINGLE_VALUE;;select count(*) from usersession", "USQL queries are not supported"],
+    ["select count(*) from usersession", "looks like a USQL query without the USQL; prefix"],
+    ["DQL; ", "DQL; needs a query"],
+  ])("refuses %j", (text, message) => {
+    const parsed = parseDynatraceQuery(text);
+    expect("error" in parsed && parsed.error).toContain(message);
+  });
+});
