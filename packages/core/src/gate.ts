@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import type { CiContext } from "./ci/ci-context.js";
 import { type Diagnostic, hasErrors } from "./config/diagnostics.js";
 import type { SloReading } from "./config/load-slo.js";
 import { DEFAULT_COMPARISON } from "./config/load-slo.js";
 import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
 import type { PreviousEvaluation } from "./engine/types.js";
+import type { EventReceipt, EventSink } from "./events/event-sink.js";
 import type { HistoryStore } from "./history/history-store.js";
 import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
@@ -16,6 +18,11 @@ export interface Plan {
   storeHistory: boolean;
   labels: Record<string, string>;
   missingSli: MissingSliPolicy;
+  /** Where the gate's result is sent as an event; null sends none. */
+  events?: EventSink | null;
+  /** An event that cannot be delivered fails the run instead of warning. */
+  eventsRequired?: boolean;
+  context?: CiContext;
   /** Problems found while loading; errors make the run refuse to store a result. */
   diagnostics: Diagnostic[];
 }
@@ -24,7 +31,8 @@ export type GateProgress =
   | { phase: "retrieving"; indicators: number }
   | { phase: "comparing"; previous: number }
   | { phase: "evaluated"; result: string; score: number }
-  | { phase: "stored"; id: string };
+  | { phase: "stored"; id: string }
+  | { phase: "event"; delivered: boolean; warnings: string[] };
 
 export interface RunOptions {
   window: SliWindow;
@@ -46,6 +54,8 @@ export interface GateRun {
   /** True when the SLO itself is invalid: the verdict is Keptn's, but the exit status is 2. */
   invalidConfig: boolean;
   previous: PreviousEvaluation[];
+  /** What became of the gate-result event, when one was sent. */
+  event: EventReceipt | null;
 }
 
 /** Runs a plan end to end: retrieve SLIs, select history, evaluate, store. */
@@ -100,5 +110,18 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     await plan.history.append(result);
     options.onProgress?.({ phase: "stored", id: result.id });
   }
-  return { outcome, result, keptn: toKeptnFinishedData(outcome, plan.labels), invalidConfig, previous };
+  let event: EventReceipt | null = null;
+  if (plan.events && !invalidConfig) {
+    try {
+      event = await plan.events.send({
+        event: { kind: "gate-result", result },
+        context: plan.context ?? { platform: "local" },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      await plan.events.close?.();
+    }
+    options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
+  }
+  return { outcome, result, keptn: toKeptnFinishedData(outcome, plan.labels), invalidConfig, previous, event };
 }

@@ -1,11 +1,16 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { readCiContext } from "./ci/index.js";
 import { ConfigError, hasErrors } from "./config/diagnostics.js";
 import { allDiagnostics, loadConfigFile, loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
 import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { SlogateError } from "./errors.js";
+import { DynatraceEventSink } from "./events/dynatrace.js";
+import type { EventSink } from "./events/event-sink.js";
 import type { Plan } from "./gate.js";
 import { FileHistoryStore } from "./history/file-store.js";
+import { dynatraceConnection } from "./sli/dynatrace/connection.js";
+import { resolvePlaceholders } from "./sli/placeholders.js";
 import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
 import { RoutedSliProvider } from "./sli/routed-provider.js";
 import type { SliProvider } from "./sli/sli-provider.js";
@@ -25,6 +30,10 @@ export interface PlanOptions {
   missingSli?: string;
   /** Ingestion wait after the window (Dynatrace), e.g. "0" or "2m". */
   settle?: string;
+  /** Send the gate's result to Dynatrace as an event (also on when slogate.yaml has events.dynatrace). */
+  sendEvent?: boolean;
+  entitySelector?: string;
+  eventsRequired?: boolean;
   /** Requests in flight at once, per backend. */
   concurrency?: number;
   onWarning?: (message: string) => void;
@@ -36,6 +45,19 @@ export interface LoadedPlan {
   config: SlogateConfig | null;
   /** True when an SLI comes from a backend that is queried over a window (not a values file). */
   queriesBackend: boolean;
+}
+
+/** Placeholders in an entity selector; one without a value is an error, never sent as written. */
+function resolveEventSelector(selector: string, labels: Record<string, string>, env: Record<string, string | undefined>): string {
+  const now = new Date().toISOString();
+  const { query, missing } = resolvePlaceholders(selector, { window: { start: now, end: now }, labels, filters: {}, env });
+  if (missing.length > 0) {
+    throw usage(
+      `the event entity selector uses ${missing.join(", ")} but no value was given`,
+      "Set it with --label (or --project, --stage, --service, --deployment)",
+    );
+  }
+  return query;
 }
 
 function usage(message: string, suggestion: string): SlogateError {
@@ -101,6 +123,19 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   if (missingSli !== "keptn" && missingSli !== "fail")
     throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
 
+  const eventSettings = config?.events.dynatrace ?? null;
+  const wantsEvents = options.sendEvent === true || eventSettings !== null;
+  let events: EventSink | null = null;
+  if (wantsEvents) {
+    const entitySelector = options.entitySelector ?? eventSettings?.["entity-selector"];
+    events = new DynatraceEventSink({
+      ...dynatraceConnection(config?.providers.dynatrace ?? {}, options.env),
+      ...(entitySelector ? { entitySelector: resolveEventSelector(entitySelector, labels, options.env) } : {}),
+      ...(eventSettings?.["timeout-minutes"] ? { timeoutMinutes: eventSettings["timeout-minutes"] } : {}),
+      http: { env: options.env },
+    });
+  }
+
   return {
     config,
     queriesBackend: [...created.keys()].some((id) => id !== "file"),
@@ -111,6 +146,9 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
       storeHistory,
       labels,
       missingSli: missingSli as MissingSliPolicy,
+      events,
+      eventsRequired: options.eventsRequired ?? eventSettings?.required ?? false,
+      context: readCiContext(options.env),
       diagnostics: [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])],
     },
   };

@@ -41,6 +41,9 @@ Outcome:
   --report-json <file>       also write the result JSON
   --report-md <file>         also write the Markdown report
   --report-junit <file>      also write JUnit XML (one test case per objective)
+  --send-event               send the result to Dynatrace as an event (DT_URL, DT_API_TOKEN)
+  --entity-selector <sel>    entities the event attaches to (placeholders allowed)
+  --events-required          fail the run when the event cannot be delivered (default: warn)
   --missing-sli <policy>     keptn (default): a missing SLI scores 0 for its objective;
                              fail: any missing SLI fails the gate
   --warning-exit-code <n>    exit with n on warning (default 0)
@@ -62,6 +65,9 @@ const OPTIONS: OptionSpec = {
   stage: { type: "string" },
   service: { type: "string" },
   deployment: { type: "string" },
+  "send-event": { type: "boolean" },
+  "entity-selector": { type: "string" },
+  "events-required": { type: "boolean" },
   history: { type: "string" },
   store: { type: "boolean" },
   baseline: { type: "string" },
@@ -104,6 +110,10 @@ async function buildPlan(values: Values, io: CliIo) {
     if (value !== undefined) options[key] = value;
   }
   if (values.store === true) options.store = true;
+  if (values["send-event"] === true) options.sendEvent = true;
+  if (values["events-required"] === true) options.eventsRequired = true;
+  const entitySelector = text("entity-selector");
+  if (entitySelector !== undefined) options.entitySelector = entitySelector;
   options.labels = parseLabels(values.label as string[] | undefined);
   for (const name of ["project", "stage", "service", "deployment"] as const) {
     const value = text(name);
@@ -177,6 +187,11 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   // A value that could not be fetched is never passed over in silence, whatever the verdict.
   for (const objective of result.objectives) {
     if (objective.error) io.stderr(`slogate: warning: SLI ${objective.sli} has no usable value: ${objective.error}\n`);
+  }
+  for (const warning of run.event?.warnings ?? []) io.stderr(`slogate: warning: ${warning}\n`);
+  if (run.event && !run.event.delivered && plan.eventsRequired) {
+    io.stderr("slogate: the gate-result event was not delivered and events are required; exit status 1\n");
+    return 1;
   }
   if (result.result === "fail") return 1;
   if (result.result === "warning") return warningExitCodeOption ?? config?.evaluation.warningExitCode ?? 0;

@@ -4,8 +4,10 @@ import { fileURLToPath } from "node:url";
 import { ConfigError, formatDiagnostic } from "../config/diagnostics.js";
 import { nearestKey } from "../config/suggest.js";
 import { isSlogateError } from "../errors.js";
+import { ExternalServiceError } from "../http/external-error.js";
 import { VERSION } from "../version.js";
 import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
+import { EVENT_HELP, eventCommand } from "./event-command.js";
 import { HISTORY_HELP, historyCommand } from "./history-command.js";
 import { type CliIo, processIo } from "./io.js";
 import { VALIDATE_HELP, validateCommand } from "./validate-command.js";
@@ -14,6 +16,7 @@ const COMMANDS = {
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP, summary: "score SLI values against SLOs: pass, warning or fail" },
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check slogate.yaml, slo.yaml and sli.yaml files" },
   history: { run: historyCommand, help: HISTORY_HELP, summary: "list stored results, invalidate one" },
+  event: { run: eventCommand, help: EVENT_HELP, summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace" },
 } as const;
 
 export const MAIN_HELP = `Usage: slogate <command> [options]
@@ -52,6 +55,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof ConfigError) {
       for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
       return 2;
+    }
+    if (error instanceof ExternalServiceError) {
+      // A backend outage is not the user's mistake, but it is never a pass either.
+      io.stderr(`slogate: ${error.message}\n`);
+      return 1;
     }
     if (isSlogateError(error)) {
       const suggestion = error.suggestion ? `. ${error.suggestion}` : "";

@@ -26,6 +26,12 @@ export interface PrometheusSettings {
   "timeout-ms"?: number;
 }
 
+export interface DynatraceEventSettings {
+  "entity-selector"?: string;
+  "timeout-minutes"?: number;
+  required?: boolean;
+}
+
 /** slogate.yaml, resolved: paths made absolute, inline documents read. */
 export interface SlogateConfig {
   file: string;
@@ -41,6 +47,7 @@ export interface SlogateConfig {
   };
   history: { type: "file"; path: string; store: boolean } | null;
   evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
+  events: { dynatrace: DynatraceEventSettings | null };
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
   diagnostics: Diagnostic[];
 }
@@ -150,6 +157,7 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     },
     history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
     evaluation: { missingSli: evaluation["missing-sli"] ?? null, warningExitCode: evaluation["warning-exit-code"] ?? null },
+    events: { dynatrace: ((value.events ?? {}) as { dynatrace?: DynatraceEventSettings }).dynatrace ?? null },
     diagnostics,
   };
 }
@@ -163,6 +171,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     providers: { default: null, file: null, prometheus: null, dynatrace: null, overrides: {} },
     history: null,
     evaluation: { missingSli: null, warningExitCode: null },
+    events: { dynatrace: null },
     diagnostics,
   };
 }

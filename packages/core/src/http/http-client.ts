@@ -114,6 +114,7 @@ export class HttpClient {
   private readonly secrets: string[];
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly timeoutMs: number;
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -121,6 +122,9 @@ export class HttpClient {
     this.dispatcher = dispatcherFor(options);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.secrets = [...(options.secrets ?? [])];
+    // SLOGATE_HTTP_TIMEOUT_MS sets the limit for every backend at once (slow networks, proxies).
+    const fromEnv = Number((options.env ?? process.env).SLOGATE_HTTP_TIMEOUT_MS);
+    this.timeoutMs = options.timeoutMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000);
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
   }
@@ -244,7 +248,7 @@ export class HttpClient {
     const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? "";
     const name = (error as Error).name;
     if (name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-      return { error: this.fail("timeout", `${where} timed out after ${this.options.timeoutMs ?? 30_000} ms`), received: true };
+      return { error: this.fail("timeout", `${where} timed out after ${this.timeoutMs} ms`), received: true };
     }
     if (NETWORK_CODES.has(code)) {
       // A refused or unresolved connection never reached the server; a reset may have.
@@ -263,7 +267,7 @@ export class HttpClient {
     contentType: string,
     headers: Record<string, string>,
   ) {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     const response = await request(url, {
       method,
       dispatcher: this.dispatcher,

@@ -1,7 +1,7 @@
 import type { DynatraceSettings, PrometheusSettings, ProviderId } from "../config/load-config.js";
 import { SlogateError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
-import { DEFAULT_SSO_URL, dynatraceEndpoints, PLATFORM_SCOPES } from "./dynatrace/connection.js";
+import { dynatraceConnection } from "./dynatrace/connection.js";
 import { DynatraceSliProvider } from "./dynatrace/index.js";
 import { FileSliProvider } from "./file-provider.js";
 import { PrometheusSliProvider } from "./prometheus.js";
@@ -68,42 +68,19 @@ export function createProvider(id: ProviderId, settings: ProviderSettings): SliP
   }
 }
 
-/** DT_URL and DT_API_TOKEN (or a platform token / OAuth client) configure Dynatrace from the environment. */
 function dynatraceProvider(settings: ProviderSettings): SliProvider {
   const config = settings.dynatrace ?? {};
-  const { env } = settings;
-  const url = config.url ?? env.DT_URL;
-  if (!url) throw missing("the dynatrace provider needs the environment URL", "Set DT_URL, or providers.dynatrace.url in slogate.yaml");
-  const apiToken = env[config["token-env"] ?? "DT_API_TOKEN"];
-  const platformToken = env[config["platform-token-env"] ?? "DT_PLATFORM_TOKEN"];
-  const oauth =
-    env.DT_CLIENT_ID && env.DT_CLIENT_SECRET && env.DT_ACCOUNT_URN
-      ? {
-          clientId: env.DT_CLIENT_ID,
-          clientSecret: env.DT_CLIENT_SECRET,
-          accountUrn: env.DT_ACCOUNT_URN,
-          tokenUrl: env.DT_SSO_URL ?? DEFAULT_SSO_URL,
-          scope: PLATFORM_SCOPES,
-        }
-      : undefined;
-  if (!apiToken && !platformToken && !oauth) {
-    throw missing(
-      "the dynatrace provider has no credentials",
-      "Set DT_API_TOKEN (or DT_PLATFORM_TOKEN, or DT_CLIENT_ID, DT_CLIENT_SECRET and DT_ACCOUNT_URN)",
-    );
-  }
   const settle = settings.settle ?? config.settle;
   const concurrency = settings.concurrency ?? config.concurrency;
   return new DynatraceSliProvider({
-    endpoints: dynatraceEndpoints(url),
-    credentials: { ...(apiToken ? { apiToken } : {}), ...(platformToken ? { platformToken } : {}), ...(oauth ? { oauth } : {}) },
+    ...dynatraceConnection(config, settings.env),
     indicators: settings.indicators,
     labels: settings.labels,
-    env,
+    env: settings.env,
     ...(settle !== undefined ? { settleMs: settle === "0" ? 0 : parseTimeframe(settle) } : {}),
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
     http: {
-      env,
+      env: settings.env,
       ...(config["timeout-ms"] ? { timeoutMs: config["timeout-ms"] } : {}),
       ...(concurrency ? { concurrency } : {}),
     },

@@ -1,5 +1,5 @@
 import { SlogateError } from "../../errors.js";
-import { HttpClient, type HttpClientOptions } from "../../http/http-client.js";
+import { HttpClient, type HttpClientOptions, type HttpResponse } from "../../http/http-client.js";
 
 /** Where the two API families of one Dynatrace environment live. */
 export interface DynatraceEndpoints {
@@ -130,4 +130,60 @@ export class BearerTokenSource {
   async close(): Promise<void> {
     await this.sso?.close();
   }
+}
+
+/** Where a Dynatrace connection's settings come from: slogate.yaml, else the environment. */
+export interface DynatraceConnectionSettings {
+  url?: string;
+  "token-env"?: string;
+  "platform-token-env"?: string;
+}
+
+/**
+ * DT_URL and DT_API_TOKEN (or DT_PLATFORM_TOKEN, or DT_CLIENT_ID + DT_CLIENT_SECRET +
+ * DT_ACCOUNT_URN for OAuth) configure Dynatrace when slogate.yaml does not. Secrets are only ever
+ * read from the environment.
+ */
+export function dynatraceConnection(
+  config: DynatraceConnectionSettings,
+  env: Record<string, string | undefined>,
+): { endpoints: DynatraceEndpoints; credentials: DynatraceCredentials } {
+  const url = config.url ?? env.DT_URL;
+  if (!url) {
+    throw new SlogateError("INVALID_USAGE", "Dynatrace needs the environment URL", {
+      suggestion: "Set DT_URL, or providers.dynatrace.url in slogate.yaml",
+    });
+  }
+  const apiToken = env[config["token-env"] ?? "DT_API_TOKEN"];
+  const platformToken = env[config["platform-token-env"] ?? "DT_PLATFORM_TOKEN"];
+  const oauth =
+    env.DT_CLIENT_ID && env.DT_CLIENT_SECRET && env.DT_ACCOUNT_URN
+      ? {
+          clientId: env.DT_CLIENT_ID,
+          clientSecret: env.DT_CLIENT_SECRET,
+          accountUrn: env.DT_ACCOUNT_URN,
+          tokenUrl: env.DT_SSO_URL ?? DEFAULT_SSO_URL,
+          scope: PLATFORM_SCOPES,
+        }
+      : undefined;
+  if (!apiToken && !platformToken && !oauth) {
+    throw new SlogateError("INVALID_USAGE", "Dynatrace has no credentials", {
+      suggestion: "Set DT_API_TOKEN (or DT_PLATFORM_TOKEN, or DT_CLIENT_ID, DT_CLIENT_SECRET and DT_ACCOUNT_URN)",
+    });
+  }
+  return {
+    endpoints: dynatraceEndpoints(url),
+    credentials: { ...(apiToken ? { apiToken } : {}), ...(platformToken ? { platformToken } : {}), ...(oauth ? { oauth } : {}) },
+  };
+}
+
+/** Dynatrace's error envelope in one line: status, message, and each constraint violation. */
+export function dynatraceErrorText(response: HttpResponse): string {
+  const body = response.body as
+    | { error?: { message?: string; constraintViolations?: Array<{ path?: string; message?: string }> } }
+    | string;
+  if (typeof body === "string") return `HTTP ${response.status}${body ? `: ${body.slice(0, 200)}` : ""}`;
+  const error = body?.error;
+  const violations = (error?.constraintViolations ?? []).map((v) => ` [${v.path ?? ""}: ${v.message ?? ""}]`).join("");
+  return `HTTP ${response.status}${error?.message ? `: ${error.message}` : ""}${violations}`;
 }

@@ -1,9 +1,9 @@
 import type { SliResult } from "../../engine/types.js";
 import { ExternalServiceError } from "../../http/external-error.js";
-import { HttpClient, type HttpClientOptions, type HttpResponse } from "../../http/http-client.js";
+import { HttpClient, type HttpClientOptions } from "../../http/http-client.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
-import { BearerTokenSource, type DynatraceCredentials, type DynatraceEndpoints } from "./connection.js";
+import { BearerTokenSource, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText } from "./connection.js";
 import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
 
 export interface DynatraceOptions {
@@ -27,16 +27,6 @@ export interface DynatraceOptions {
 type Outcome = { value: number } | { error: string };
 
 const UNIT_DIVISOR = { MicroSecond: 1000, Byte: 1024 } as const;
-
-function errorMessage(response: HttpResponse): string {
-  const body = response.body as
-    | { error?: { code?: number; message?: string; constraintViolations?: Array<{ path?: string; message?: string }> } }
-    | string;
-  if (typeof body === "string") return `HTTP ${response.status}${body ? `: ${body.slice(0, 200)}` : ""}`;
-  const error = body?.error;
-  const violations = (error?.constraintViolations ?? []).map((v) => ` [${v.path ?? ""}: ${v.message ?? ""}]`).join("");
-  return `HTTP ${response.status}${error?.message ? `: ${error.message}` : ""}${violations}`;
-}
 
 function dimensionsOf(series: unknown): string {
   const map = (series as { dimensionMap?: Record<string, string | null> })?.dimensionMap ?? {};
@@ -190,7 +180,7 @@ export class DynatraceSliProvider implements SliProvider {
     const explicitResolution = parameters.resolution !== undefined;
     const query = { ...parameters, resolution: parameters.resolution ?? "Inf", ...this.timeframe(window) };
     const response = await this.classic.getJson("metrics/query", query, signal, await this.classicHeaders(signal));
-    if (response.status >= 300) return { error: `Dynatrace refused the metrics query (${errorMessage(response)})` };
+    if (response.status >= 300) return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})` };
     const body = response.body as {
       result?: Array<{ metricId?: string; data?: Array<{ values?: Array<number | null> }> }>;
       warnings?: string[];
@@ -227,7 +217,7 @@ export class DynatraceSliProvider implements SliProvider {
       signal,
       await this.classicHeaders(signal),
     );
-    if (response.status >= 300) return { error: `Dynatrace refused the SLO request (${errorMessage(response)})` };
+    if (response.status >= 300) return { error: `Dynatrace refused the SLO request (${dynatraceErrorText(response)})` };
     const body = response.body as { evaluatedPercentage?: unknown; error?: unknown };
     // A 200 can still carry an evaluation error; -1 means the SLO was not evaluated.
     if (typeof body?.error === "string" && body.error !== "NONE") return { error: `SLO ${id} could not be evaluated: ${body.error}` };
@@ -248,7 +238,7 @@ export class DynatraceSliProvider implements SliProvider {
       signal,
       await this.classicHeaders(signal),
     );
-    if (response.status >= 300) return { error: `Dynatrace refused the ${path} request (${errorMessage(response)})` };
+    if (response.status >= 300) return { error: `Dynatrace refused the ${path} request (${dynatraceErrorText(response)})` };
     const total = (response.body as { totalCount?: unknown })?.totalCount;
     if (typeof total !== "number") return { error: `Dynatrace answered the ${path} request without a totalCount` };
     return { value: total };
@@ -270,7 +260,7 @@ export class DynatraceSliProvider implements SliProvider {
       { headers, idempotent: false, ...(signal ? { signal } : {}) },
     );
     for (;;) {
-      if (response.status >= 300) return { error: `Dynatrace refused the DQL query (${errorMessage(response)})` };
+      if (response.status >= 300) return { error: `Dynatrace refused the DQL query (${dynatraceErrorText(response)})` };
       const body = response.body as { state?: string; requestToken?: string; result?: { records?: unknown[] } };
       if (body?.state === "SUCCEEDED") return this.dqlValue(body.result?.records);
       if (body?.state !== "RUNNING" && body?.state !== "NOT_STARTED")

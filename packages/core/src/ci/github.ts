@@ -1,0 +1,16 @@
+import { type CiContext, type CiContextReader, defined } from "./ci-context.js";
+
+export const readGithub: CiContextReader = (env): CiContext | null => {
+  if (env.GITHUB_ACTIONS !== "true") return null;
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const pr = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? "")?.[1];
+  return defined({
+    platform: "github",
+    runUrl: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    commit: env.GITHUB_SHA,
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+    pipeline: env.GITHUB_WORKFLOW,
+    actor: env.GITHUB_ACTOR,
+    pullRequest: pr,
+  });
+};
