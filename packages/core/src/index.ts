@@ -1,5 +1,6 @@
 /** @slogate/core: the SLO engine, config loading, history, reports and the gate runner. */
 
+export { type CiContext, readCiContext } from "./ci/index.js";
 export type { CliIo } from "./cli/io.js";
 export { main } from "./cli/main.js";
 export { ConfigError, type Diagnostic, formatDiagnostic, hasErrors } from "./config/diagnostics.js";
@@ -15,14 +16,23 @@ export { type DecidingRule, evaluateObjectives, type ObjectiveOutcome } from "./
 export { calculateScore, parsePercentage } from "./engine/score.js";
 export type * from "./engine/types.js";
 export { isSlogateError, SlogateError, type SlogateErrorCode, type SourcePosition } from "./errors.js";
+export { DynatraceEventSink } from "./events/dynatrace.js";
+export type { DeliveryEvent, EventReceipt, EventSink } from "./events/event-sink.js";
 export { type GateProgress, type GateRun, type Plan, type RunOptions, runGate } from "./gate.js";
 export { FileHistoryStore } from "./history/file-store.js";
 export type { HistoryStore, SelectionOptions } from "./history/history-store.js";
 export { parseHistoryLine, type StoredEvaluation } from "./history/records.js";
 export { comparisonLimit, selectPrevious } from "./history/select.js";
+export { ExternalServiceError } from "./http/external-error.js";
+export { HttpClient } from "./http/http-client.js";
+export { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
 export { RENDERERS, type ReportFormat, type ReportRenderer, renderReport } from "./report/index.js";
 export { buildResult, type ObjectiveResult, RESULT_SCHEMA_VERSION, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
+export { dynatraceConnection, dynatraceEndpoints } from "./sli/dynatrace/connection.js";
+export { type DynatraceOptions, DynatraceSliProvider } from "./sli/dynatrace/index.js";
 export { FileSliProvider } from "./sli/file-provider.js";
+export { PrometheusSliProvider } from "./sli/prometheus.js";
+export { createProvider, PROVIDERS } from "./sli/providers.js";
 export type { SliAnswer, SliProvider, SliRequest, SliWindow } from "./sli/sli-provider.js";
 export { parseSliValues } from "./sli/values-file.js";
 export { VERSION } from "./version.js";

@@ -66,7 +66,13 @@ afterAll(async () => {
 
 const credentials = () => ({
   apiToken: TOKEN,
-  oauth: { clientId: CLIENT.id, clientSecret: CLIENT.secret, accountUrn: "urn:dtaccount:x", tokenUrl: `${dynatrace.url}/sso/oauth2/token`, scope: "storage:buckets:read" },
+  oauth: {
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+    accountUrn: "urn:dtaccount:x",
+    tokenUrl: `${dynatrace.url}/sso/oauth2/token`,
+    scope: "storage:buckets:read",
+  },
 });
 const http = { timeoutMs: 400, retry: { baseDelayMs: 20 } };
 
@@ -97,12 +103,18 @@ async function outcome(call: (typeof CALLS)[number]): Promise<string> {
 }
 
 describe("fault matrix: each fault × metrics, SLO, DQL, events", () => {
-  const cells = CALLS.flatMap((call) => Object.entries(FAULTS).map(([fault, injected]) => [`${call.name} × ${fault}`, call, fault, injected] as const));
-  it.each(cells)("%s", async (_name, call, fault, injected) => {
-    dynatrace.inject(call.route, injected);
-    const result = await outcome(call);
-    const expected = EXPECTED[call.method][fault] as string;
-    if (expected === "value") expect(result).toBe("value");
-    else expect(result).toContain(expected);
-  }, 30_000);
+  const cells = CALLS.flatMap((call) =>
+    Object.entries(FAULTS).map(([fault, injected]) => [`${call.name} × ${fault}`, call, fault, injected] as const),
+  );
+  it.each(cells)(
+    "%s",
+    async (_name, call, fault, injected) => {
+      dynatrace.inject(call.route, injected);
+      const result = await outcome(call);
+      const expected = EXPECTED[call.method][fault] as string;
+      if (expected === "value") expect(result).toBe("value");
+      else expect(result).toContain(expected);
+    },
+    30_000,
+  );
 });

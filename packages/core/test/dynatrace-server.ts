@@ -51,6 +51,8 @@ export interface DynatraceSeed {
   dql?: Record<string, { records: unknown[]; polls?: number; state?: string }>;
   /** Accepted events get this many reports (0 to test the warning). */
   reportCount?: number;
+  /** Every answer waits this long (a distant tenant, for benchmarks). */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -168,7 +170,9 @@ export class LocalDynatrace {
       };
       this.requests.push(recorded);
       const fault = route === "unknown" ? undefined : this.faults.get(route)?.shift();
-      const answer = () => this.answer(route, recorded, response);
+      const latency = this.seed.latencyMs ?? 0;
+      const answer = () =>
+        latency > 0 ? setTimeout(() => this.answer(route, recorded, response), latency) : this.answer(route, recorded, response);
       if (!fault) return answer();
       setTimeout(() => {
         if (fault.reset) {

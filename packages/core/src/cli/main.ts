@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { ConfigError, formatDiagnostic } from "../config/diagnostics.js";
 import { nearestKey } from "../config/suggest.js";
 import { isSlogateError } from "../errors.js";
@@ -91,6 +92,10 @@ function isEntryPoint(): boolean {
 
 /** Runs the CLI for this process: arguments from argv, the exit status set when done. */
 export function runCli(): void {
+  // undici parses HTTP with a WebAssembly module. By default V8 also compiles it with its
+  // optimising tier, work that holds a short-lived command open for ~200 ms after its answer
+  // (measured: bench/dynatrace.bench.mjs); the baseline tier is plenty for a few requests.
+  setFlagsFromString("--liftoff-only");
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
