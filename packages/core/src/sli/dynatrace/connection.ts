@@ -105,9 +105,13 @@ export class BearerTokenSource {
   private async exchange(signal?: AbortSignal): Promise<string> {
     const oauth = this.credentials.oauth;
     if (!oauth || !this.sso) {
-      throw new SlogateError("INVALID_USAGE", "Dynatrace platform APIs (DQL) need a platform token or an OAuth client", {
-        suggestion: "Set DT_PLATFORM_TOKEN, or DT_CLIENT_ID, DT_CLIENT_SECRET and DT_ACCOUNT_URN",
-      });
+      throw new SlogateError(
+        "INVALID_USAGE",
+        "DQL queries and platform URLs (https://<env>.apps.dynatrace.com) need a platform token or an OAuth client",
+        {
+          suggestion: "Set DT_PLATFORM_TOKEN, or DT_CLIENT_ID, DT_CLIENT_SECRET and DT_ACCOUNT_URN",
+        },
+      );
     }
     const form = new URLSearchParams({
       grant_type: "client_credentials",
