@@ -2,7 +2,7 @@ import type { CiContext } from "../ci/ci-context.js";
 import { ExternalServiceError } from "../http/external-error.js";
 import { HttpClient, type HttpClientOptions } from "../http/http-client.js";
 import type { DynatraceCredentials, DynatraceEndpoints } from "../sli/dynatrace/connection.js";
-import { BearerTokenSource, dynatraceErrorText } from "../sli/dynatrace/connection.js";
+import { DynatraceAuth, dynatraceErrorText, secretsOf } from "../sli/dynatrace/connection.js";
 import type { DeliveryEvent, EventDelivery, EventReceipt, EventSink } from "./event-sink.js";
 
 /** Dynatrace's limits for event properties (Events API v2 ingest). */
@@ -149,23 +149,16 @@ export function ingestBody(
 export class DynatraceEventSink implements EventSink {
   readonly id = "dynatrace";
   private readonly client: HttpClient;
-  private readonly bearer: BearerTokenSource;
+  private readonly auth: DynatraceAuth;
 
   constructor(private readonly options: DynatraceEventOptions) {
-    const { credentials } = options;
-    const secrets = [credentials.apiToken, credentials.platformToken, credentials.oauth?.clientSecret].filter((s): s is string =>
-      Boolean(s),
-    );
-    this.client = new HttpClient({ service: "Dynatrace events", baseUrl: options.endpoints.classic, secrets, ...options.http });
-    this.bearer = new BearerTokenSource(credentials, options.http ?? {});
-  }
-
-  private async headers(signal?: AbortSignal): Promise<Record<string, string>> {
-    const { apiToken } = this.options.credentials;
-    if (apiToken && !this.options.endpoints.gateway) return { authorization: `Api-Token ${apiToken}` };
-    const token = await this.bearer.token(signal);
-    this.client.addSecret(token);
-    return { authorization: `Bearer ${token}` };
+    this.client = new HttpClient({
+      service: "Dynatrace events",
+      baseUrl: options.endpoints.classic,
+      secrets: secretsOf(options.credentials),
+      ...options.http,
+    });
+    this.auth = new DynatraceAuth(options.credentials, options.endpoints, [this.client], options.http ?? {});
   }
 
   async send(delivery: EventDelivery): Promise<EventReceipt> {
@@ -177,7 +170,7 @@ export class DynatraceEventSink implements EventSink {
     try {
       // No blind retry: ingest has no idempotency key, so a retried POST could duplicate the event.
       const response = await this.client.postJson("events/ingest", body, {
-        headers: await this.headers(delivery.signal),
+        headers: await this.auth.classic(delivery.signal),
         idempotent: false,
         ...(delivery.signal ? { signal: delivery.signal } : {}),
       });
@@ -209,6 +202,6 @@ export class DynatraceEventSink implements EventSink {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.client.close(), this.bearer.close()]);
+    await Promise.all([this.client.close(), this.auth.close()]);
   }
 }

@@ -49,7 +49,8 @@ const NETWORK_CODES = new Set([
 ]);
 const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 250, maxDelayMs: 10_000, budgetMs: 60_000 };
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits, and stops waiting (rejecting) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
@@ -125,7 +126,7 @@ export class HttpClient {
     // SLOGATE_HTTP_TIMEOUT_MS sets the limit for every backend at once (slow networks, proxies).
     const fromEnv = Number((options.env ?? process.env).SLOGATE_HTTP_TIMEOUT_MS);
     this.timeoutMs = options.timeoutMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000);
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
   }
 

@@ -1,6 +1,7 @@
 import type { SliResult } from "../engine/types.js";
 import { ExternalServiceError } from "../http/external-error.js";
 import { HttpClient, type HttpClientOptions } from "../http/http-client.js";
+import { backendAnswer, failedSli } from "./answer.js";
 import { type PlaceholderContext, resolvePlaceholders, windowSeconds } from "./placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest } from "./sli-provider.js";
 
@@ -108,7 +109,7 @@ export class PrometheusSliProvider implements SliProvider {
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? defaultPrometheusQuery(sli, context);
         if (written === undefined) {
-          return failed(
+          return failedSli(
             sli,
             `no query for SLI ${sli}: add it to the indicators of sli.yaml (Keptn's Prometheus defaults are throughput, error_rate, response_time_p50, response_time_p90, response_time_p95)`,
           );
@@ -116,7 +117,7 @@ export class PrometheusSliProvider implements SliProvider {
         const { query, missing } = resolvePlaceholders(written, context);
         queries[sli] = query;
         if (missing.length > 0) {
-          return failed(
+          return failedSli(
             sli,
             `query of ${sli} uses ${missing.join(", ")} but no value was given; pass it as a label (e.g. --label ${missing[0]?.replace(/^\$(LABEL\.)?/, "").toLowerCase()}=…)`,
           );
@@ -124,14 +125,7 @@ export class PrometheusSliProvider implements SliProvider {
         return this.query(sli, query, request);
       }),
     );
-    const failures = results.filter((r) => !r.success);
-    return {
-      status: "succeeded",
-      result: failures.length > 0 ? "fail" : "pass",
-      message: failures.length > 0 ? `Prometheus gave no usable value for ${failures.map((f) => f.metric).join(", ")}` : "",
-      indicatorValues: results,
-      queries,
-    };
+    return backendAnswer("Prometheus", results, queries);
   }
 
   private async query(sli: string, query: string, request: SliRequest): Promise<SliResult> {
@@ -143,11 +137,11 @@ export class PrometheusSliProvider implements SliProvider {
         const said = body.error ? `${body.errorType ?? "error"}: ${body.error}` : `HTTP ${response.status}`;
         const advice = AUTH_ADVICE[response.status] ?? "";
         // The server's own words may quote what it was sent, credentials included.
-        return failed(sli, this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}; query: ${query}`));
+        return failedSli(sli, this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}; query: ${query}`));
       }
       return this.valueFrom(sli, query, body);
     } catch (error) {
-      if (error instanceof ExternalServiceError) return failed(sli, `${error.message}; query: ${query}`);
+      if (error instanceof ExternalServiceError) return failedSli(sli, `${error.message}; query: ${query}`);
       throw error;
     }
   }
@@ -160,28 +154,24 @@ export class PrometheusSliProvider implements SliProvider {
       value = sampleValue(result);
     } else if (type === "vector" && Array.isArray(result)) {
       if (result.length === 0)
-        return failed(sli, `no data: the query of ${sli} matched no series at the end of the window; query: ${query}`);
+        return failedSli(sli, `no data: the query of ${sli} matched no series at the end of the window; query: ${query}`);
       if (result.length > 1) {
         const shown = result.slice(0, 3).map(labelsOf).join(", ");
-        return failed(
+        return failedSli(
           sli,
           `the query of ${sli} returned ${result.length} series (${shown}${result.length > 3 ? ", …" : ""}) where one value is needed: aggregate with sum(), avg() or max(), or filter by label; query: ${query}`,
         );
       }
       value = sampleValue(result[0]);
     } else {
-      return failed(sli, `the query of ${sli} returned a ${type ?? "malformed"} result where one value is needed; query: ${query}`);
+      return failedSli(sli, `the query of ${sli} returned a ${type ?? "malformed"} result where one value is needed; query: ${query}`);
     }
     if (typeof value === "string")
-      return failed(sli, `the query of ${sli} returned ${value}, which no criterion can judge; query: ${query}`);
+      return failedSli(sli, `the query of ${sli} returned ${value}, which no criterion can judge; query: ${query}`);
     return { metric: sli, value, success: true, message: "" };
   }
 
   close(): Promise<void> {
     return this.client.close();
   }
-}
-
-function failed(metric: string, message: string): SliResult {
-  return { metric, value: 0, success: false, message };
 }

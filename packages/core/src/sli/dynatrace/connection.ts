@@ -191,3 +191,41 @@ export function dynatraceErrorText(response: HttpResponse): string {
   const violations = (error?.constraintViolations ?? []).map((v) => ` [${v.path ?? ""}: ${v.message ?? ""}]`).join("");
   return `HTTP ${response.status}${error?.message ? `: ${error.message}` : ""}${violations}`;
 }
+
+/** The secrets a set of credentials holds, for redaction. */
+export function secretsOf(credentials: DynatraceCredentials): string[] {
+  return [credentials.apiToken, credentials.platformToken, credentials.oauth?.clientSecret].filter((s): s is string => Boolean(s));
+}
+
+/**
+ * Authorization for one environment: `Api-Token` for the classic API, Bearer for Grail and the
+ * platform gateway. Tokens learnt at run time are blanked in every client's messages too.
+ */
+export class DynatraceAuth {
+  private readonly bearer: BearerTokenSource;
+
+  constructor(
+    private readonly credentials: DynatraceCredentials,
+    private readonly endpoints: DynatraceEndpoints,
+    private readonly clients: readonly HttpClient[],
+    http: Partial<HttpClientOptions> = {},
+  ) {
+    this.bearer = new BearerTokenSource(credentials, http);
+  }
+
+  async platform(signal?: AbortSignal): Promise<Record<string, string>> {
+    const token = await this.bearer.token(signal);
+    for (const client of this.clients) client.addSecret(token);
+    return { authorization: `Bearer ${token}` };
+  }
+
+  async classic(signal?: AbortSignal): Promise<Record<string, string>> {
+    const { apiToken } = this.credentials;
+    if (apiToken && !this.endpoints.gateway) return { authorization: `Api-Token ${apiToken}` };
+    return this.platform(signal);
+  }
+
+  close(): Promise<void> {
+    return this.bearer.close();
+  }
+}

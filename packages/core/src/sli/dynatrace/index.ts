@@ -1,9 +1,10 @@
 import type { SliResult } from "../../engine/types.js";
 import { ExternalServiceError } from "../../http/external-error.js";
-import { HttpClient, type HttpClientOptions } from "../../http/http-client.js";
+import { HttpClient, type HttpClientOptions, sleep } from "../../http/http-client.js";
+import { backendAnswer, failedSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
-import { BearerTokenSource, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText } from "./connection.js";
+import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
 import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
 
 export interface DynatraceOptions {
@@ -45,46 +46,17 @@ export class DynatraceSliProvider implements SliProvider {
   readonly id = "dynatrace";
   private readonly classic: HttpClient;
   private readonly platform: HttpClient;
-  private readonly bearer: BearerTokenSource;
+  private readonly auth: DynatraceAuth;
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: DynatraceOptions) {
-    const { credentials } = options;
-    const secrets = [credentials.apiToken, credentials.platformToken, credentials.oauth?.clientSecret].filter((s): s is string =>
-      Boolean(s),
-    );
+    const secrets = secretsOf(options.credentials);
     this.classic = new HttpClient({ service: "Dynatrace", baseUrl: options.endpoints.classic, secrets, ...options.http });
     this.platform = new HttpClient({ service: "Dynatrace Grail", baseUrl: options.endpoints.platform, secrets, ...options.http });
-    this.bearer = new BearerTokenSource(credentials, options.http ?? {});
+    this.auth = new DynatraceAuth(options.credentials, options.endpoints, [this.classic, this.platform], options.http ?? {});
     this.now = options.now ?? Date.now;
-    this.sleep =
-      options.sleep ??
-      ((ms, signal) =>
-        new Promise((resolve, reject) => {
-          const timer = setTimeout(resolve, ms);
-          signal?.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(timer);
-              reject(signal.reason);
-            },
-            { once: true },
-          );
-        }));
-  }
-
-  private async bearerHeader(signal?: AbortSignal): Promise<Record<string, string>> {
-    const token = await this.bearer.token(signal);
-    this.classic.addSecret(token);
-    this.platform.addSecret(token);
-    return { authorization: `Bearer ${token}` };
-  }
-
-  private async classicHeaders(signal?: AbortSignal): Promise<Record<string, string>> {
-    const { apiToken } = this.options.credentials;
-    if (apiToken && !this.options.endpoints.gateway) return { authorization: `Api-Token ${apiToken}` };
-    return this.bearerHeader(signal);
+    this.sleep = options.sleep ?? sleep;
   }
 
   /** Dynatrace needs time to ingest the window's data; Keptn waited 2 minutes after its end. */
@@ -113,7 +85,7 @@ export class DynatraceSliProvider implements SliProvider {
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? (useDefaults ? DEFAULT_DYNATRACE_QUERIES[sli] : undefined);
         if (written === undefined) {
-          return failed(
+          return failedSli(
             sli,
             useDefaults
               ? `no query for SLI ${sli}: Keptn's Dynatrace defaults are ${Object.keys(DEFAULT_DYNATRACE_QUERIES).join(", ")}; give an sli.yaml for others`
@@ -123,30 +95,23 @@ export class DynatraceSliProvider implements SliProvider {
         const { query, missing } = resolvePlaceholders(written, context);
         queries[sli] = this.classic.redact(query);
         if (missing.length > 0)
-          return failed(
+          return failedSli(
             sli,
             `query of ${sli} uses ${missing.join(", ")} but no value was given; set it with --label (or --project, --stage, --service, --deployment)`,
           );
         const parsed = parseDynatraceQuery(query);
-        if ("error" in parsed) return failed(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`);
+        if ("error" in parsed) return failedSli(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`);
         try {
           const outcome = await this.run(parsed.query, request.window, request.signal);
-          if ("error" in outcome) return failed(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+          if ("error" in outcome) return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
           return { metric: sli, value: outcome.value, success: true, message: "" };
         } catch (error) {
-          if (error instanceof ExternalServiceError) return failed(sli, this.classic.redact(`${error.message}; query: ${query}`));
+          if (error instanceof ExternalServiceError) return failedSli(sli, this.classic.redact(`${error.message}; query: ${query}`));
           throw error;
         }
       }),
     );
-    const failures = results.filter((r) => !r.success);
-    return {
-      status: "succeeded",
-      result: failures.length > 0 ? "fail" : "pass",
-      message: failures.length > 0 ? `Dynatrace gave no usable value for ${failures.map((f) => f.metric).join(", ")}` : "",
-      indicatorValues: results,
-      queries,
-    };
+    return backendAnswer("Dynatrace", results, queries);
   }
 
   private run(query: DynatraceQuery, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
@@ -179,7 +144,7 @@ export class DynatraceSliProvider implements SliProvider {
   ): Promise<Outcome> {
     const explicitResolution = parameters.resolution !== undefined;
     const query = { ...parameters, resolution: parameters.resolution ?? "Inf", ...this.timeframe(window) };
-    const response = await this.classic.getJson("metrics/query", query, signal, await this.classicHeaders(signal));
+    const response = await this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
     if (response.status >= 300) return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})` };
     const body = response.body as {
       result?: Array<{ metricId?: string; data?: Array<{ values?: Array<number | null> }> }>;
@@ -215,7 +180,7 @@ export class DynatraceSliProvider implements SliProvider {
       `slo/${encodeURIComponent(id)}`,
       { ...this.timeframe(window), timeFrame: "GTF" },
       signal,
-      await this.classicHeaders(signal),
+      await this.auth.classic(signal),
     );
     if (response.status >= 300) return { error: `Dynatrace refused the SLO request (${dynatraceErrorText(response)})` };
     const body = response.body as { evaluatedPercentage?: unknown; error?: unknown };
@@ -236,7 +201,7 @@ export class DynatraceSliProvider implements SliProvider {
       path,
       { ...parameters, ...this.timeframe(window) },
       signal,
-      await this.classicHeaders(signal),
+      await this.auth.classic(signal),
     );
     if (response.status >= 300) return { error: `Dynatrace refused the ${path} request (${dynatraceErrorText(response)})` };
     const total = (response.body as { totalCount?: unknown })?.totalCount;
@@ -245,7 +210,7 @@ export class DynatraceSliProvider implements SliProvider {
   }
 
   private async dql(query: string, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
-    const headers = await this.bearerHeader(signal);
+    const headers = await this.auth.platform(signal);
     const started = this.now();
     let response = await this.platform.postJson(
       "storage/query/v1/query:execute",
@@ -296,10 +261,6 @@ export class DynatraceSliProvider implements SliProvider {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.classic.close(), this.platform.close(), this.bearer.close()]);
+    await Promise.all([this.classic.close(), this.platform.close(), this.auth.close()]);
   }
-}
-
-function failed(metric: string, message: string): SliResult {
-  return { metric, value: 0, success: false, message };
 }
