@@ -19,6 +19,7 @@ const FAULTS: Record<string, Fault> = {
   "connection reset": { reset: true },
   "malformed JSON": { malformed: true },
   "no answer in time": { delayMs: 1500 },
+  "empty data": { empty: true },
 };
 
 /** What each fault leads to: "value" after a retry, or the failure's text. GETs may be retried after anything transient; POSTs only when the server surely did not act. */
@@ -31,6 +32,7 @@ const EXPECTED: Record<"get" | "post", Record<string, string>> = {
     "connection reset": "value",
     "malformed JSON": "value",
     "no answer in time": "value",
+    "empty data": "no data|has no evaluated percentage",
   },
   post: {
     "429 with Retry-After": "value",
@@ -40,6 +42,7 @@ const EXPECTED: Record<"get" | "post", Record<string, string>> = {
     "connection reset": "failed: UND_ERR_SOCKET",
     "malformed JSON": "answered with something that is not JSON",
     "no answer in time": "timed out after 400 ms",
+    "empty data": "no data: the DQL query returned no records|ingested none",
   },
 };
 
@@ -113,7 +116,7 @@ describe("fault matrix: each fault × metrics, SLO, DQL, events", () => {
       const result = await outcome(call);
       const expected = EXPECTED[call.method][fault] as string;
       if (expected === "value") expect(result).toBe("value");
-      else expect(result).toContain(expected);
+      else expect(result).toMatch(new RegExp(expected.replaceAll(/[.*+?^${}()[\]\\]/g, "\\$&")));
     },
     30_000,
   );

@@ -27,6 +27,8 @@ export interface Fault {
   reset?: boolean;
   /** Answer 200 with a body that is not JSON. */
   malformed?: boolean;
+  /** Answer 200 with the route's shape but nothing in it. */
+  empty?: boolean;
 }
 
 export interface SeededSeries {
@@ -85,6 +87,19 @@ const EVENT_TYPES = new Set([
   "PERFORMANCE_EVENT",
   "RESOURCE_CONTENTION_EVENT",
 ]);
+
+/** What each route answers when it has nothing to say. */
+const EMPTY: Record<Route, unknown> = {
+  metrics: { totalCount: 0, nextPageKey: null, resolution: "Inf", warnings: [], result: [{ metricId: "x", data: [], warnings: [] }] },
+  slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
+  problems: { totalCount: 0, problems: [] },
+  securityProblems: { totalCount: 0, securityProblems: [] },
+  "events-ingest": { reportCount: 0, eventIngestResults: [] },
+  "events-list": { totalCount: 0, events: [] },
+  "dql-execute": { state: "SUCCEEDED", result: { records: [] } },
+  "dql-poll": { state: "SUCCEEDED", result: { records: [] } },
+  oauth: {},
+};
 
 function envelope(response: ServerResponse, code: number, message: string, extra: Record<string, string> = {}): void {
   response.writeHead(code, { "content-type": "application/json", ...extra });
@@ -186,6 +201,7 @@ export class LocalDynatrace {
         }
         if (fault.status)
           return envelope(response, fault.status, `injected ${fault.status}`, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+        if (fault.empty) return send(response, route === "events-ingest" ? 201 : 200, EMPTY[route as Route]);
         answer();
       }, fault.delayMs ?? 0);
     });
