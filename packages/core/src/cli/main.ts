@@ -1,7 +1,3 @@
-#!/usr/bin/env node
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { ConfigError, formatDiagnostic } from "../config/diagnostics.js";
 import { nearestKey } from "../config/suggest.js";
 import { isSlogateError } from "../errors.js";
@@ -10,7 +6,7 @@ import { VERSION } from "../version.js";
 import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
 import { EVENT_HELP, eventCommand } from "./event-command.js";
 import { HISTORY_HELP, historyCommand } from "./history-command.js";
-import { type CliIo, processIo } from "./io.js";
+import type { CliIo } from "./io.js";
 import { VALIDATE_HELP, validateCommand } from "./validate-command.js";
 
 const COMMANDS = {
@@ -79,32 +75,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
-
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-/** Runs the CLI for this process: arguments from argv, the exit status set when done. */
-export function runCli(): void {
-  // undici parses HTTP with a WebAssembly module. By default V8 also compiles it with its
-  // optimising tier, work that holds a short-lived command open for ~200 ms after its answer
-  // (measured: bench/dynatrace.bench.mjs); the baseline tier is plenty for a few requests.
-  setFlagsFromString("--liftoff-only");
-  main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`slogate: internal error: ${String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
-
-if (isEntryPoint()) runCli();

@@ -36,3 +36,30 @@ export const markdownRenderer: ReportRenderer = {
     return `${lines.join("\n")}\n`;
   },
 };
+
+/**
+ * The Markdown report within a size limit (GitHub drops a job summary over 1 MiB, a comment over
+ * 65,536 characters): first the explanations go, then objective rows from the end, each time
+ * saying so in the text.
+ */
+export function renderMarkdownWithin(result: SlogateResult, maxBytes: number): string {
+  const full = markdownRenderer.render(result);
+  if (Buffer.byteLength(full) <= maxBytes) return full;
+  const withoutDetails = full.replace(
+    /<details>[\s\S]*<\/details>\n?/,
+    "_Explanations left out to fit the size limit; see the JSON report._\n",
+  );
+  if (Buffer.byteLength(withoutDetails) <= maxBytes) return withoutDetails;
+  const lines = withoutDetails.split("\n");
+  const rows = lines.map((line, index) => (line.startsWith("| ") && index > 0 ? index : -1)).filter((i) => i >= 0);
+  const kept = [...lines];
+  let dropped = 0;
+  while (rows.length > 2 && Buffer.byteLength(kept.join("\n")) + 80 > maxBytes) {
+    const index = rows.pop() as number;
+    kept.splice(index, 1);
+    dropped++;
+  }
+  const note = `_${dropped} more objective${dropped === 1 ? "" : "s"} left out to fit the size limit; see the JSON report._`;
+  const text = `${kept.join("\n").trimEnd()}\n\n${note}\n`;
+  return Buffer.byteLength(text) <= maxBytes ? text : `${text.slice(0, Math.max(0, maxBytes - 4))}…\n`;
+}

@@ -1,0 +1,200 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as core from "@actions/core";
+import {
+  ConfigError,
+  type DeliveryEvent,
+  type Diagnostic,
+  DynatraceEventSink,
+  dynatraceConnection,
+  ExternalServiceError,
+  GitBranchHistoryStore,
+  isSlogateError,
+  loadPlan,
+  readCiContext,
+  renderMarkdownWithin,
+  renderReport,
+  resolveWindow,
+  runGate,
+  type SlogateResult,
+} from "@slogate/core";
+import { type ActionInputs, InputError, readInputs } from "./inputs.js";
+import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
+
+/** GitHub drops a job summary over 1 MiB; stay under it. */
+const SUMMARY_LIMIT = 1_000_000;
+/** GitHub shows 10 error and 10 warning annotations per step. */
+const ANNOTATION_LIMIT = 10;
+
+function environment(inputs: ActionInputs): Record<string, string | undefined> {
+  const env = { ...process.env };
+  if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
+  if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
+  if (inputs.prometheusUrl) env.PROMETHEUS_URL = inputs.prometheusUrl;
+  return env;
+}
+
+function annotate(diagnostic: Diagnostic): void {
+  const properties = { file: diagnostic.position.file, startLine: diagnostic.position.line, startColumn: diagnostic.position.column };
+  const text = `${diagnostic.message}${diagnostic.expected ? `; expected ${diagnostic.expected}` : ""}${diagnostic.suggestion ? `. ${diagnostic.suggestion}` : ""}`;
+  if (diagnostic.severity === "error") core.error(text, properties);
+  else core.warning(text, properties);
+}
+
+function historyBranchStore(inputs: ActionInputs) {
+  if (!inputs.historyBranch) return null;
+  const remote = inputs.historyRemote ?? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}.git`;
+  const authHeader = inputs.githubToken
+    ? `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.githubToken}`).toString("base64")}`
+    : undefined;
+  if (authHeader) core.setSecret(authHeader);
+  return new GitBranchHistoryStore({
+    remote,
+    branch: inputs.historyBranch,
+    ...(authHeader ? { authHeader } : {}),
+    onWarning: (m) => core.info(m),
+  });
+}
+
+async function writeReports(result: SlogateResult): Promise<{ json: string; markdown: string }> {
+  const directory = join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate");
+  await mkdir(directory, { recursive: true });
+  const json = join(directory, `${result.id}.json`);
+  const markdown = join(directory, `${result.id}.md`);
+  await writeFile(json, renderReport("json", result));
+  await writeFile(markdown, renderReport("markdown", result));
+  return { json, markdown };
+}
+
+async function evaluate(inputs: ActionInputs): Promise<void> {
+  const env = environment(inputs);
+  const { plan } = await loadPlan({
+    cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+    env,
+    ...(inputs.config ? { config: inputs.config } : {}),
+    ...(inputs.slo ? { slo: inputs.slo } : {}),
+    ...(inputs.sli ? { sli: inputs.sli } : {}),
+    ...(inputs.sliValues ? { sliValues: inputs.sliValues } : {}),
+    ...(inputs.provider ? { provider: inputs.provider } : {}),
+    ...(inputs.history ? { history: inputs.history, store: true } : {}),
+    ...(inputs.settle ? { settle: inputs.settle } : {}),
+    labels: inputs.labels,
+    sendEvent: inputs.sendEvent,
+    onWarning: (message) => core.warning(message),
+    onProgress: (message) => core.info(message),
+  });
+  const branch = historyBranchStore(inputs);
+  if (branch) {
+    plan.history = branch;
+    plan.storeHistory = true;
+  }
+  for (const diagnostic of [...plan.diagnostics, ...plan.slo.diagnostics]) annotate(diagnostic);
+  const now = new Date().toISOString();
+  const request = {
+    ...(inputs.start ? { start: inputs.start } : {}),
+    ...(inputs.end ? { end: inputs.end } : {}),
+    ...(inputs.timeframe ? { timeframe: inputs.timeframe } : {}),
+  };
+  const window = resolveWindow(Object.keys(request).length > 0 ? request : { fallback: { start: now, end: now } }, new Date());
+  const run = await runGate(plan, {
+    window,
+    ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
+    windowFromValues: Object.keys(request).length === 0,
+  });
+  if (run.invalidConfig) {
+    core.setFailed("The SLO is invalid; see the annotations on the file. No verdict.");
+    return;
+  }
+  const { result } = run;
+  core.setOutput("result", result.result);
+  core.setOutput("score", String(result.score));
+  core.setOutput("evaluation-id", result.id);
+  const paths = await writeReports(result);
+  core.setOutput("report-json", paths.json);
+  core.setOutput("report-markdown", paths.markdown);
+  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT)).write();
+
+  const failed = result.objectives.filter((o) => o.status === "fail");
+  const warned = result.objectives.filter((o) => o.status === "warning");
+  for (const objective of failed.slice(0, ANNOTATION_LIMIT))
+    core.error(`${objective.displayName || objective.sli}: ${objective.explanation}`, { title: "slogate objective failed" });
+  for (const objective of warned.slice(0, ANNOTATION_LIMIT))
+    core.warning(`${objective.displayName || objective.sli}: ${objective.explanation}`, { title: "slogate objective warning" });
+  if (failed.length > ANNOTATION_LIMIT || warned.length > ANNOTATION_LIMIT)
+    core.info("More objectives failed or warned than GitHub shows as annotations; the job summary lists them all.");
+  for (const warning of run.event?.warnings ?? []) core.warning(warning);
+
+  if (inputs.commentOnPr && inputs.githubToken) {
+    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT));
+    if (comment.kind === "not-allowed")
+      core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
+    else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);
+  }
+
+  const message = result.message || `slogate: ${result.result} (score ${result.score})`;
+  if (result.result === "fail" && inputs.failOn !== "never") core.setFailed(message);
+  else if (result.result === "warning") {
+    if (inputs.failOn === "warning") core.setFailed(message);
+    else core.warning(message, { title: "slogate gate: warning" });
+  } else core.info(`slogate: ${result.result} (score ${result.score})`);
+}
+
+async function sendEvent(inputs: ActionInputs): Promise<void> {
+  const kind = inputs.eventKind;
+  const name = inputs.eventName;
+  if (!kind || !name) throw new InputError("mode: event needs event-kind and event-name");
+  const now = new Date().toISOString();
+  const events: Record<string, DeliveryEvent> = {
+    deployment: {
+      kind: "deployment",
+      name,
+      ...(inputs.eventVersion ? { version: inputs.eventVersion } : {}),
+      ...(inputs.labels.project ? { project: inputs.labels.project } : {}),
+      ...(inputs.labels.stage ? { stage: inputs.labels.stage } : {}),
+    },
+    "test-start": { kind: "test-start", name, start: inputs.start ?? now },
+    "test-finish": { kind: "test-finish", name, start: inputs.start ?? now, end: inputs.end ?? now },
+    configuration: { kind: "configuration", name },
+    info: { kind: "info", title: name },
+  };
+  const event = events[kind];
+  if (!event) throw new InputError(`event-kind: ${JSON.stringify(kind)} is not deployment, test-start, test-finish, configuration or info`);
+  const env = environment(inputs);
+  const sink = new DynatraceEventSink({ ...dynatraceConnection({}, env), http: { env } });
+  try {
+    const receipt = await sink.send({ event, context: readCiContext(env) });
+    for (const warning of receipt.warnings) core.warning(warning);
+    if (!receipt.delivered) core.setFailed(`The ${kind} event was not delivered.`);
+    else core.info(`Sent the ${kind} event to Dynatrace (${receipt.correlationIds.join(", ")}).`);
+  } finally {
+    await sink.close();
+  }
+}
+
+/** The action: inputs → @slogate/core → outputs, summary, annotations, PR comment, exit state. */
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs();
+    if (inputs.dynatraceToken) core.setSecret(inputs.dynatraceToken);
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    if (inputs.mode === "evaluate") await evaluate(inputs);
+    else if (inputs.mode === "event") await sendEvent(inputs);
+    else if (inputs.mode === "run")
+      core.setFailed(
+        "mode: run needs slogate's load-test runner, which this version does not have yet; run the test in an earlier step and use mode: evaluate.",
+      );
+    else throw new InputError(`mode: ${JSON.stringify(inputs.mode)} is not evaluate or event`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const diagnostic of error.diagnostics) annotate(diagnostic);
+      core.setFailed("The configuration is invalid; see the annotations.");
+    } else if (error instanceof InputError || isSlogateError(error) || error instanceof ExternalServiceError) {
+      core.setFailed(
+        (error as Error).message +
+          ((error as { suggestion?: string }).suggestion ? `. ${(error as { suggestion?: string }).suggestion}` : ""),
+      );
+    } else {
+      core.setFailed(`slogate: internal error: ${(error as Error).message}`);
+    }
+  }
+}

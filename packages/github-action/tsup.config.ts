@@ -1,0 +1,30 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { defineConfig } from "tsup";
+import { tsupBase } from "../../tsup.base.js";
+
+const require = createRequire(import.meta.url);
+// @actions/* pin undici 6 while the core uses undici 7; the APIs they use (fetch, ProxyAgent) are
+// the same in both, so one copy serves all and the bundle stays small.
+const undici = require.resolve("undici", { paths: [dirname(require.resolve("@slogate/core/package.json"))] });
+
+// GitHub runs the committed dist/index.js as it is: everything is bundled into that one file.
+export default defineConfig(
+  tsupBase({
+    entry: { index: "src/index.ts" },
+    dts: false,
+    sourcemap: false,
+    minify: true,
+    noExternal: [/.*/],
+    esbuildPlugins: [
+      {
+        name: "one-undici",
+        setup(build) {
+          build.onResolve({ filter: /^undici$/ }, () => ({ path: undici }));
+        },
+      },
+    ],
+    // Some bundled CommonJS modules call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);" },
+  }),
+);
