@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { FakeGitHub } from "./fake-github.js";
 
@@ -99,10 +100,22 @@ function workspaceWith(values: Record<string, number>): string {
 }
 
 describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
-  it("has a Node 24 binary and the committed bundle", () => {
+  it("has a Node 24 binary, the committed bundle, and a valid action.yml declaring every input the code reads", () => {
     expect(execFileSync(NODE24, ["--version"], { encoding: "utf8" })).toMatch(/^v24\./);
     expect(existsSync(BUNDLE)).toBe(true);
-    expect(readFileSync(join(ACTION, "action.yml"), "utf8")).toContain("using: node24");
+    const manifest = parseDocument(readFileSync(join(ACTION, "action.yml"), "utf8"));
+    expect(manifest.errors).toEqual([]);
+    const action = manifest.toJS() as {
+      runs: { using: string; main: string };
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+    };
+    expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
+    const read = [
+      ...readFileSync(join(ACTION, "src", "inputs.ts"), "utf8").matchAll(/(?:optional|flag|getMultilineInput)\("([\w-]+)"/g),
+    ].map((m) => m[1]);
+    expect([...new Set(read)].sort()).toEqual(Object.keys(action.inputs).sort());
+    expect(Object.keys(action.outputs).sort()).toEqual(["evaluation-id", "report-json", "report-markdown", "result", "score"]);
   });
 
   it("passes, sets outputs and writes the job summary (the contract: slo and sli-values)", async () => {
