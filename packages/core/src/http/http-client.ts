@@ -1,6 +1,16 @@
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { Agent, type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import type { Dispatcher } from "undici";
+
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
+
+/** undici loads on the first request: a gate on a values file never pays for it. */
+function loadUndici(): Promise<Undici> {
+  undici ??= import("undici");
+  return undici;
+}
+
 import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
 
 export interface RetryPolicy {
@@ -87,8 +97,9 @@ function serviceMessage(body: unknown): string {
   return typeof message === "string" ? message : "";
 }
 
-function dispatcherFor(options: HttpClientOptions): Dispatcher {
+async function dispatcherFor(options: HttpClientOptions): Promise<Dispatcher> {
   if (options.dispatcher) return options.dispatcher;
+  const { Agent, EnvHttpProxyAgent } = await loadUndici();
   const env = options.env ?? process.env;
   // TLS verification stays on; an extra CA is added to the system's, never replaces it.
   const connect = options.caFile ? { ca: [...rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
@@ -110,7 +121,7 @@ function dispatcherFor(options: HttpClientOptions): Dispatcher {
  * name the service and never contain a secret.
  */
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly retry: RetryPolicy;
   private readonly secrets: string[];
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -120,7 +131,6 @@ export class HttpClient {
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly options: HttpClientOptions) {
-    this.dispatcher = dispatcherFor(options);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.secrets = [...(options.secrets ?? [])];
     // SLOGATE_HTTP_TIMEOUT_MS sets the limit for every backend at once (slow networks, proxies).
@@ -269,9 +279,10 @@ export class HttpClient {
     headers: Record<string, string>,
   ) {
     const timeout = AbortSignal.timeout(this.timeoutMs);
+    const { request } = await loadUndici();
     const response = await request(url, {
       method,
-      dispatcher: this.dispatcher,
+      dispatcher: await (this.dispatcher ??= dispatcherFor(this.options)),
       headers: { accept: "application/json", ...(body ? { "content-type": contentType } : {}), ...this.options.headers, ...headers },
       ...(body !== undefined ? { body } : {}),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
@@ -302,6 +313,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close();
+    if (!this.options.dispatcher && this.dispatcher) await (await this.dispatcher).close();
   }
 }
