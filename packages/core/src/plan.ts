@@ -37,7 +37,7 @@ export interface PlanOptions {
   /** Requests in flight at once, per backend. */
   concurrency?: number;
   onWarning?: (message: string) => void;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, done?: boolean) => void;
 }
 
 export interface LoadedPlan {

@@ -88,13 +88,31 @@ const STDOUT_FORMATS = ["console", "json", "keptn", "markdown", "junit"];
 
 type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
+/**
+ * Progress of long waits: one live line on a terminal, a line every 10 s in CI logs (which keep
+ * every line), so neither floods nor goes silent.
+ */
+function progressPrinter(io: CliIo): (message: string, done?: boolean) => void {
+  let lastPrinted = Number.NEGATIVE_INFINITY;
+  return (message, done = false) => {
+    if (io.stderrIsTTY ?? io.isTTY) {
+      io.stderr(`\r\u001b[Kslogate: ${message}${done ? "\n" : ""}`);
+      return;
+    }
+    const now = io.now().getTime();
+    if (now - lastPrinted < 10_000) return;
+    lastPrinted = now;
+    io.stderr(`slogate: ${message}\n`);
+  };
+}
+
 async function buildPlan(values: Values, io: CliIo) {
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   const options: PlanOptions = {
     cwd: io.cwd,
     env: io.env,
     onWarning: (message) => io.stderr(`${message}\n`),
-    onProgress: (message) => io.stderr(`slogate: ${message}\n`),
+    onProgress: progressPrinter(io),
   };
   for (const [option, key] of [
     ["config", "config"],

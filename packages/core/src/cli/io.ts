@@ -6,6 +6,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** Whether stderr (where progress goes) is a terminal; defaults to isTTY. */
+  stderrIsTTY?: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
   now: () => Date;
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),

@@ -22,7 +22,7 @@ export interface ProviderSettings {
   /** Overrides of the Dynatrace settings from the command line. */
   settle?: string;
   concurrency?: number;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, done?: boolean) => void;
   /** sli.yaml indicators: SLI name → query. */
   indicators: Record<string, string>;
   labels: Record<string, string>;

@@ -17,7 +17,8 @@ export interface DynatraceOptions {
   env?: Record<string, string | undefined>;
   /** Wait until this long after the window's end before reading (ingestion delay). */
   settleMs?: number;
-  onProgress?: (message: string) => void;
+  /** `done` marks the last message of a wait, so a live line can end. */
+  onProgress?: (message: string, done?: boolean) => void;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   http?: Partial<Omit<HttpClientOptions, "service" | "baseUrl" | "headers" | "secrets">>;
@@ -65,9 +66,11 @@ export class DynatraceSliProvider implements SliProvider {
     let remaining = ready - this.now();
     while (remaining > 0) {
       this.options.onProgress?.(`waiting ${formatWait(remaining)} for Dynatrace to ingest the window's data (--settle 0 skips this)`);
-      const step = Math.min(remaining, 10_000);
+      // Every second, so a terminal can show a live countdown; the caller decides how often to print.
+      const step = Math.min(remaining, 1_000);
       await this.sleep(step, signal);
       remaining -= step;
+      if (remaining <= 0) this.options.onProgress?.("Dynatrace has had time to ingest the window; querying", true);
     }
   }
 
