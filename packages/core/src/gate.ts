@@ -97,10 +97,12 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     window,
     missingSli: plan.missingSli,
   });
+  // Labels the values arrived with (Keptn's get-sli.finished) come first; the plan's own win.
+  const labels = { ...(answer.labels ?? {}), ...plan.labels };
   const result = buildResult(outcome, {
     id: newId(),
     time: now().toISOString(),
-    labels: plan.labels,
+    labels,
     ...(answer.queries ? { queries: answer.queries } : {}),
     ...(answer.units ? { units: answer.units } : {}),
   });
@@ -123,5 +125,5 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     }
     options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
   }
-  return { outcome, result, keptn: toKeptnFinishedData(outcome, plan.labels), invalidConfig, previous, event };
+  return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event };
 }

@@ -83,6 +83,26 @@ describe("CLI conformance: slogate evaluate --format keptn", () => {
     expect(status).toBe(vector.expected.event_result === "fail" ? 1 : 0);
   });
 
+  it("passes on the project, stage, service and labels of get-sli.finished, as Keptn did", () => {
+    const getSli = {
+      project: "sockshop",
+      stage: "staging",
+      service: "carts",
+      labels: { buildId: "42" },
+      status: "succeeded",
+      result: "pass",
+      "get-sli": { indicatorValues: [{ metric: "rt", value: 1, success: true }] },
+    };
+    const { data } = run("objectives:\n  - sli: rt\n    pass: [{criteria: ['<2']}]\ntotal_score: {pass: '90%'}\n", getSli, "");
+    expect(data).toMatchObject({
+      project: "sockshop",
+      stage: "staging",
+      service: "carts",
+      labels: { project: "sockshop", stage: "staging", service: "carts", buildId: "42" },
+      result: "pass",
+    });
+  });
+
   const objectiveLevel = vectors.evaluation_cases?.filter((v) => v.level === "evaluateObjectives") ?? [];
   it.each(objectiveLevel.map((v) => [v.name, v] as const))("objectives of %s", (_name, vector) => {
     const { status, data } = run(stringify(vector.slo), vector.sli_results, storedHistory(vector));

@@ -116,7 +116,10 @@ export function toKeptnFinishedData(outcome: EvaluationOutcome, labels: Record<s
       })) ?? null,
   };
   if (outcome.evaluation.comparedEvents.length > 0) evaluation.comparedEvents = outcome.evaluation.comparedEvents;
-  const data: Record<string, unknown> = { labels, status: outcome.status, result: outcome.result };
+  // Keptn's event data names the project, stage and service at the top level.
+  const data: Record<string, unknown> = {};
+  for (const key of ["project", "stage", "service"]) if (labels[key] !== undefined) data[key] = labels[key];
+  Object.assign(data, { labels, status: outcome.status, result: outcome.result });
   if (outcome.message) data.message = outcome.message;
   data.evaluation = evaluation;
   return data;

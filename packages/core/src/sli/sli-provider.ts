@@ -20,6 +20,8 @@ export interface SliAnswer extends SliRetrieval {
   window?: Partial<SliWindow>;
   queries?: Record<string, string>;
   units?: Record<string, string>;
+  /** Labels and the project/stage/service a Keptn get-sli.finished event carried, passed on as Keptn did. */
+  labels?: Record<string, string>;
 }
 
 /** A source of SLI values. Stateless: configuration in the constructor, the window per call. */

@@ -81,6 +81,14 @@ class ValuesReader {
   }
 }
 
+/** Keptn's get-sli.finished labels, plus its project, stage and service, as gate labels. */
+function keptnLabels(data: Json): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const key of ["project", "stage", "service"]) if (typeof data[key] === "string") labels[key] = data[key] as string;
+  if (isObject(data.labels)) for (const [key, value] of Object.entries(data.labels)) if (typeof value === "string") labels[key] = value;
+  return labels;
+}
+
 /**
  * JSON is read strictly (YAML, which gives us positions, would also take trailing commas and
  * comments); a syntax error points at the offset JSON.parse names.
@@ -129,6 +137,7 @@ export function parseSliValues(text: string, file: string): SliAnswer {
         result: typeof data.result === "string" ? data.result : "pass",
         message: typeof data.message === "string" ? data.message : "",
         indicatorValues: reader.indicatorValues(list, [...prefix, "get-sli", "indicatorValues"]),
+        labels: keptnLabels(data),
         window: {
           ...(typeof getSli.start === "string" ? { start: getSli.start } : {}),
           ...(typeof getSli.end === "string" ? { end: getSli.end } : {}),
