@@ -8,6 +8,13 @@ const require = createRequire(import.meta.url);
 // the same in both, so one copy serves all and the bundle stays small.
 const undici = require.resolve("undici", { paths: [dirname(require.resolve("@slogate/core/package.json"))] });
 
+// @actions/core imports undici at start-up (for an OIDC client the gate never uses). Giving the
+// toolkit a stand-in that loads undici on first use keeps the runner's cold start short.
+const LAZY_UNDICI = `
+export function fetch(...args) { return require("slogate-undici").fetch(...args); }
+export class ProxyAgent { constructor(...args) { return new (require("slogate-undici").ProxyAgent)(...args); } }
+`;
+
 // GitHub runs the committed dist/index.js as it is: everything is bundled into that one file.
 export default defineConfig(
   tsupBase({
@@ -18,9 +25,17 @@ export default defineConfig(
     noExternal: [/.*/],
     esbuildPlugins: [
       {
-        name: "one-undici",
+        name: "one-lazy-undici",
         setup(build) {
-          build.onResolve({ filter: /^undici$/ }, () => ({ path: undici }));
+          build.onResolve({ filter: /^slogate-undici$/ }, () => ({ path: undici }));
+          build.onResolve({ filter: /^undici$/ }, (args) =>
+            args.importer.includes(`${"node_modules"}/@actions/`) ? { path: "lazy-undici", namespace: "slogate" } : { path: undici },
+          );
+          build.onLoad({ filter: /^lazy-undici$/, namespace: "slogate" }, () => ({
+            contents: LAZY_UNDICI,
+            loader: "js",
+            resolveDir: dirname(undici),
+          }));
         },
       },
     ],

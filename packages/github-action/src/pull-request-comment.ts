@@ -1,5 +1,3 @@
-import * as github from "@actions/github";
-
 const MARKER = "<!-- slogate:report -->";
 /** GitHub refuses comment bodies over 65,536 characters. */
 export const COMMENT_LIMIT = 65_000;
@@ -11,6 +9,8 @@ export type CommentOutcome =
 
 /** Keeps one comment on the pull request, found again by its hidden marker and edited in place. */
 export async function upsertPullRequestComment(token: string, markdown: string): Promise<CommentOutcome> {
+  // Loaded when a comment is due: most runs (push, no token) never need the REST client.
+  const github = await import("@actions/github");
   const { context } = github;
   const number = context.payload.pull_request?.number;
   if (!number) return { kind: "no-pull-request" };
