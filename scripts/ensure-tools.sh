@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# groovy runs the Jenkins step; default-jre-headless gives it the default-java it looks for.
+command -v groovy >/dev/null 2>&1 && [ -x /usr/lib/jvm/default-java/bin/java ] || missing+=(groovy default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "slogate: installing ${missing[*]} for the tests (apt-get)…" >&2
   sudo=""

@@ -6,11 +6,13 @@ bash scripts/ensure-deps.sh
 bash scripts/ensure-tools.sh
 npx turbo run build typecheck --output-logs=errors-only
 # Bundles that platforms run from git must be exactly what the sources build.
-if ! git diff --quiet -- packages/github-action/dist; then
-  echo "packages/github-action/dist differs from a fresh build: commit the rebuilt bundle" >&2
-  git --no-pager diff --stat -- packages/github-action/dist >&2
-  exit 1
-fi
+for bundle in packages/github-action/dist packages/jenkins-shared-lib-bridge/resources; do
+  if ! git diff --quiet -- "$bundle" || [ -n "$(git ls-files --others --exclude-standard -- "$bundle")" ]; then
+    echo "$bundle differs from a fresh build: commit the rebuilt bundle" >&2
+    git --no-pager diff --stat -- "$bundle" >&2
+    exit 1
+  fi
+done
 npx biome check .
 mkdir -p test-results
 status=0

@@ -1,0 +1,67 @@
+// A small Jenkins: the pipeline steps vars/slogate.groovy uses, as closures in the script binding.
+// `sh` really runs the command; the others read, write or record as Jenkins would.
+// Usage: groovy test/harness.groovy <library dir> <scenario.json>   (prints one JSON line)
+import groovy.json.JsonOutput
+import groovy.json.JsonSlurper
+
+class StepError extends RuntimeException { StepError(String message) { super(message) } }
+
+def library = new File(args[0])
+def scenario = new JsonSlurper().parse(new File(args[1]))
+def calls = []
+def build = [status: 'SUCCESS']
+def env = new LinkedHashMap(scenario.env ?: [:])
+def binding = new Binding()
+
+binding.setVariable('env', env)
+binding.setVariable('pwd', { -> env.WORKSPACE })
+binding.setVariable('sh', { Map a ->
+    def process = new ProcessBuilder('sh', '-c', a.script as String).redirectErrorStream(true)
+    process.environment().putAll(env.collectEntries { k, v -> [(k as String): v as String] })
+    process.directory(new File(env.WORKSPACE as String))
+    def started = process.start()
+    def output = started.inputStream.text
+    int status = started.waitFor()
+    calls << [step: 'sh', script: a.script as String, status: status, output: output]
+    if (a.returnStatus) return status
+    if (status != 0) throw new StepError("script returned exit code ${status}".toString())
+    return a.returnStdout ? output : null
+})
+binding.setVariable('libraryResource', { Map a ->
+    def file = new File(library, "resources/${a.resource}")
+    calls << [step: 'libraryResource', resource: a.resource as String]
+    return a.encoding == 'Base64' ? file.bytes.encodeBase64().toString() : file.getText('UTF-8')
+})
+binding.setVariable('writeFile', { Map a ->
+    def file = new File(a.file as String)
+    file.parentFile.mkdirs()
+    if (a.encoding == 'Base64') file.bytes = (a.text as String).decodeBase64() else file.setText(a.text as String, 'UTF-8')
+    calls << [step: 'writeFile', file: a.file as String]
+})
+binding.setVariable('fileExists', { String path -> new File(path).exists() })
+binding.setVariable('readJSON', { Map a -> new JsonSlurper().parse(new File(a.file as String)) })
+binding.setVariable('junit', { Map a -> calls << [step: 'junit', testResults: a.testResults as String] })
+binding.setVariable('publishHTML', { Map a -> calls << [step: 'publishHTML', target: a.target] })
+binding.setVariable('unstable', { String message -> calls << [step: 'unstable', message: message as String]; build.status = 'UNSTABLE' })
+binding.setVariable('error', { String message -> calls << [step: 'error', message: message as String]; throw new StepError(message as String) })
+binding.setVariable('string', { Map a -> [credentialsId: a.credentialsId as String, variable: a.variable as String] })
+binding.setVariable('withCredentials', { List bindings, Closure body ->
+    def saved = [:]
+    bindings.each { b ->
+        saved[b.variable] = env[b.variable]
+        env[b.variable] = scenario.credentials[b.credentialsId]
+        calls << [step: 'withCredentials', credentialsId: b.credentialsId, variable: b.variable]
+    }
+    try { return body() } finally { saved.each { k, v -> if (v == null) env.remove(k) else env[k] = v } }
+})
+
+def step = new GroovyShell(this.class.classLoader, binding).parse(new File(library, 'vars/slogate.groovy'))
+def outcome = [calls: calls]
+try {
+    outcome.returned = step.call(scenario.args ?: [:])
+} catch (StepError e) {
+    build.status = 'FAILURE'
+    outcome.error = e.message
+}
+outcome.status = build.status
+println JsonOutput.toJson(outcome)

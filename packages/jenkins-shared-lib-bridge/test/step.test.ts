@@ -1,0 +1,175 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+
+const LIBRARY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BUNDLE = join(LIBRARY, "resources", "io", "slogate", "slogate.cjs");
+const TOKEN = "dt0c01.JENKINS.canary-token-5e4d3c";
+
+interface Call {
+  step: string;
+  script?: string;
+  status?: number;
+  output?: string;
+  message?: string;
+  file?: string;
+  testResults?: string;
+  credentialsId?: string;
+}
+interface Outcome {
+  status: string;
+  returned?: { result: string; score: number; evaluationId: string; reportPaths: Record<string, string> };
+  error?: string;
+  calls: Call[];
+}
+
+let dynatrace: LocalDynatrace;
+beforeAll(async () => {
+  dynatrace = await new LocalDynatrace({
+    tokens: { [TOKEN]: ["metrics.read"] },
+    metrics: {
+      "builtin:service.response.time": [{ values: [300_000] }],
+      "builtin:service.errors.total.rate": [{ values: [0.5] }],
+    },
+  }).start();
+});
+afterAll(async () => {
+  await dynatrace?.stop();
+});
+
+const SLO = (rt: string) => `objectives:
+  - sli: response_time
+    pass:
+      - criteria: ["${rt}"]
+    warning:
+      - criteria: ["<=400"]
+  - sli: error_rate
+    pass:
+      - criteria: ["<1"]
+total_score:
+  pass: "90%"
+  warning: "50%"
+`;
+
+/** Runs vars/slogate.groovy in the harness, in a fresh workspace, as Jenkins would on an agent. */
+function runStep(args: Record<string, unknown>, options: { slo?: string; path?: string } = {}): Promise<Outcome> {
+  const workspace = mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
+  writeFileSync(join(workspace, "slo.yaml"), options.slo ?? SLO("<=350"));
+  writeFileSync(
+    join(workspace, "sli.yaml"),
+    "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
+  );
+  mkdirSync(join(workspace, "out"));
+  const scenario = join(workspace, "scenario.json");
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      args: {
+        provider: "dynatrace",
+        sli: "sli.yaml",
+        slo: "slo.yaml",
+        start: "2024-05-01T10:00:00Z",
+        end: "2024-05-01T10:15:00Z",
+        settle: "0",
+        credentialsId: "dt-token",
+        ...args,
+      },
+      env: { WORKSPACE: workspace, PATH: options.path ?? process.env.PATH, HOME: process.env.HOME, DT_URL: dynatrace.url },
+      credentials: { "dt-token": TOKEN },
+    }),
+  );
+  return new Promise((done, fail) => {
+    execFile(
+      "groovy",
+      [join(LIBRARY, "test", "harness.groovy"), LIBRARY, scenario],
+      { encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split("\n").at(-1) ?? "";
+        try {
+          done(JSON.parse(line) as Outcome);
+        } catch {
+          fail(new Error(`harness said: ${stdout}\n${stderr}\n${error?.message ?? ""}`));
+        }
+      },
+    );
+  });
+}
+
+const steps = (outcome: Outcome) => outcome.calls.map((c) => c.step);
+
+describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against the local Dynatrace", () => {
+  it("passes: returns the result Map and publishes the JUnit report", async () => {
+    const outcome = await runStep({ labels: { service: "carts" } });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.status).toBe("SUCCESS");
+    expect(outcome.returned).toMatchObject({ result: "pass", score: 100 });
+    expect(outcome.returned?.evaluationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(steps(outcome)).toEqual(["sh", "sh", "libraryResource", "writeFile", "withCredentials", "sh", "junit"]);
+    expect(readFileSync(outcome.returned?.reportPaths.junit ?? "", "utf8")).toContain(
+      '<testsuite name="slogate" tests="2" failures="0" errors="0"',
+    );
+  });
+
+  it("copies the bundle byte for byte", async () => {
+    const outcome = await runStep({});
+    const copied = outcome.calls.find((c) => c.step === "writeFile")?.file ?? "";
+    const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+    expect(sha(copied)).toBe(sha(BUNDLE));
+  });
+
+  it("marks a warning UNSTABLE, or fails it with failOn: 'warning'", async () => {
+    const warned = await runStep({}, { slo: SLO("<=250") });
+    expect(warned.status).toBe("UNSTABLE");
+    expect(warned.returned?.result).toBe("warning");
+    expect(warned.calls.find((c) => c.step === "unstable")?.message).toBe(
+      "slogate: warning (score 75): Evaluation returned a warning: the calculated score of 75 is close to the warning target value of 50",
+    );
+    const strict = await runStep({ failOn: "warning" }, { slo: SLO("<=250") });
+    expect(strict.status).toBe("FAILURE");
+  });
+
+  it("fails the build on a failed gate, unless failOn: 'never'", async () => {
+    const failing = SLO("<=100").replace("<=400", "<=200").replace('warning: "50%"', 'warning: "75%"');
+    const failed = await runStep({}, { slo: failing });
+    expect(failed.status).toBe("FAILURE");
+    expect(failed.error).toBe(
+      "slogate: fail (score 50): Evaluation failed since the calculated score of 50 is below the warning value of 75",
+    );
+    const lenient = await runStep({ failOn: "never" }, { slo: failing });
+    expect(lenient.status).toBe("UNSTABLE");
+    expect(lenient.returned?.result).toBe("fail");
+  });
+
+  it("says how to provide Node when the agent has none", async () => {
+    const outcome = await runStep({}, { path: "/nonexistent" });
+    expect(outcome.status).toBe("FAILURE");
+    expect(outcome.error).toContain("slogate needs Node.js 20 or newer on the agent. Provide it with the NodeJS plugin");
+    expect(steps(outcome)).toEqual(["sh", "error"]);
+  });
+
+  it("fails with the tool's reason on an invalid SLO", async () => {
+    const outcome = await runStep({}, { slo: SLO("<=350ms") });
+    expect(outcome.status).toBe("FAILURE");
+    expect(outcome.error).toBe("slogate: the configuration or input is invalid (exit status 2); the errors are in the log above");
+    const run = outcome.calls.find((c) => c.step === "sh" && c.script?.includes("slogate.cjs'"));
+    expect(run?.output).toMatch(/slo\.yaml:4:20: error: criterion "<=350ms" of SLI "response_time"/);
+  });
+
+  it("keeps the token out of the command and the log", async () => {
+    const outcome = await runStep({});
+    const run = outcome.calls.find((c) => c.step === "sh" && c.script?.includes("slogate.cjs'"));
+    expect(run?.script).not.toContain(TOKEN);
+    expect(JSON.stringify(outcome)).not.toContain(TOKEN);
+    expect(outcome.calls.find((c) => c.step === "withCredentials")?.credentialsId).toBe("dt-token");
+  });
+
+  it("prints its version from the resources bundle (the contract)", async () => {
+    const version = await new Promise<string>((done) => execFile(process.execPath, [BUNDLE, "--version"], (_e, out) => done(out)));
+    expect(version).toBe(`${JSON.parse(readFileSync(join(LIBRARY, "..", "core", "package.json"), "utf8")).version}\n`);
+  });
+});
