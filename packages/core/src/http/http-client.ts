@@ -140,6 +140,11 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
+  private getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= dispatcherFor(this.options);
+    return this.dispatcher;
+  }
+
   /** A value learnt at run time (an OAuth access token) that must be blanked like the others. */
   addSecret(secret: string): void {
     if (!this.secrets.includes(secret)) this.secrets.push(secret);
@@ -282,7 +287,7 @@ export class HttpClient {
     const { request } = await loadUndici();
     const response = await request(url, {
       method,
-      dispatcher: await (this.dispatcher ??= dispatcherFor(this.options)),
+      dispatcher: await this.getDispatcher(),
       headers: { accept: "application/json", ...(body ? { "content-type": contentType } : {}), ...this.options.headers, ...headers },
       ...(body !== undefined ? { body } : {}),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
