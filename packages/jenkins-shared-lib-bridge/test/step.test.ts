@@ -168,6 +168,18 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     expect(outcome.calls.find((c) => c.step === "withCredentials")?.credentialsId).toBe("dt-token");
   });
 
+  it("sends a deployment event with mode: 'event', and refuses modes it does not have", async () => {
+    const before = dynatrace.requestsTo("events-ingest").length;
+    dynatrace.seed.tokens = { [TOKEN]: ["metrics.read", "events.ingest"] };
+    const sent = await runStep({ mode: "event", event: "deployment", name: "carts", version: "1.4.2", provider: undefined });
+    expect(sent.status).toBe("SUCCESS");
+    expect(sent.returned).toEqual({ result: "sent", score: null, event: "deployment" });
+    const body = JSON.parse(dynatrace.requestsTo("events-ingest").slice(before)[0]?.body ?? "{}");
+    expect(body).toMatchObject({ eventType: "CUSTOM_DEPLOYMENT", title: "Deploy carts 1.4.2" });
+    const run = await runStep({ mode: "run" });
+    expect(run.error).toContain("slogate: mode 'run' is not available in this version");
+  });
+
   it("prints its version from the resources bundle (the contract)", async () => {
     const version = await new Promise<string>((done) => execFile(process.execPath, [BUNDLE, "--version"], (_e, out) => done(out)));
     expect(version).toBe(`${JSON.parse(readFileSync(join(LIBRARY, "..", "core", "package.json"), "utf8")).version}\n`);

@@ -14,8 +14,15 @@ def call(Map args = [:]) {
     // Base64 both ways keeps the bundle byte-identical to the library's copy.
     writeFile(file: bundle, text: libraryResource(resource: 'io/slogate/slogate.cjs', encoding: 'Base64'), encoding: 'Base64')
 
+    if (args.mode == 'event') {
+        return sendEvent(args, bundle)
+    }
+    if (args.mode != null && args.mode != 'evaluate') {
+        error("slogate: mode '${args.mode}' is not available in this version; use mode: 'evaluate' (run the load test in an earlier stage) or mode: 'event'")
+    }
+
     Map reports = [json: "${workdir}/result.json", junit: "${workdir}/junit.xml", markdown: "${workdir}/report.md"]
-    List<String> argv = [String.valueOf(args.mode ?: 'evaluate')]
+    List<String> argv = ['evaluate']
     Map options = [
         config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, provider: args.provider,
         start: args.start, end: args.end, timeframe: args.timeframe, baseline: args.baseline, settle: args.settle,
@@ -60,6 +67,30 @@ def call(Map args = [:]) {
         unstable("${summary}: ${result.message}")
     }
     return answer
+}
+
+/** mode: 'event' — one delivery event to Dynatrace (event: deployment, test-start, test-finish, configuration, info). */
+private Map sendEvent(Map args, String bundle) {
+    List<String> argv = ['event', String.valueOf(args.event ?: 'info')]
+    Map options = [
+        name: args.name, title: args.title, version: args.version, description: args.description,
+        start: args.start, end: args.end, 'entity-selector': args.entitySelector, config: args.config,
+    ]
+    options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
+    (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
+    String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
+    int status
+    if (args.credentialsId) {
+        withCredentials([string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN')]) {
+            status = sh(script: command, returnStatus: true)
+        }
+    } else {
+        status = sh(script: command, returnStatus: true)
+    }
+    if (status != 0) {
+        error("slogate: the ${argv[1]} event was not delivered (exit status ${status}); the reason is in the log above")
+    }
+    return [result: 'sent', score: null, event: argv[1]]
 }
 
 /** One argument for sh: single-quoted, so the shell expands nothing inside it. */
