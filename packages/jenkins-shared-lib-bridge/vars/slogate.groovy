@@ -34,15 +34,7 @@ def call(Map args = [:]) {
     argv += ['--warning-exit-code', '3', '--report-json', reports.json, '--report-junit', reports.junit, '--report-md', reports.markdown]
     String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
 
-    int status
-    if (args.credentialsId) {
-        // The token reaches the program as DT_API_TOKEN; it never appears in the command text.
-        withCredentials([string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN')]) {
-            status = sh(script: command, returnStatus: true)
-        }
-    } else {
-        status = sh(script: command, returnStatus: true)
-    }
+    int status = runWithToken(args, command)
     if (status == 2) {
         error("slogate: the configuration or input is invalid (exit status 2); the errors are in the log above")
     }
@@ -79,18 +71,23 @@ private Map sendEvent(Map args, String bundle) {
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
     String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
-    int status
-    if (args.credentialsId) {
-        withCredentials([string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN')]) {
-            status = sh(script: command, returnStatus: true)
-        }
-    } else {
-        status = sh(script: command, returnStatus: true)
-    }
+    int status = runWithToken(args, command)
     if (status != 0) {
         error("slogate: the ${argv[1]} event was not delivered (exit status ${status}); the reason is in the log above")
     }
     return [result: 'sent', score: null, event: argv[1]]
+}
+
+/** Runs the command; with credentialsId the token reaches it as DT_API_TOKEN, never in the command text. */
+private int runWithToken(Map args, String command) {
+    if (!args.credentialsId) {
+        return sh(script: command, returnStatus: true)
+    }
+    int status = 0
+    withCredentials([string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN')]) {
+        status = sh(script: command, returnStatus: true)
+    }
+    return status
 }
 
 /** One argument for sh: single-quoted, so the shell expands nothing inside it. */
