@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Let a window stated by the SLI source (Keptn get-sli.finished start/end) replace `window`. */
   windowFromValues?: boolean;
   baseline?: string;
+  /** Compare only with results stored before this one (replaying a stored run). */
+  olderThan?: string;
   signal?: AbortSignal;
   onProgress?: (progress: GateProgress) => void;
   /** Injected for reproducible runs and tests. */
@@ -83,6 +85,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
       ? await plan.history.selectPrevious({
           comparison: slo.comparison ?? DEFAULT_COMPARISON,
           ...(options.baseline ? { baseline: options.baseline } : {}),
+          ...(options.olderThan ? { olderThan: options.olderThan } : {}),
         })
       : [];
   options.onProgress?.({ phase: "comparing", previous: previous.length });

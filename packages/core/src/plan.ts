@@ -12,6 +12,7 @@ import { FileHistoryStore } from "./history/file-store.js";
 import { dynatraceConnection } from "./sli/dynatrace/connection.js";
 import { resolvePlaceholders } from "./sli/placeholders.js";
 import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
+import { ReplaySliProvider } from "./sli/replay-provider.js";
 import { RoutedSliProvider } from "./sli/routed-provider.js";
 import type { SliProvider } from "./sli/sli-provider.js";
 
@@ -34,6 +35,8 @@ export interface PlanOptions {
   sendEvent?: boolean;
   entitySelector?: string;
   eventsRequired?: boolean;
+  /** Re-score this stored result's SLI values (no backend, nothing stored). */
+  replay?: string;
   /** Requests in flight at once, per backend. */
   concurrency?: number;
   onWarning?: (message: string) => void;
@@ -86,6 +89,24 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
 
   const labels = { ...(config?.labels ?? {}), ...(options.labels ?? {}) };
+  const historyPath = options.history ? at(options.history) : config?.history?.path;
+  const history = historyPath ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {}) : null;
+  if (options.replay !== undefined) {
+    if (!history) throw usage("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
+    return {
+      config,
+      queriesBackend: false,
+      plan: {
+        slo,
+        provider: new ReplaySliProvider(history, options.replay),
+        history,
+        storeHistory: false,
+        labels,
+        missingSli: (options.missingSli ?? config?.evaluation.missingSli ?? "keptn") as MissingSliPolicy,
+        diagnostics: [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])],
+      },
+    };
+  }
   const defaultId = options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? undefined));
   if (!defaultId)
     throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
@@ -116,7 +137,6 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const overrides = new Map(Object.entries(config?.providers.overrides ?? {}).map(([name, id]) => [name, providerFor(id)] as const));
   const provider = overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider;
 
-  const historyPath = options.history ? at(options.history) : config?.history?.path;
   if (options.store && !historyPath) throw usage("--store needs a history file", "Add --history <file.jsonl>");
   const storeHistory = options.store === true || (options.history === undefined && (config?.history?.store ?? false));
   const missingSli = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
@@ -142,7 +162,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     plan: {
       slo,
       provider,
-      history: historyPath ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {}) : null,
+      history,
       storeHistory,
       labels,
       missingSli: missingSli as MissingSliPolicy,

@@ -159,6 +159,53 @@ describe("slogate CLI as a process", () => {
     expect(pinned.comparedEvents).toEqual([second.id]);
   });
 
+  it("explains each objective with --explain", () => {
+    const directory = workspace({ rt: 560, errors: 0 });
+    writeFiles(directory, {
+      "h.jsonl": `${JSON.stringify({ result: "pass", id: "k-1", evaluation: { indicatorResults: [{ value: { metric: "rt", value: 500, success: true } }] } })}\n`,
+    });
+    const run = runCli(
+      [...evaluateArgs, "--history", "h.jsonl", "--explain", "--start", "2024-03-01T10:00:00Z", "--end", "2024-03-01T10:15:00Z"],
+      { cwd: directory },
+    );
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines.slice(2, 10)).toEqual([
+      "",
+      "Response time [rt]",
+      "  query     –",
+      "  value     560",
+      "  compared  500 from 1 previous result: k-1",
+      "  pass      ✗ <=+10% → 550, ✓ <600 → 600",
+      "  warning   ✓ <=800 → 800",
+      "  decided   warning: no pass block met (pass block 1: <=+10% (target 550) violated AND <600 (target 600) met); warning block 1 met: <=800 (target 800) met; compared value 500 from 1 previous result",
+    ]);
+    expect(lines[10]).toBe("  score     0.5 of weight 1 = 25% of the total");
+  });
+
+  it("replays a stored run with a changed SLO, comparing only with what came before it, storing nothing", () => {
+    const directory = workspace({ rt: 500, errors: 0 });
+    const history = ["--history", "h.jsonl"];
+    const first = JSON.parse(runCli([...evaluateArgs, ...history, "--store", "--format", "json"], { cwd: directory }).stdout);
+    writeFiles(directory, { "values.json": JSON.stringify({ rt: 640, errors: 0 }) });
+    const second = JSON.parse(runCli([...evaluateArgs, ...history, "--store", "--format", "json"], { cwd: directory }).stdout);
+    writeFiles(directory, { "values.json": JSON.stringify({ rt: 100, errors: 0 }) });
+    runCli([...evaluateArgs, ...history, "--store"], { cwd: directory });
+    expect(second.result).toBe("warning");
+    writeFiles(directory, { "looser.yaml": SLO.replace('"<=+10%", "<600"', '"<=+30%", "<700"') });
+    const replay = runCli(["evaluate", "--slo", "looser.yaml", ...history, "--replay", second.id, "--format", "json"], { cwd: directory });
+    expect(replay.status).toBe(0);
+    const replayed = JSON.parse(replay.stdout);
+    expect(replayed).toMatchObject({ result: "pass", comparedEvents: [first.id], window: second.window });
+    expect(replayed.objectives[0]).toMatchObject({ value: 640, comparedValue: 500, status: "pass" });
+    expect(readFileSync(join(directory, "h.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+    const unknown = runCli(["evaluate", "--slo", "looser.yaml", ...history, "--replay", "nope"], { cwd: directory });
+    expect(unknown).toMatchObject({
+      status: 2,
+      stderr: "slogate: result nope is not in the history. Run `slogate history list` to see the stored result ids\n",
+    });
+  });
+
   it("validates files and shows warnings for harmless extras in Keptn files", () => {
     const directory = workspace({}, { "extra.yaml": `${SLO}fail:\n  - criteria: ["<1"]\n` });
     const run = runCli(["validate", "--slo", "extra.yaml"], { cwd: directory });

@@ -21,7 +21,7 @@ describe("the repository keeps its promises", () => {
     const files = readdirSync(join(CORE_ROOT, "src", "report")).filter(
       (f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts"].includes(f),
     );
-    expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "junit", "markdown"]);
-    expect(RENDERERS.map((r) => r.format)).toEqual(["console", "json", "markdown", "junit"]);
+    expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "explain-report", "junit", "markdown"]);
+    expect(RENDERERS.map((r) => r.format)).toEqual(["console", "explain", "json", "markdown", "junit"]);
   });
 });

@@ -28,6 +28,8 @@ Where things come from (command-line options override slogate.yaml):
                              evaluation.finished events), oldest first
   --store                    append this result to --history (slogate.yaml: history.store)
   --baseline <id>            compare with this one stored result only
+  --replay <id>              re-score that stored result's SLI values (e.g. with a changed
+                             --slo), compared with the results stored before it; stores nothing
 
 Window and labels:
   --start <time> --end <time>  ISO 8601 window of the evaluation
@@ -37,7 +39,10 @@ Window and labels:
                              labels behind $PROJECT, $STAGE, $SERVICE, $DEPLOYMENT
 
 Outcome:
-  --format <name>            stdout: console (default), json, keptn, markdown, junit
+  --format <name>            stdout: console (default), explain, json, keptn, markdown, junit
+  --explain                  the same as --format explain: for each objective the query, value,
+                             targets, compared value and the runs behind it, the deciding rule
+                             and its share of the score
   --report-json <file>       also write the result JSON
   --report-md <file>         also write the Markdown report
   --report-junit <file>      also write JUnit XML (one test case per objective)
@@ -71,6 +76,8 @@ const OPTIONS: OptionSpec = {
   history: { type: "string" },
   store: { type: "boolean" },
   baseline: { type: "string" },
+  replay: { type: "string" },
+  explain: { type: "boolean" },
   start: { type: "string" },
   end: { type: "string" },
   timeframe: { type: "string" },
@@ -84,7 +91,7 @@ const OPTIONS: OptionSpec = {
   help: { type: "boolean", short: "h" },
 };
 
-const STDOUT_FORMATS = ["console", "json", "keptn", "markdown", "junit"];
+const STDOUT_FORMATS = ["console", "explain", "json", "keptn", "markdown", "junit"];
 
 type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
@@ -123,6 +130,7 @@ async function buildPlan(values: Values, io: CliIo) {
     ["history", "history"],
     ["missing-sli", "missingSli"],
     ["settle", "settle"],
+    ["replay", "replay"],
   ] as const) {
     const value = text(option);
     if (value !== undefined) options[key] = value;
@@ -165,7 +173,7 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
     io.stdout(EVALUATE_HELP);
     return 0;
   }
-  const format = (values.format as string | undefined) ?? "console";
+  const format = (values.format as string | undefined) ?? (values.explain ? "explain" : "console");
   if (!STDOUT_FORMATS.includes(format)) {
     throw usageError(`--format ${JSON.stringify(format)} is not one slogate prints`, `Use one of ${STDOUT_FORMATS.join(", ")}`);
   }
@@ -185,6 +193,7 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
     window,
     ...(typeof values.baseline === "string" ? { baseline: values.baseline } : {}),
     windowFromValues: !explicit,
+    ...(typeof values.replay === "string" ? { olderThan: values.replay } : {}),
     now: io.now,
   });
   const { result } = run;

@@ -69,7 +69,7 @@ export class FileHistoryStore implements HistoryStore {
    */
   async selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]> {
     const invalidations = emptyInvalidations();
-    const selector = new NewestFirstSelector(options.comparison, invalidations, options.baseline);
+    const selector = new NewestFirstSelector(options.comparison, invalidations, options.baseline, options.olderThan);
     // Line numbers are needed only for messages and id-less Keptn lines; count once, on demand.
     let lineCount: number | undefined;
     const lineNumber = async (fromEnd: number) => {

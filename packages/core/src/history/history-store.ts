@@ -6,6 +6,8 @@ export interface SelectionOptions {
   comparison: Comparison;
   /** Pin the comparison to this one stored result instead of Keptn's selection. */
   baseline?: string;
+  /** Only results stored before this one count (re-scoring a stored run compares it with its past). */
+  olderThan?: string;
 }
 
 /** Where results are kept between runs. One implementation per backend (file, git branch, …). */

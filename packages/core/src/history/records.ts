@@ -10,6 +10,8 @@ export interface StoredEvaluation {
   kind: "evaluation";
   id: string;
   time: string | null;
+  /** The evaluation window, when the line states it. */
+  window: { start: string; end: string } | null;
   /** Event-level result (pass | warning | fail), the field Keptn's selection filters on. */
   result: string;
   score: number | null;
@@ -61,6 +63,10 @@ function fromSlogate(line: Json): StoredEvaluation {
     kind: "evaluation",
     id: result.id,
     time: typeof result.time === "string" ? result.time : null,
+    window:
+      result.window && typeof result.window.start === "string" && typeof result.window.end === "string"
+        ? { start: result.window.start, end: result.window.end }
+        : null,
     result: result.result,
     score: typeof result.score === "number" ? result.score : null,
     origin: "slogate",
@@ -87,6 +93,10 @@ function fromKeptn(data: Json, envelope: Json | null, fallbackId: string): Store
     kind: "evaluation",
     id,
     time: typeof envelope?.time === "string" ? envelope.time : typeof evaluation.timeEnd === "string" ? evaluation.timeEnd : null,
+    window:
+      typeof evaluation.timeStart === "string" && typeof evaluation.timeEnd === "string"
+        ? { start: evaluation.timeStart, end: evaluation.timeEnd }
+        : null,
     result,
     score: typeof evaluation.score === "number" ? evaluation.score : null,
     origin: "keptn",

@@ -48,17 +48,25 @@ export class NewestFirstSelector {
   private readonly kept: PreviousEvaluation[] = [];
   private readonly limit: number;
   private baselineEntry: StoredEvaluation | null = null;
+  private reachedStart: boolean;
 
   constructor(
     private readonly comparison: Comparison,
     private readonly invalidations: Invalidations,
     private readonly baseline?: string,
+    private readonly olderThan?: string,
   ) {
     this.limit = comparisonLimit(comparison);
+    this.reachedStart = olderThan === undefined;
   }
 
   /** Returns true when nothing older can change the selection. */
   offer(entry: StoredEvaluation): boolean {
+    if (!this.reachedStart) {
+      // Newer results and the starting one itself are not its past.
+      this.reachedStart = entry.id === this.olderThan;
+      return false;
+    }
     if (this.baseline !== undefined) {
       if (entry.id !== this.baseline) return false;
       this.baselineEntry = entry;
@@ -70,6 +78,11 @@ export class NewestFirstSelector {
   }
 
   selected(): PreviousEvaluation[] {
+    if (!this.reachedStart) {
+      throw new SlogateError("NOT_FOUND", `result ${this.olderThan} is not in the history`, {
+        suggestion: "Run `slogate history list` to see the stored result ids",
+      });
+    }
     if (this.baseline === undefined) return [...this.kept];
     if (!this.baselineEntry) {
       throw new SlogateError("NOT_FOUND", `baseline ${this.baseline} is not in the history`, {

@@ -1,5 +1,6 @@
 import type { SlogateResult } from "../result/result.js";
 import { consoleRenderer } from "./console.js";
+import { explainRenderer } from "./explain-report.js";
 import { junitRenderer } from "./junit.js";
 import { markdownRenderer } from "./markdown.js";
 import type { RenderOptions, ReportRenderer } from "./report-renderer.js";
@@ -9,7 +10,7 @@ export const jsonRenderer: ReportRenderer = {
   render: (result: SlogateResult) => `${JSON.stringify(result, null, 2)}\n`,
 };
 
-export const RENDERERS = [consoleRenderer, jsonRenderer, markdownRenderer, junitRenderer] as const;
+export const RENDERERS = [consoleRenderer, explainRenderer, jsonRenderer, markdownRenderer, junitRenderer] as const;
 export type ReportFormat = (typeof RENDERERS)[number]["format"];
 
 export function renderReport(format: string, result: SlogateResult, options?: RenderOptions): string {

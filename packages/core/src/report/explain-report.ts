@@ -1,0 +1,40 @@
+import { formatNumber } from "../result/format-number.js";
+import type { SlogateResult } from "../result/result.js";
+import type { ReportRenderer } from "./report-renderer.js";
+import { objectiveName, targetsText, valueText, verdictWord } from "./text.js";
+
+/**
+ * `--explain`: for each objective the resolved query, the value, the targets computed from its
+ * criteria, the compared value and the runs behind it, the rule that decided, and its share of the
+ * total score — the answer to "why did the gate say that?".
+ */
+export const explainRenderer: ReportRenderer = {
+  format: "explain",
+  render(result: SlogateResult): string {
+    const scored = result.objectives.filter((o) => o.status !== "info");
+    const totalWeight = scored.reduce((sum, o) => sum + o.weight, 0);
+    const lines = [
+      `slogate ${verdictWord(result.result)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
+    ];
+    if (result.message) lines.push(result.message);
+    for (const objective of result.objectives) {
+      const name = objectiveName(objective);
+      lines.push("", `${name}${name === objective.sli ? "" : ` [${objective.sli}]`}${objective.keySli ? " (key SLI)" : ""}`);
+      lines.push(`  query     ${objective.query ?? "–"}`);
+      lines.push(`  value     ${valueText(objective)}${objective.error ? ` (${objective.error})` : ""}`);
+      const runs = objective.comparedWith;
+      lines.push(
+        `  compared  ${objective.comparedValue === null ? "– (no previous value to compare with)" : `${formatNumber(objective.comparedValue)} from ${runs.length} previous result${runs.length === 1 ? "" : "s"}: ${runs.join(", ")}`}`,
+      );
+      lines.push(`  pass      ${targetsText(objective.passTargets)}`);
+      lines.push(`  warning   ${targetsText(objective.warningTargets)}`);
+      lines.push(`  decided   ${objective.explanation}`);
+      const share =
+        objective.status === "info" || totalWeight === 0
+          ? "not scored"
+          : `${formatNumber(objective.score)} of weight ${objective.weight} = ${formatNumber((100 * objective.score) / totalWeight)}% of the total`;
+      lines.push(`  score     ${share}`);
+    }
+    return `${lines.join("\n")}\n`;
+  },
+};
