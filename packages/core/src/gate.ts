@@ -7,6 +7,8 @@ import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engin
 import type { PreviousEvaluation } from "./engine/types.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
 import type { HistoryStore } from "./history/history-store.js";
+import type { StoredEvaluation } from "./history/records.js";
+import type { RecentRun } from "./report/report-renderer.js";
 import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
 
@@ -39,6 +41,8 @@ export interface RunOptions {
   /** Let a window stated by the SLI source (Keptn get-sli.finished start/end) replace `window`. */
   windowFromValues?: boolean;
   baseline?: string;
+  /** How many earlier runs to return for a heatmap (reads the whole history; 0: none). */
+  recentRuns?: number;
   /** Compare only with results stored before this one (replaying a stored run). */
   olderThan?: string;
   signal?: AbortSignal;
@@ -58,6 +62,8 @@ export interface GateRun {
   previous: PreviousEvaluation[];
   /** What became of the gate-result event, when one was sent. */
   event: EventReceipt | null;
+  /** Earlier runs, oldest first, when asked for with `recentRuns`. */
+  recent: RecentRun[];
 }
 
 /** Runs a plan end to end: retrieve SLIs, select history, evaluate, store. */
@@ -111,6 +117,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   });
   options.onProgress?.({ phase: "evaluated", result: result.result, score: result.score });
   const invalidConfig = invalidSlo || outcome.invalidConfig || hasErrors(plan.diagnostics);
+  const recent = plan.history && (options.recentRuns ?? 0) > 0 ? recentRuns(await plan.history.list(), options.recentRuns ?? 0) : [];
   if (plan.history && plan.storeHistory && !invalidConfig) {
     await plan.history.append(result);
     options.onProgress?.({ phase: "stored", id: result.id });
@@ -128,5 +135,18 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     }
     options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
   }
-  return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event };
+  return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event, recent };
+}
+
+function recentRuns(entries: readonly StoredEvaluation[], count: number): RecentRun[] {
+  return entries.slice(-count).map((entry) => ({
+    id: entry.id,
+    time: entry.time,
+    result: entry.result,
+    invalidated: entry.invalidated,
+    statuses: entry.statuses,
+    values: Object.fromEntries(
+      (entry.previous.indicatorResults ?? []).flatMap((i) => (i.value ? [[i.value.metric, i.value.success ? i.value.value : null]] : [])),
+    ),
+  }));
 }

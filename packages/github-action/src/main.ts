@@ -100,6 +100,7 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
     window,
     ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     windowFromValues: Object.keys(request).length === 0,
+    recentRuns: 10,
   });
   if (run.invalidConfig) {
     core.setFailed("The SLO is invalid; see the annotations on the file. No verdict.");
@@ -112,7 +113,7 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
   const paths = await writeReports(result);
   core.setOutput("report-json", paths.json);
   core.setOutput("report-markdown", paths.markdown);
-  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT)).write();
+  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT, run.recent)).write();
 
   const failed = result.objectives.filter((o) => o.status === "fail");
   const warned = result.objectives.filter((o) => o.status === "warning");
@@ -125,7 +126,7 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
   for (const warning of run.event?.warnings ?? []) core.warning(warning);
 
   if (inputs.commentOnPr && inputs.githubToken) {
-    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT));
+    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT, run.recent));
     if (comment.kind === "not-allowed")
       core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
     else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);

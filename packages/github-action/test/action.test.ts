@@ -245,6 +245,7 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     const report = JSON.parse(readFileSync(second.outputs["report-json"] as string, "utf8"));
     expect(report.comparedEvents).toEqual([first.outputs["evaluation-id"]]);
     expect(report.objectives[0]).toMatchObject({ comparedValue: 400, status: "warning" });
+    expect(second.summary).toContain(`| Response time | ✅ 400 | **⚠️ 460** |`);
     const lines = execFileSync("git", ["--git-dir", remote, "show", "slogate-history:history.jsonl"], { encoding: "utf8" })
       .trim()
       .split("\n");

@@ -194,6 +194,8 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
     ...(typeof values.baseline === "string" ? { baseline: values.baseline } : {}),
     windowFromValues: !explicit,
     ...(typeof values.replay === "string" ? { olderThan: values.replay } : {}),
+    // The Markdown report shows a heatmap of the last runs; reading them costs a pass over history.
+    ...(format === "markdown" || typeof values["report-md"] === "string" ? { recentRuns: 10 } : {}),
     now: io.now,
   });
   const { result } = run;
@@ -206,9 +208,10 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
     return 2;
   }
   if (format === "keptn") io.stdout(`${JSON.stringify(run.keptn)}\n`);
-  else io.stdout(renderReport(format, result, { color: useColor(io) }));
+  else io.stdout(renderReport(format, result, { color: useColor(io), recent: run.recent }));
   if (typeof values["report-json"] === "string") await writeOutput(io, values["report-json"], renderReport("json", result));
-  if (typeof values["report-md"] === "string") await writeOutput(io, values["report-md"], renderReport("markdown", result));
+  if (typeof values["report-md"] === "string")
+    await writeOutput(io, values["report-md"], renderReport("markdown", result, { recent: run.recent }));
   if (typeof values["report-junit"] === "string") await writeOutput(io, values["report-junit"], renderReport("junit", result));
 
   // A value that could not be fetched is never passed over in silence, whatever the verdict.

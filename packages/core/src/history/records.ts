@@ -19,6 +19,8 @@ export interface StoredEvaluation {
   /** Keptn's triggeredid, which Keptn's invalidation events refer to. */
   triggeredId: string | null;
   previous: PreviousEvaluation;
+  /** Each objective's status in that run (pass, warning, fail, info), for heatmaps. */
+  statuses: Record<string, string>;
   invalidated: boolean;
 }
 
@@ -54,6 +56,16 @@ function indicatorsOf(value: unknown): PreviousEvaluation["indicatorResults"] {
   });
 }
 
+function keptnStatuses(indicators: unknown): Record<string, string> {
+  const statuses: Record<string, string> = {};
+  if (!Array.isArray(indicators)) return statuses;
+  for (const indicator of indicators) {
+    const metric = isObject(indicator) && isObject(indicator.value) ? indicator.value.metric : undefined;
+    if (typeof metric === "string" && isObject(indicator) && typeof indicator.status === "string") statuses[metric] = indicator.status;
+  }
+  return statuses;
+}
+
 function fromSlogate(line: Json): StoredEvaluation {
   const result = line as unknown as SlogateResult;
   if (typeof result.id !== "string" || typeof result.result !== "string" || !Array.isArray(result.objectives)) {
@@ -71,6 +83,7 @@ function fromSlogate(line: Json): StoredEvaluation {
     score: typeof result.score === "number" ? result.score : null,
     origin: "slogate",
     triggeredId: null,
+    statuses: Object.fromEntries(result.objectives.map((objective) => [objective.sli, objective.status])),
     invalidated: false,
     previous: {
       id: result.id,
@@ -101,6 +114,7 @@ function fromKeptn(data: Json, envelope: Json | null, fallbackId: string): Store
     score: typeof evaluation.score === "number" ? evaluation.score : null,
     origin: "keptn",
     triggeredId: typeof envelope?.triggeredid === "string" ? envelope.triggeredid : null,
+    statuses: keptnStatuses(evaluation.indicatorResults),
     invalidated: false,
     previous: { id, result, indicatorResults: indicatorsOf(evaluation.indicatorResults) },
   };

@@ -3,7 +3,7 @@ import { consoleRenderer } from "./console.js";
 import { explainRenderer } from "./explain-report.js";
 import { junitRenderer } from "./junit.js";
 import { markdownRenderer } from "./markdown.js";
-import type { RenderOptions, ReportRenderer } from "./report-renderer.js";
+import type { RecentRun, RenderOptions, ReportRenderer } from "./report-renderer.js";
 
 export const jsonRenderer: ReportRenderer = {
   format: "json",
@@ -19,4 +19,4 @@ export function renderReport(format: string, result: SlogateResult, options?: Re
   return renderer.render(result, options);
 }
 
-export type { RenderOptions, ReportRenderer };
+export type { RecentRun, RenderOptions, ReportRenderer };

@@ -1,7 +1,34 @@
 import { formatNumber } from "../result/format-number.js";
 import type { SlogateResult } from "../result/result.js";
-import type { ReportRenderer } from "./report-renderer.js";
+import type { RecentRun, RenderOptions, ReportRenderer } from "./report-renderer.js";
 import { comparedText, objectiveName, STATUS_MARK, scoreText, targetsText, valueText, verdictWord } from "./text.js";
+
+const MARK: Record<string, string> = { pass: "✅", warning: "⚠️", fail: "❌", info: "ℹ️" };
+
+/** Objectives × runs, oldest to newest, this run last and in bold; invalidated runs struck through. */
+function heatmap(result: SlogateResult, recent: readonly RecentRun[]): string[] {
+  const header = recent.map((run) => {
+    const label = `${(run.time ?? "").slice(5, 10)} ${run.id.slice(0, 8)}`.trim();
+    return run.invalidated ? `~~${label}~~` : label;
+  });
+  const lines = [
+    `### Last ${recent.length + 1} runs`,
+    "",
+    `| Objective | ${header.join(" | ")} | **this run** |`,
+    `|---|${recent.map(() => "---|").join("")}---|`,
+  ];
+  for (const objective of result.objectives) {
+    const cells = recent.map((run) => {
+      const status = run.statuses[objective.sli];
+      const value = run.values[objective.sli];
+      if (status === undefined && value === undefined) return "–";
+      return `${status ? (MARK[status] ?? "") : ""} ${value === null || value === undefined ? "no value" : formatNumber(value)}`.trim();
+    });
+    const now = `**${MARK[objective.status] ?? ""} ${valueText(objective)}**`;
+    lines.push(`| ${cell(objectiveName(objective))} | ${cells.join(" | ")} | ${now} |`);
+  }
+  return lines;
+}
 
 function cell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -10,7 +37,7 @@ function cell(text: string): string {
 /** Markdown for job summaries, PR/MR notes: result line, objectives table, explanations. */
 export const markdownRenderer: ReportRenderer = {
   format: "markdown",
-  render(result: SlogateResult): string {
+  render(result: SlogateResult, options: RenderOptions = {}): string {
     const lines: string[] = [];
     lines.push(`## ${STATUS_MARK[result.result]} slogate: ${verdictWord(result.result)} (score ${formatNumber(result.score)})`);
     lines.push("");
@@ -29,6 +56,7 @@ export const markdownRenderer: ReportRenderer = {
         );
       }
       lines.push("");
+      if (options.recent && options.recent.length > 0) lines.push(...heatmap(result, options.recent), "");
       lines.push("<details><summary>Why each objective scored as it did</summary>", "");
       for (const objective of result.objectives) lines.push(`- **${cell(objectiveName(objective))}**: ${cell(objective.explanation)}`);
       lines.push("", "</details>");
@@ -42,7 +70,12 @@ export const markdownRenderer: ReportRenderer = {
  * 65,536 characters): first the explanations go, then objective rows from the end, each time
  * saying so in the text.
  */
-export function renderMarkdownWithin(result: SlogateResult, maxBytes: number): string {
+export function renderMarkdownWithin(result: SlogateResult, maxBytes: number, recent: readonly RecentRun[] = []): string {
+  // The oldest runs of the heatmap go first.
+  for (let skip = 0; skip < recent.length; skip++) {
+    const text = markdownRenderer.render(result, { recent: recent.slice(skip) });
+    if (Buffer.byteLength(text) <= maxBytes) return text;
+  }
   const full = markdownRenderer.render(result);
   if (Buffer.byteLength(full) <= maxBytes) return full;
   const withoutDetails = full.replace(

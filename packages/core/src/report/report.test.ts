@@ -3,6 +3,8 @@ import { evaluate } from "../engine/evaluate.js";
 import type { Slo } from "../engine/types.js";
 import { buildResult } from "../result/result.js";
 import { renderReport } from "./index.js";
+import { renderMarkdownWithin } from "./markdown.js";
+import type { RecentRun } from "./report-renderer.js";
 
 const slo: Slo = {
   spec_version: "1.0",
@@ -75,6 +77,48 @@ Window: 2024-03-01T10:00:00.000Z → 2024-03-01T10:15:00.000Z · Labels: \`servi
 
 </details>
 `);
+  });
+
+  it("adds a heatmap of the last runs, and drops its oldest columns first to fit a size limit", () => {
+    const recent = [
+      {
+        id: "aaaaaaaa-1",
+        time: "2024-02-27T10:00:00.000Z",
+        result: "pass",
+        invalidated: false,
+        values: { rt: 500, errors: 0 },
+        statuses: { rt: "pass", errors: "pass" },
+      },
+      {
+        id: "bbbbbbbb-2",
+        time: "2024-02-28T10:00:00.000Z",
+        result: "fail",
+        invalidated: true,
+        values: { rt: 900, errors: null },
+        statuses: { rt: "fail", errors: "fail" },
+      },
+      {
+        id: "cccccccc-3",
+        time: "2024-02-29T10:00:00.000Z",
+        result: "pass",
+        invalidated: false,
+        values: { rt: 510 },
+        statuses: { rt: "pass" },
+      },
+    ];
+    const text = renderReport("markdown", result, { recent });
+    expect(text).toContain(`### Last 4 runs
+
+| Objective | 02-27 aaaaaaaa | ~~02-28 bbbbbbbb~~ | 02-29 cccccccc | **this run** |
+|---|---|---|---|---|
+| Response \\| time | ✅ 500 | ❌ 900 | ✅ 510 | **⚠️ 650 ms** |
+| errors | ✅ 0 | ❌ no value | – | **❌ no value** |
+| cpu | – | – | – | **ℹ️ no value** |
+`);
+    const full = Buffer.byteLength(text);
+    const trimmed = renderMarkdownWithin(result, full - 1, recent);
+    expect(trimmed).toContain("| Objective | ~~02-28 bbbbbbbb~~ | 02-29 cccccccc | **this run** |");
+    expect(renderMarkdownWithin(result, full, recent)).toBe(text);
   });
 
   it("renders JUnit with a failure for a missed objective and an error for a missing value", () => {
