@@ -80,7 +80,7 @@ Window: 2024-03-01T10:00:00.000Z → 2024-03-01T10:15:00.000Z · Labels: \`servi
   });
 
   it("adds a heatmap of the last runs, and drops its oldest columns first to fit a size limit", () => {
-    const recent = [
+    const recent: RecentRun[] = [
       {
         id: "aaaaaaaa-1",
         time: "2024-02-27T10:00:00.000Z",
