@@ -187,47 +187,22 @@ describe("dynatrace provider against a local Dynatrace", () => {
   });
 
   it("resolves every placeholder kind on the wire: labels, SLO filter keys, $ENV", async () => {
-    const directory = tempDir();
-    writeFiles(directory, {
-      "slo.yaml": stringify({
+    const before = dynatrace.requestsTo("metrics").length;
+    dynatrace.seed.anyMetric = [{ values: [1] }];
+    const run = await gate(
+      stringify({
         filter: { handler: "'ItemsController'" },
         objectives: [{ sli: "probe", pass: [{ criteria: [">=0"] }] }],
         total_score: { pass: "90%" },
       }),
-      "sli.yaml": stringify({
+      {
         indicators: {
           probe:
             "metricSelector=builtin:probe&entitySelector=type(SERVICE),tag(d:$DEPLOYMENT),tag(t:$TESTSTRATEGY),tag(h:$handler),tag(H:$HANDLER),tag(r:$ENV.REGION),tag(b:$LABEL.build),tag(p:$PROJECT)",
         },
-      }),
-    });
-    const before = dynatrace.requestsTo("metrics").length;
-    dynatrace.seed.anyMetric = [{ values: [1] }];
-    const run = await runCliAsync(
-      [
-        "evaluate",
-        "--provider",
-        "dynatrace",
-        "--sli",
-        "sli.yaml",
-        "--slo",
-        "slo.yaml",
-        "--start",
-        WINDOW.start,
-        "--end",
-        WINDOW.end,
-        "--settle",
-        "0",
-        "--project",
-        "shop",
-        "--deployment",
-        "canary",
-        "--label",
-        "teststrategy=performance",
-        "--label",
-        "build=42",
-      ],
-      { cwd: directory, env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN, REGION: "eu-west" } },
+      },
+      { REGION: "eu-west" },
+      ["--project", "shop", "--deployment", "canary", "--label", "teststrategy=performance"],
     );
     delete dynatrace.seed.anyMetric;
     expect(run.status).toBe(0);
