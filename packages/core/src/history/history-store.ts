@@ -1,6 +1,6 @@
 import type { Comparison, PreviousEvaluation } from "../engine/types.js";
 import type { SlogateResult } from "../result/result.js";
-import type { HistoryEntry } from "./records.js";
+import type { StoredEvaluation } from "./records.js";
 
 export interface SelectionOptions {
   comparison: Comparison;
@@ -13,7 +13,7 @@ export interface SelectionOptions {
 /** Where results are kept between runs. One implementation per backend (file, git branch, …). */
 export interface HistoryStore {
   /** Every entry, oldest first, with invalidation marks applied. */
-  list(): Promise<HistoryEntry[]>;
+  list(): Promise<StoredEvaluation[]>;
   /** The previous evaluations the comparison needs, newest first, reading no more than that. */
   selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]>;
   append(result: SlogateResult): Promise<void>;

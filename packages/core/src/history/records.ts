@@ -32,7 +32,6 @@ export interface Invalidation {
   byTriggeredId: boolean;
 }
 
-export type HistoryEntry = StoredEvaluation;
 export type HistoryLine = StoredEvaluation | Invalidation;
 
 type Json = Record<string, unknown>;
