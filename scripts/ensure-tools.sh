@@ -6,6 +6,12 @@ missing=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # groovy runs the Jenkins step; default-jre-headless gives it the default-java it looks for.
 command -v groovy >/dev/null 2>&1 && [ -x /usr/lib/jvm/default-java/bin/java ] || missing+=(groovy default-jre-headless)
+# The JMeter runner is tested against Debian's real JMeter (jmeter-http carries the HTTP sampler),
+# started through a small launcher that needs the JDK's source launcher (javac).
+[ -f /usr/share/jmeter/bin/ApacheJMeter.jar ] && [ -f /usr/share/jmeter/lib/ext/ApacheJMeter_http.jar ] || missing+=(jmeter jmeter-http)
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+# The HTML report is checked in a real browser (playwright-core drives Debian's chromium).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "slogate: installing ${missing[*]} for the tests (apt-get)…" >&2
   sudo=""

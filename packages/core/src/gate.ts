@@ -7,7 +7,7 @@ import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engin
 import type { PreviousEvaluation } from "./engine/types.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
 import type { HistoryStore } from "./history/history-store.js";
-import type { StoredEvaluation } from "./history/records.js";
+import { recentRuns } from "./history/recent-runs.js";
 import type { RecentRun } from "./report/report-renderer.js";
 import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
@@ -136,17 +136,4 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
   }
   return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event, recent };
-}
-
-function recentRuns(entries: readonly StoredEvaluation[], count: number): RecentRun[] {
-  return entries.slice(-count).map((entry) => ({
-    id: entry.id,
-    time: entry.time,
-    result: entry.result,
-    invalidated: entry.invalidated,
-    statuses: entry.statuses,
-    values: Object.fromEntries(
-      (entry.previous.indicatorResults ?? []).flatMap((i) => (i.value ? [[i.value.metric, i.value.success ? i.value.value : null]] : [])),
-    ),
-  }));
 }

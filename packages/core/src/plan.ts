@@ -15,6 +15,8 @@ import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
 import { ReplaySliProvider } from "./sli/replay-provider.js";
 import { RoutedSliProvider } from "./sli/routed-provider.js";
 import type { SliProvider } from "./sli/sli-provider.js";
+import { isWorkloadQuery } from "./sli/workload-provider.js";
+import type { WorkloadOutcome } from "./workload/workload-runner.js";
 
 /** What a caller (the CLI, an adapter) says about a run; anything unsaid comes from slogate.yaml. */
 export interface PlanOptions {
@@ -39,6 +41,8 @@ export interface PlanOptions {
   replay?: string;
   /** Requests in flight at once, per backend. */
   concurrency?: number;
+  /** What `slogate run`'s workload measured; makes `workload` the default SLI source. */
+  workload?: () => WorkloadOutcome | null;
   onWarning?: (message: string) => void;
   onProgress?: (message: string, done?: boolean) => void;
 }
@@ -107,7 +111,8 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
       },
     };
   }
-  const defaultId = options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? undefined));
+  const defaultId =
+    options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.workload ? "workload" : undefined)));
   if (!defaultId)
     throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
   if (!isProviderId(defaultId))
@@ -123,6 +128,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     ...(options.settle !== undefined ? { settle: options.settle } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.workload ? { workload: options.workload } : {}),
     indicators: sli?.indicators ?? {},
     labels,
     env: options.env,
@@ -134,7 +140,16 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     return existing;
   };
   const defaultProvider = providerFor(defaultId);
-  const overrides = new Map(Object.entries(config?.providers.overrides ?? {}).map(([name, id]) => [name, providerFor(id)] as const));
+  // An sli.yaml query `workload:<measurement>` sends that SLI to the workload, next to backend queries.
+  const workloadQueries = Object.entries(sli?.indicators ?? {}).flatMap(([name, query]) =>
+    isWorkloadQuery(query) ? [[name, "workload"] as const] : [],
+  );
+  const routes = { ...Object.fromEntries(workloadQueries), ...(config?.providers.overrides ?? {}) };
+  const overrides = new Map(
+    Object.entries(routes)
+      .filter(([, id]) => id !== defaultId)
+      .map(([name, id]) => [name, providerFor(id)] as const),
+  );
   const provider = overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider;
 
   if (options.store && !historyPath) throw usage("--store needs a history file", "Add --history <file.jsonl>");
@@ -158,7 +173,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
 
   return {
     config,
-    queriesBackend: [...created.keys()].some((id) => id !== "file"),
+    queriesBackend: [...created.keys()].some((id) => id !== "file" && id !== "workload"),
     plan: {
       slo,
       provider,

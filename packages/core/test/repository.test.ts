@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RENDERERS } from "../src/report/index.js";
 import { VERSION } from "../src/version.js";
+import { WORKLOAD_TYPES } from "../src/workload/create-runner.js";
 import { CORE_ROOT, readJson } from "./support.js";
 
 describe("the repository keeps its promises", () => {
@@ -19,9 +20,16 @@ describe("the repository keeps its promises", () => {
 
   it("has one renderer per file in src/report, each registered once", () => {
     const files = readdirSync(join(CORE_ROOT, "src", "report")).filter(
-      (f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts"].includes(f),
+      (f) => !f.endsWith(".test.ts") && !["index.ts", "report-renderer.ts", "text.ts", "heatmap.ts"].includes(f),
     );
-    expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "explain-report", "junit", "markdown"]);
-    expect(RENDERERS.map((r) => r.format)).toEqual(["console", "explain", "json", "markdown", "junit"]);
+    expect(files.map((f) => f.replace(".ts", "")).sort()).toEqual(["console", "explain-report", "html", "junit", "markdown"]);
+    expect(RENDERERS.map((r) => r.format)).toEqual(["console", "explain", "json", "markdown", "junit", "html"]);
+  });
+
+  it("has one runner per file in src/workload, one for each workload type", () => {
+    const runners = readdirSync(join(CORE_ROOT, "src", "workload"))
+      .filter((f) => f.endsWith("-runner.ts") && f !== "workload-runner.ts" && f !== "create-runner.ts")
+      .map((f) => f.replace("-runner.ts", ""));
+    expect(runners.sort()).toEqual([...WORKLOAD_TYPES].sort());
   });
 });

@@ -27,6 +27,17 @@ export interface ActionInputs {
   eventName?: string;
   eventVersion?: string;
   githubToken?: string;
+  /** mode: run — the load test, laid over slogate.yaml's workload. */
+  workload: {
+    target?: string;
+    command: string[];
+    duration?: string;
+    vus?: number;
+    rate?: number;
+    requests?: number;
+    timeout?: string;
+    name?: string;
+  };
 }
 
 function optional(name: string): string | undefined {
@@ -39,6 +50,31 @@ function flag(name: string, fallback: boolean): boolean {
 }
 
 export class InputError extends Error {}
+
+function positive(name: string, whole: boolean): number | undefined {
+  const text = optional(name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0) || (whole && !Number.isInteger(value))) {
+    throw new InputError(`${name}: ${JSON.stringify(text)} is not ${whole ? "a whole number" : "a number"} above 0`);
+  }
+  return value;
+}
+
+function workloadInputs(): ActionInputs["workload"] {
+  const read = {
+    target: optional("workload-target"),
+    duration: optional("workload-duration"),
+    vus: positive("workload-vus", true),
+    rate: positive("workload-rate", false),
+    requests: positive("workload-requests", true),
+    timeout: optional("workload-timeout"),
+    name: optional("test-name"),
+  };
+  const defined = Object.fromEntries(Object.entries(read).filter(([, v]) => v !== undefined)) as typeof read;
+  // One argument per line: the command never goes through a shell.
+  return { ...defined, command: core.getMultilineInput("workload-command") };
+}
 
 export function readInputs(): ActionInputs {
   const labels: Record<string, string> = {};
@@ -75,5 +111,13 @@ export function readInputs(): ActionInputs {
     githubToken: optional("github-token"),
   };
   const defined = Object.fromEntries(Object.entries(read).filter(([, v]) => v !== undefined)) as typeof read;
-  return { ...defined, mode: read.mode, labels, failOn, commentOnPr: flag("comment-on-pr", true), sendEvent: flag("send-event", false) };
+  return {
+    ...defined,
+    mode: read.mode,
+    labels,
+    failOn,
+    commentOnPr: flag("comment-on-pr", true),
+    sendEvent: flag("send-event", false),
+    workload: read.mode === "run" ? workloadInputs() : { command: [] },
+  };
 }

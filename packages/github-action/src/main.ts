@@ -3,20 +3,26 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import {
   ConfigError,
+  createWorkloadRunner,
   type DeliveryEvent,
   type Diagnostic,
   DynatraceEventSink,
   dynatraceConnection,
   ExternalServiceError,
+  type GateRun,
   GitBranchHistoryStore,
   isSlogateError,
   loadPlan,
+  type Plan,
   readCiContext,
   renderMarkdownWithin,
   renderReport,
   resolveWindow,
+  resolveWorkloadSettings,
   runGate,
-  type SlogateResult,
+  runWorkloadGate,
+  WorkloadMeasurements,
+  type WorkloadOutcome,
 } from "@slogate/core";
 import { type ActionInputs, InputError, readInputs } from "./inputs.js";
 import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
@@ -25,6 +31,11 @@ import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.
 const SUMMARY_LIMIT = 1_000_000;
 /** GitHub shows 10 error and 10 warning annotations per step. */
 const ANNOTATION_LIMIT = 10;
+/** Earlier runs in the summary's heatmap, and in the HTML report's. */
+const MARKDOWN_RUNS = 10;
+const HTML_RUNS = 29;
+/** In a CI log every line stays: a progress line every few seconds is enough. */
+const PROGRESS_EVERY_MS = 5_000;
 
 function environment(inputs: ActionInputs): Record<string, string | undefined> {
   const env = { ...process.env };
@@ -56,19 +67,23 @@ function historyBranchStore(inputs: ActionInputs) {
   });
 }
 
-async function writeReports(result: SlogateResult): Promise<{ json: string; markdown: string }> {
+async function writeReports(run: GateRun): Promise<{ json: string; markdown: string; html: string }> {
+  const { result } = run;
   const directory = join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate");
   await mkdir(directory, { recursive: true });
   const json = join(directory, `${result.id}.json`);
   const markdown = join(directory, `${result.id}.md`);
+  const html = join(directory, `${result.id}.html`);
   await writeFile(json, renderReport("json", result));
-  await writeFile(markdown, renderReport("markdown", result));
-  return { json, markdown };
+  await writeFile(markdown, renderReport("markdown", result, { recent: run.recent.slice(-MARKDOWN_RUNS) }));
+  await writeFile(html, renderReport("html", result, { recent: run.recent }));
+  return { json, markdown, html };
 }
 
-async function evaluate(inputs: ActionInputs): Promise<void> {
+/** The plan from the inputs; `workload` makes the workload's measurements an SLI source. */
+async function actionPlan(inputs: ActionInputs, workload?: () => WorkloadOutcome | null) {
   const env = environment(inputs);
-  const { plan } = await loadPlan({
+  const loaded = await loadPlan({
     cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
     env,
     ...(inputs.config ? { config: inputs.config } : {}),
@@ -78,6 +93,7 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
     ...(inputs.provider ? { provider: inputs.provider } : {}),
     ...(inputs.history ? { history: inputs.history, store: true } : {}),
     ...(inputs.settle ? { settle: inputs.settle } : {}),
+    ...(workload ? { workload } : {}),
     labels: inputs.labels,
     sendEvent: inputs.sendEvent,
     onWarning: (message) => core.warning(message),
@@ -85,10 +101,15 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
   });
   const branch = historyBranchStore(inputs);
   if (branch) {
-    plan.history = branch;
-    plan.storeHistory = true;
+    loaded.plan.history = branch;
+    loaded.plan.storeHistory = true;
   }
-  for (const diagnostic of [...plan.diagnostics, ...plan.slo.diagnostics]) annotate(diagnostic);
+  for (const diagnostic of [...loaded.plan.diagnostics, ...loaded.plan.slo.diagnostics]) annotate(diagnostic);
+  return { ...loaded, env };
+}
+
+async function evaluate(inputs: ActionInputs): Promise<void> {
+  const { plan } = await actionPlan(inputs);
   const now = new Date().toISOString();
   const request = {
     ...(inputs.start ? { start: inputs.start } : {}),
@@ -100,20 +121,92 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
     window,
     ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     windowFromValues: Object.keys(request).length === 0,
-    recentRuns: 10,
+    recentRuns: HTML_RUNS,
   });
+  await publish(run, plan, inputs);
+}
+
+/** A cancelled workflow run sends SIGINT, then SIGTERM: both stop the load test cleanly. */
+function cancelSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      core.warning(`${signal} received: stopping the load test`);
+      controller.abort(new Error(`cancelled by ${signal}`));
+    });
+  }
+  return controller.signal;
+}
+
+async function loadTest(inputs: ActionInputs): Promise<void> {
+  const measurements = new WorkloadMeasurements();
+  const { plan, config, env } = await actionPlan(inputs, measurements.read);
+  const w = inputs.workload;
+  const settings = resolveWorkloadSettings(
+    config?.workload ?? null,
+    {
+      ...(w.target !== undefined ? { target: w.target } : {}),
+      ...(w.command.length > 0 ? { command: w.command } : {}),
+      ...(w.duration !== undefined ? { duration: w.duration } : {}),
+      ...(w.vus !== undefined ? { vus: w.vus } : {}),
+      ...(w.rate !== undefined ? { rate: w.rate } : {}),
+      ...(w.requests !== undefined ? { requests: w.requests } : {}),
+      ...(w.timeout !== undefined ? { timeout: w.timeout } : {}),
+      ...(w.name !== undefined ? { name: w.name } : {}),
+    },
+    process.env.GITHUB_WORKSPACE ?? process.cwd(),
+  );
+  const runner = createWorkloadRunner(settings, env);
+  core.info(`Running the load test "${runner.name}" (${runner.type}).`);
+  let lastProgress = 0;
+  const outcome = await runWorkloadGate(plan, {
+    runner,
+    measurements,
+    signal: cancelSignal(),
+    recentRuns: HTML_RUNS,
+    onOutput: (line) => core.info(line),
+    onWorkloadProgress: (p) => {
+      if (p.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = p.elapsedMs;
+      const parts = [`${Math.round(p.elapsedMs / 1000)} s`];
+      if (p.requests !== undefined) parts.push(`${p.requests} requests`, `${(p.rps ?? 0).toFixed(1)} req/s`, `${p.errors ?? 0} errors`);
+      if (p.p95Ms !== undefined) parts.push(`p95 ${p.p95Ms.toFixed(1)} ms`);
+      core.info(`${runner.name}: ${parts.join(" · ")}`);
+    },
+    onEvent: (event, receipt) => {
+      for (const warning of receipt.warnings) core.warning(`${event.kind} event: ${warning}`);
+    },
+  });
+  const { workload } = outcome;
+  core.setOutput("workload-status", workload.status);
+  core.setOutput("window-start", workload.start);
+  core.setOutput("window-end", workload.end);
+  core.info(`Load test "${workload.name}" ${workload.status}; window ${workload.start} – ${workload.end}.`);
+  for (const note of workload.notes) core.notice(note);
+  if (workload.reason) core.error(workload.reason, { title: "slogate load test" });
+  if (!outcome.gate) {
+    core.setFailed("The load test was cancelled: no verdict for a partial test.");
+    return;
+  }
+  await publish(outcome.gate, plan, inputs);
+}
+
+/** Outputs, reports, summary, annotations, PR comment and the step's state for one gate run. */
+async function publish(run: GateRun, plan: Plan, inputs: ActionInputs): Promise<void> {
   if (run.invalidConfig) {
     core.setFailed("The SLO is invalid; see the annotations on the file. No verdict.");
     return;
   }
   const { result } = run;
+  const recent = run.recent.slice(-MARKDOWN_RUNS);
   core.setOutput("result", result.result);
   core.setOutput("score", String(result.score));
   core.setOutput("evaluation-id", result.id);
-  const paths = await writeReports(result);
+  const paths = await writeReports(run);
   core.setOutput("report-json", paths.json);
   core.setOutput("report-markdown", paths.markdown);
-  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT, run.recent)).write();
+  core.setOutput("report-html", paths.html);
+  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT, recent)).write();
 
   const failed = result.objectives.filter((o) => o.status === "fail");
   const warned = result.objectives.filter((o) => o.status === "warning");
@@ -126,10 +219,14 @@ async function evaluate(inputs: ActionInputs): Promise<void> {
   for (const warning of run.event?.warnings ?? []) core.warning(warning);
 
   if (inputs.commentOnPr && inputs.githubToken) {
-    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT, run.recent));
+    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT, recent));
     if (comment.kind === "not-allowed")
       core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
     else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);
+  }
+  if (run.event && !run.event.delivered && plan.eventsRequired) {
+    core.setFailed("The gate-result event was not delivered and events are required.");
+    return;
   }
 
   const message = result.message || `slogate: ${result.result} (score ${result.score})`;
@@ -180,11 +277,8 @@ export async function run(): Promise<void> {
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     if (inputs.mode === "evaluate") await evaluate(inputs);
     else if (inputs.mode === "event") await sendEvent(inputs);
-    else if (inputs.mode === "run")
-      core.setFailed(
-        "mode: run needs slogate's load-test runner, which this version does not have yet; run the test in an earlier step and use mode: evaluate.",
-      );
-    else throw new InputError(`mode: ${JSON.stringify(inputs.mode)} is not evaluate or event`);
+    else if (inputs.mode === "run") await loadTest(inputs);
+    else throw new InputError(`mode: ${JSON.stringify(inputs.mode)} is not evaluate, run or event`);
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const diagnostic of error.diagnostics) annotate(diagnostic);

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { localServer } from "../../core/test/local-server.js";
 import { FakeGitHub } from "./fake-github.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,19 @@ const SLO = `objectives:
   - sli: error_rate
     pass:
       - criteria: ["<1"]
+total_score:
+  pass: "90%"
+  warning: "75%"
+`;
+
+const LOAD_SLO = `objectives:
+  - sli: error_rate
+    key_sli: true
+    pass:
+      - criteria: ["<=0.01"]
+  - sli: throughput
+    pass:
+      - criteria: [">=1"]
 total_score:
   pass: "90%"
   warning: "75%"
@@ -112,10 +126,20 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     };
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
     const read = [
-      ...readFileSync(join(ACTION, "src", "inputs.ts"), "utf8").matchAll(/(?:optional|flag|getMultilineInput)\("([\w-]+)"/g),
+      ...readFileSync(join(ACTION, "src", "inputs.ts"), "utf8").matchAll(/(?:optional|flag|positive|getMultilineInput)\("([\w-]+)"/g),
     ].map((m) => m[1]);
     expect([...new Set(read)].sort()).toEqual(Object.keys(action.inputs).sort());
-    expect(Object.keys(action.outputs).sort()).toEqual(["evaluation-id", "report-json", "report-markdown", "result", "score"]);
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      "evaluation-id",
+      "report-html",
+      "report-json",
+      "report-markdown",
+      "result",
+      "score",
+      "window-end",
+      "window-start",
+      "workload-status",
+    ]);
   });
 
   it("passes, sets outputs and writes the job summary (the contract: slo and sli-values)", async () => {
@@ -250,5 +274,79 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
       .trim()
       .split("\n");
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([first.outputs["evaluation-id"], second.outputs["evaluation-id"]]);
+  });
+
+  it("mode: run puts load on the service with the built-in generator and gates on what it measured", async () => {
+    const target = await localServer((_request, response) => response.end("ok"));
+    try {
+      const workspace = workspaceWith({});
+      writeFileSync(join(workspace, "slo.yaml"), LOAD_SLO);
+      const run = await runAction(
+        {
+          mode: "run",
+          slo: "slo.yaml",
+          "workload-target": `${target.url}/health`,
+          "workload-requests": "40",
+          "workload-vus": "2",
+          "test-name": "smoke",
+        },
+        { workspace },
+      );
+      expect(run.status).toBe(0);
+      expect(target.requests).toHaveLength(40);
+      expect(target.requests[0]?.headers["x-dynatrace-test"]).toMatch(/^VU=[12];SI=slogate;TSN=GET \/health;LSN=smoke;LTN=smoke$/);
+      expect(run.outputs).toMatchObject({ result: "pass", "workload-status": "completed" });
+      expect(Date.parse(run.outputs["window-end"] as string)).toBeGreaterThan(Date.parse(run.outputs["window-start"] as string));
+      expect(run.stdout).toContain('Running the load test "smoke" (builtin).');
+      expect(run.summary).toContain("## ✅ slogate: PASS (score 100)");
+      const html = readFileSync(run.outputs["report-html"] as string, "utf8");
+      expect(html).toContain('<svg id="heatmap"');
+      const report = JSON.parse(readFileSync(run.outputs["report-json"] as string, "utf8"));
+      expect(report.objectives.find((o: { sli: string }) => o.sli === "error_rate")).toMatchObject({
+        value: 0,
+        query: "workload:error_rate",
+      });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("mode: run runs any command (no shell) between test events and fails the step when it fails", async () => {
+    const token = "dt0c01.GHA.canary-run-secret";
+    const dynatrace = await new LocalDynatrace({
+      tokens: { [token]: ["events.ingest", "metrics.read"] },
+      anyMetric: [{ values: [1] }],
+    }).start();
+    try {
+      const workspace = workspaceWith({});
+      writeFileSync(
+        join(workspace, "sli.yaml"),
+        "indicators:\n  response_time: metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
+      );
+      const run = await runAction(
+        {
+          mode: "run",
+          slo: "slo.yaml",
+          sli: "sli.yaml",
+          provider: "dynatrace",
+          settle: "0",
+          "send-event": "true",
+          "dynatrace-url": dynatrace.url,
+          "dynatrace-token": token,
+          "workload-command": `${process.execPath}\n-e\nconsole.log("load; $(echo not a shell)"); process.exit(4)`,
+        },
+        { workspace },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain("load; $(echo not a shell)");
+      expect(run.outputs["workload-status"]).toBe("failed");
+      expect(run.outputs.result).toBe("fail");
+      expect(run.stdout).toMatch(/::error title=slogate load test::command .* exited with code 4/);
+      const titles = dynatrace.requestsTo("events-ingest").map((r) => JSON.parse(r.body).title);
+      expect(titles).toEqual(["Start test: slogate load test", "Test finished: slogate load test", "Quality gate: fail (score 50)"]);
+      expect(run.stdout.replace(`::add-mask::${token}`, "")).not.toContain(token);
+    } finally {
+      await dynatrace.stop();
+    }
   });
 });

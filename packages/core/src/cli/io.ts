@@ -11,6 +11,32 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   now: () => Date;
+  /**
+   * A signal aborted by SIGINT/SIGTERM, for long work that must clean up when cancelled (a load
+   * test). Asking for it is what makes the process wait for that clean-up instead of dying.
+   */
+  cancelSignal?: () => AbortSignal;
+}
+
+/** Exit status after a cancel, as shells report a process ended by SIGINT. */
+export const CANCELLED_EXIT_CODE = 130;
+
+let cancel: AbortController | undefined;
+
+function processCancelSignal(): AbortSignal {
+  if (!cancel) {
+    const controller = new AbortController();
+    cancel = controller;
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.on(signal, () => {
+        // A second signal means "now": the clean-up is taking too long for whoever is waiting.
+        if (controller.signal.aborted) process.exit(CANCELLED_EXIT_CODE);
+        process.stderr.write(`\nslogate: ${signal} received: stopping the workload (again to exit at once)\n`);
+        controller.abort(new Error(`cancelled by ${signal}`));
+      });
+    }
+  }
+  return cancel.signal;
 }
 
 export function processIo(): CliIo {
@@ -22,6 +48,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),
+    cancelSignal: processCancelSignal,
   };
 }
 

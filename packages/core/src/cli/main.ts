@@ -7,10 +7,18 @@ import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
 import { EVENT_HELP, eventCommand } from "./event-command.js";
 import { HISTORY_HELP, historyCommand } from "./history-command.js";
 import type { CliIo } from "./io.js";
+import { REPORT_HELP, reportCommand } from "./report-command.js";
+import { RUN_HELP, runCommand } from "./run-command.js";
 import { VALIDATE_HELP, validateCommand } from "./validate-command.js";
 
 const COMMANDS = {
   evaluate: { run: evaluateCommand, help: EVALUATE_HELP, summary: "score SLI values against SLOs: pass, warning or fail" },
+  run: { run: runCommand, help: RUN_HELP, summary: "run a load test, mark it in Dynatrace, gate on its window" },
+  report: {
+    run: reportCommand,
+    help: REPORT_HELP,
+    summary: "rebuild reports (HTML heatmap and trends, Markdown, JUnit) from stored results",
+  },
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check slogate.yaml, slo.yaml and sli.yaml files" },
   history: { run: historyCommand, help: HISTORY_HELP, summary: "list stored results, invalidate one" },
   event: { run: eventCommand, help: EVENT_HELP, summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace" },

@@ -9,7 +9,7 @@ import { readSlo, type SloReading } from "./load-slo.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 import { parseYamlSource, scalarText, type YamlSource } from "./yaml-source.js";
 
-export type ProviderId = "file" | "prometheus" | "dynatrace";
+export type ProviderId = "file" | "prometheus" | "dynatrace" | "workload";
 
 export interface DynatraceSettings {
   url?: string;
@@ -32,6 +32,31 @@ export interface DynatraceEventSettings {
   required?: boolean;
 }
 
+export type WorkloadType = "builtin" | "command" | "k6" | "jmeter";
+
+/** slogate.yaml's `workload`, with paths made absolute. */
+export interface WorkloadSettings {
+  type: WorkloadType;
+  name?: string;
+  timeout?: string;
+  "grace-period"?: string;
+  target?: string;
+  endpoints?: Array<{ url: string; method?: string; headers?: Record<string, string>; body?: string; weight?: number; name?: string }>;
+  vus?: number;
+  rate?: number;
+  "max-in-flight"?: number;
+  duration?: string;
+  requests?: number;
+  command?: string[];
+  shell?: boolean;
+  env?: Record<string, string>;
+  cwd?: string;
+  script?: string;
+  plan?: string;
+  properties?: Record<string, string>;
+  args?: string[];
+}
+
 /** slogate.yaml, resolved: paths made absolute, inline documents read. */
 export interface SlogateConfig {
   file: string;
@@ -48,6 +73,7 @@ export interface SlogateConfig {
   history: { type: "file"; path: string; store: boolean } | null;
   evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
   events: { dynatrace: DynatraceEventSettings | null };
+  workload: WorkloadSettings | null;
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
   diagnostics: Diagnostic[];
 }
@@ -158,6 +184,7 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
     evaluation: { missingSli: evaluation["missing-sli"] ?? null, warningExitCode: evaluation["warning-exit-code"] ?? null },
     events: { dynatrace: ((value.events ?? {}) as { dynatrace?: DynatraceEventSettings }).dynatrace ?? null },
+    workload: resolveWorkload(value.workload as WorkloadSettings | undefined, directory),
     diagnostics,
   };
 }
@@ -172,6 +199,18 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     history: null,
     evaluation: { missingSli: null, warningExitCode: null },
     events: { dynatrace: null },
+    workload: null,
     diagnostics,
+  };
+}
+
+/** Files a workload names are relative to slogate.yaml, like every other path in it. */
+function resolveWorkload(workload: WorkloadSettings | undefined, directory: string): WorkloadSettings | null {
+  if (!workload) return null;
+  return {
+    ...workload,
+    ...(workload.script ? { script: resolve(directory, workload.script) } : {}),
+    ...(workload.plan ? { plan: resolve(directory, workload.plan) } : {}),
+    cwd: resolve(directory, workload.cwd ?? "."),
   };
 }

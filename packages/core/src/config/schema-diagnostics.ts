@@ -50,8 +50,8 @@ export function schemaDiagnostics(source: YamlSource, name: SchemaName, value: u
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const errors = validateAgainst(name, value);
-  // oneOf/anyOf wrappers repeat what their branches said more precisely.
-  const specific = errors.filter((error) => error.keyword !== "oneOf" && error.keyword !== "anyOf");
+  // oneOf/anyOf/if wrappers repeat what their branches said more precisely.
+  const specific = errors.filter((error) => !["oneOf", "anyOf", "if"].includes(error.keyword));
   for (const error of specific.length > 0 ? specific : errors) {
     const path = [...base, ...pathOf(error.instancePath)];
     const diagnostic = toDiagnostic(source, name, error, path, options);

@@ -22,6 +22,8 @@ export interface StoredEvaluation {
   /** Each objective's status in that run (pass, warning, fail, info), for heatmaps. */
   statuses: Record<string, string>;
   invalidated: boolean;
+  /** The whole result, when slogate wrote the line (Keptn lines carry no report of their own). */
+  document: SlogateResult | null;
 }
 
 /** A later line that withdraws an evaluation from comparisons. */
@@ -84,6 +86,7 @@ function fromSlogate(line: Json): StoredEvaluation {
     triggeredId: null,
     statuses: Object.fromEntries(result.objectives.map((objective) => [objective.sli, objective.status])),
     invalidated: false,
+    document: result,
     previous: {
       id: result.id,
       result: result.result,
@@ -115,6 +118,7 @@ function fromKeptn(data: Json, envelope: Json | null, fallbackId: string): Store
     triggeredId: typeof envelope?.triggeredid === "string" ? envelope.triggeredid : null,
     statuses: keptnStatuses(evaluation.indicatorResults),
     invalidated: false,
+    document: null,
     previous: { id, result, indicatorResults: indicatorsOf(evaluation.indicatorResults) },
   };
 }

@@ -1,7 +1,7 @@
 import { formatNumber } from "../result/format-number.js";
 import type { SlogateResult } from "../result/result.js";
 import type { ReportRenderer } from "./report-renderer.js";
-import { objectiveName, targetsText, valueText, verdictWord } from "./text.js";
+import { objectiveName, scoredWeight, scoreShare, targetsText, valueText, verdictWord } from "./text.js";
 
 /**
  * `--explain`: for each objective the resolved query, the value, the targets computed from its
@@ -11,8 +11,7 @@ import { objectiveName, targetsText, valueText, verdictWord } from "./text.js";
 export const explainRenderer: ReportRenderer = {
   format: "explain",
   render(result: SlogateResult): string {
-    const scored = result.objectives.filter((o) => o.status !== "info");
-    const totalWeight = scored.reduce((sum, o) => sum + o.weight, 0);
+    const totalWeight = scoredWeight(result.objectives);
     const lines = [
       `slogate ${verdictWord(result.result)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
     ];
@@ -29,11 +28,7 @@ export const explainRenderer: ReportRenderer = {
       lines.push(`  pass      ${targetsText(objective.passTargets)}`);
       lines.push(`  warning   ${targetsText(objective.warningTargets)}`);
       lines.push(`  decided   ${objective.explanation}`);
-      const share =
-        objective.status === "info" || totalWeight === 0
-          ? "not scored"
-          : `${formatNumber(objective.score)} of weight ${objective.weight} = ${formatNumber((100 * objective.score) / totalWeight)}% of the total`;
-      lines.push(`  score     ${share}`);
+      lines.push(`  score     ${scoreShare(objective, totalWeight)}`);
     }
     return `${lines.join("\n")}\n`;
   },

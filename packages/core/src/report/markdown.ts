@@ -1,5 +1,6 @@
 import { formatNumber } from "../result/format-number.js";
 import type { SlogateResult } from "../result/result.js";
+import { buildHeatmap } from "./heatmap.js";
 import type { RecentRun, RenderOptions, ReportRenderer } from "./report-renderer.js";
 import { comparedText, objectiveName, STATUS_MARK, scoreText, targetsText, valueText, verdictWord } from "./text.js";
 
@@ -7,26 +8,27 @@ const MARK: Record<string, string> = { pass: "✅", warning: "⚠️", fail: "�
 
 /** Objectives × runs, oldest to newest, this run last and in bold; invalidated runs struck through. */
 function heatmap(result: SlogateResult, recent: readonly RecentRun[]): string[] {
-  const header = recent.map((run) => {
+  const map = buildHeatmap(result, recent);
+  const earlier = map.columns.filter((column) => !column.current);
+  const header = earlier.map((run) => {
     const label = `${(run.time ?? "").slice(5, 10)} ${run.id.slice(0, 8)}`.trim();
     return run.invalidated ? `~~${label}~~` : label;
   });
   const lines = [
-    `### Last ${recent.length + 1} runs`,
+    `### Last ${map.columns.length} runs`,
     "",
     `| Objective | ${header.join(" | ")} | **this run** |`,
-    `|---|${recent.map(() => "---|").join("")}---|`,
+    `|---|${earlier.map(() => "---|").join("")}---|`,
   ];
-  for (const objective of result.objectives) {
-    const cells = recent.map((run) => {
-      const status = run.statuses[objective.sli];
-      const value = run.values[objective.sli];
-      if (status === undefined && value === undefined) return "–";
-      return `${status ? (MARK[status] ?? "") : ""} ${value === null || value === undefined ? "no value" : formatNumber(value)}`.trim();
+  result.objectives.forEach((objective, index) => {
+    const row = map.rows[index]?.cells ?? [];
+    const cells = row.slice(0, -1).map(({ status, value, present }) => {
+      if (!present) return "–";
+      return `${status ? (MARK[status] ?? "") : ""} ${value === null ? "no value" : formatNumber(value)}`.trim();
     });
     const now = `**${MARK[objective.status] ?? ""} ${valueText(objective)}**`;
     lines.push(`| ${cell(objectiveName(objective))} | ${cells.join(" | ")} | ${now} |`);
-  }
+  });
   return lines;
 }
 

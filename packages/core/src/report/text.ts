@@ -40,3 +40,14 @@ export function scoreText(objective: ObjectiveResult): string {
   if (objective.status === "info") return "–";
   return `${formatNumber(objective.score)}/${objective.weight}`;
 }
+
+/** An objective's part of the total score, in words. */
+export function scoreShare(objective: ObjectiveResult, totalWeight: number): string {
+  if (objective.status === "info" || totalWeight === 0) return "not scored";
+  return `${formatNumber(objective.score)} of weight ${objective.weight} = ${formatNumber((100 * objective.score) / totalWeight)}% of the total`;
+}
+
+/** The weight the scored (non-informational) objectives add up to. */
+export function scoredWeight(objectives: readonly ObjectiveResult[]): number {
+  return objectives.filter((o) => o.status !== "info").reduce((sum, o) => sum + o.weight, 0);
+}

@@ -1,14 +1,16 @@
 import type { DynatraceSettings, PrometheusSettings, ProviderId } from "../config/load-config.js";
 import { SlogateError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
+import type { WorkloadOutcome } from "../workload/workload-runner.js";
 import { dynatraceConnection } from "./dynatrace/connection.js";
 import { DynatraceSliProvider } from "./dynatrace/index.js";
 import { FileSliProvider } from "./file-provider.js";
 import { PrometheusSliProvider } from "./prometheus.js";
 import type { SliProvider } from "./sli-provider.js";
+import { WorkloadSliProvider } from "./workload-provider.js";
 
 /** Every SLI provider slogate knows, one file each in src/sli/. */
-export const PROVIDERS = ["file", "prometheus", "dynatrace"] as const satisfies readonly ProviderId[];
+export const PROVIDERS = ["file", "prometheus", "dynatrace", "workload"] as const satisfies readonly ProviderId[];
 
 export function isProviderId(value: string): value is ProviderId {
   return (PROVIDERS as readonly string[]).includes(value);
@@ -27,6 +29,8 @@ export interface ProviderSettings {
   indicators: Record<string, string>;
   labels: Record<string, string>;
   env: Record<string, string | undefined>;
+  /** What `slogate run`'s workload measured, once it has run. */
+  workload?: () => WorkloadOutcome | null;
 }
 
 function missing(what: string, suggestion: string): SlogateError {
@@ -65,6 +69,8 @@ export function createProvider(id: ProviderId, settings: ProviderSettings): SliP
     }
     case "dynatrace":
       return dynatraceProvider(settings);
+    case "workload":
+      return new WorkloadSliProvider(settings.workload ?? (() => null), settings.indicators);
   }
 }
 

@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+import { SlogateError } from "../errors.js";
+import { FileHistoryStore } from "../history/file-store.js";
+import { recentRuns } from "../history/recent-runs.js";
+import { renderReport } from "../report/index.js";
+import { HTML_RUNS, MARKDOWN_RUNS, positiveCount, stdoutFormat, text } from "./gate-command.js";
+import { type CliIo, useColor, writeOutput } from "./io.js";
+import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
+
+export const REPORT_HELP = `Usage: slogate report --history <file> [options]
+
+Rebuilds the reports of a stored result from the history, with the heatmap and trends of
+the runs before it. No backend is asked; nothing is stored.
+
+  --history <file>           JSON Lines history written by slogate (--store)
+  --id <result-id>           the result to report on (default: the newest slogate result)
+  --runs <n>                 earlier runs in the heatmap and trends (default ${HTML_RUNS}; Markdown ${MARKDOWN_RUNS})
+  --html <file>              self-contained HTML: heatmap, trend charts, explanations
+  --md <file>                Markdown (job summaries, PR/MR notes)
+  --json <file>              the result JSON
+  --junit <file>             JUnit XML
+  --format <name>            stdout: console (default), explain, json, markdown, junit
+  -h, --help                 show this help
+
+Exit status: 0 written, 2 invalid usage or history.
+`;
+
+const OPTIONS: OptionSpec = {
+  history: { type: "string" },
+  id: { type: "string" },
+  runs: { type: "string" },
+  html: { type: "string" },
+  md: { type: "string" },
+  json: { type: "string" },
+  junit: { type: "string" },
+  format: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(args, OPTIONS, "report");
+  if (values.help) {
+    io.stdout(REPORT_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate report --help");
+  const historyPath = text(values, "history");
+  if (!historyPath) throw usageError("slogate report needs the history to read", "Add --history <file.jsonl>");
+  const format = stdoutFormat(values);
+  if (format === "keptn") throw usageError("--format keptn is the answer of an evaluation, not a report", "Use json for the stored result");
+  const runs = text(values, "runs") !== undefined ? positiveCount(text(values, "runs") as string, "--runs") : HTML_RUNS;
+
+  const entries = await new FileHistoryStore(resolve(io.cwd, historyPath)).list();
+  const id = text(values, "id");
+  const index =
+    id !== undefined ? entries.findLastIndex((entry) => entry.id === id) : entries.findLastIndex((entry) => entry.document !== null);
+  const entry = entries[index];
+  if (!entry) {
+    throw new SlogateError(
+      "NOT_FOUND",
+      id !== undefined ? `result ${id} is not in ${historyPath}` : `${historyPath} holds no slogate result`,
+      {
+        suggestion:
+          id !== undefined
+            ? "Run `slogate history list` to see the stored result ids"
+            : "Store results with slogate evaluate --history <file> --store",
+      },
+    );
+  }
+  if (!entry.document) {
+    throw new SlogateError(
+      "INVALID_INPUT",
+      `result ${entry.id} is a Keptn evaluation: it holds values and statuses, not a slogate result to report on`,
+      {
+        suggestion: "Report on a result slogate stored; Keptn results still appear in its heatmap",
+      },
+    );
+  }
+  const recent = recentRuns(entries.slice(0, index), runs);
+  const result = entry.document;
+  const outputs: Array<[string, string, typeof recent]> = [
+    ["html", "html", recent],
+    ["md", "markdown", recent.slice(-MARKDOWN_RUNS)],
+    ["json", "json", []],
+    ["junit", "junit", []],
+  ];
+  for (const [option, renderer, shown] of outputs) {
+    const path = text(values, option);
+    if (path !== undefined) await writeOutput(io, path, renderReport(renderer, result, { recent: shown }));
+  }
+  io.stdout(renderReport(format, result, { color: useColor(io), recent: recent.slice(-MARKDOWN_RUNS) }));
+  return 0;
+}

@@ -1,0 +1,47 @@
+/** How a workload ended. Only `completed` means its measurements describe the whole test. */
+export type WorkloadStatus = "completed" | "failed" | "timed-out" | "cancelled";
+
+/** What a runner measured and how the run ended. */
+export interface WorkloadOutcome {
+  runner: string;
+  /** The test's name, as marked in the monitoring backend and sent with every request. */
+  name: string;
+  /** The window the workload ran in: the evaluation window of the gate. */
+  start: string;
+  end: string;
+  status: WorkloadStatus;
+  /** The tool's exit code, when it was a process that exited. */
+  exitCode: number | null;
+  /** Why the workload is not `completed`, in words a user can act on. */
+  reason?: string;
+  /** Client-side measurements by SLI name (`response_time_p95`, `http_req_duration.p(95)`, …). */
+  metrics: Record<string, number>;
+  units: Record<string, string>;
+  /** Things worth telling that do not change the status (k6 thresholds crossed, …). */
+  notes: string[];
+}
+
+/** A snapshot of a running workload, for progress lines. */
+export interface WorkloadProgress {
+  elapsedMs: number;
+  requests?: number;
+  errors?: number;
+  rps?: number;
+  p95Ms?: number;
+}
+
+export interface WorkloadContext {
+  /** Aborted on cancel (SIGINT/SIGTERM to slogate): the runner stops its work and returns. */
+  signal: AbortSignal;
+  /** A line the tool wrote, to pass on to the log. */
+  onOutput?: (line: string) => void;
+  onProgress?: (progress: WorkloadProgress) => void;
+  now?: () => Date;
+}
+
+/** One way of putting load on a service. One implementation per tool, in src/workload/. */
+export interface WorkloadRunner {
+  readonly type: string;
+  readonly name: string;
+  run(context: WorkloadContext): Promise<WorkloadOutcome>;
+}

@@ -1,0 +1,71 @@
+import type { WorkloadSettings } from "../config/load-config.js";
+import { SlogateError } from "../errors.js";
+
+/** What a caller (the CLI's options, an adapter's inputs) says about the workload. */
+export interface WorkloadOverrides {
+  /** The built-in generator: GET (or `method`) this URL. */
+  target?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Any program and its arguments. */
+  command?: string[];
+  shell?: boolean;
+  duration?: string;
+  requests?: number;
+  vus?: number;
+  rate?: number;
+  timeout?: string;
+  name?: string;
+}
+
+function invalid(message: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, { suggestion });
+}
+
+/**
+ * The workload to run: slogate.yaml's, with the caller's settings laid over it. A target means the
+ * built-in generator and a command a command workload; either replaces a configured workload of
+ * another type.
+ */
+export function resolveWorkloadSettings(configured: WorkloadSettings | null, overrides: WorkloadOverrides, cwd: string): WorkloadSettings {
+  const command = overrides.command ?? [];
+  if (overrides.target !== undefined && command.length > 0) {
+    throw invalid(
+      "a target and a command are two different workloads",
+      "Give one: a target URL for the built-in generator, or your tool's command",
+    );
+  }
+  const type = overrides.target !== undefined ? "builtin" : command.length > 0 ? "command" : configured?.type;
+  if (!type) {
+    throw invalid("no workload given", "Give a target URL and a duration, or a command to run, or set workload in slogate.yaml");
+  }
+  const base: WorkloadSettings = configured?.type === type ? { ...configured } : { type, cwd };
+  const settings: WorkloadSettings = { ...base };
+  for (const key of ["duration", "requests", "vus", "rate", "timeout", "name", "shell"] as const) {
+    if (overrides[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = overrides[key];
+  }
+  if (command.length > 0) settings.command = command;
+  if (overrides.target !== undefined) {
+    const custom = overrides.method !== undefined || overrides.headers !== undefined || overrides.body !== undefined;
+    settings.target = overrides.target;
+    settings.endpoints = custom
+      ? [
+          {
+            url: overrides.target,
+            ...(overrides.method !== undefined ? { method: overrides.method } : {}),
+            ...(overrides.headers !== undefined ? { headers: overrides.headers } : {}),
+            ...(overrides.body !== undefined ? { body: overrides.body } : {}),
+          },
+        ]
+      : undefined;
+  }
+  if (type !== "builtin" && (overrides.vus !== undefined || overrides.rate !== undefined || overrides.requests !== undefined)) {
+    throw invalid(
+      `vus, rate and requests are for the built-in generator, not a ${type} workload`,
+      "Set the load in your tool's own script",
+    );
+  }
+  if (overrides.shell === true && type !== "command") throw invalid("a shell is only for a command workload", "Drop the shell setting");
+  return settings;
+}
