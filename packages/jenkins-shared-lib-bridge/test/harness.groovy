@@ -38,8 +38,10 @@ binding.setVariable('writeFile', { Map a ->
     if (a.encoding == 'Base64') file.bytes = (a.text as String).decodeBase64() else file.setText(a.text as String, 'UTF-8')
     calls << [step: 'writeFile', file: a.file as String]
 })
-binding.setVariable('fileExists', { String path -> new File(path).exists() })
-binding.setVariable('readJSON', { Map a -> new JsonSlurper().parse(new File(a.file as String)) })
+// Like Jenkins, relative paths are the workspace's.
+def inWorkspace = { String path -> path.startsWith('/') ? new File(path) : new File(env.WORKSPACE as String, path) }
+binding.setVariable('fileExists', { String path -> inWorkspace(path).exists() })
+binding.setVariable('readJSON', { Map a -> new JsonSlurper().parse(inWorkspace(a.file as String)) })
 binding.setVariable('junit', { Map a -> calls << [step: 'junit', testResults: a.testResults as String] })
 binding.setVariable('publishHTML', { Map a -> calls << [step: 'publishHTML', target: a.target] })
 binding.setVariable('unstable', { String message -> calls << [step: 'unstable', message: message as String]; build.status = 'UNSTABLE' })

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { localServer } from "../../core/test/local-server.js";
 
 const LIBRARY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(LIBRARY, "resources", "io", "slogate", "slogate.cjs");
@@ -20,10 +21,18 @@ interface Call {
   file?: string;
   testResults?: string;
   credentialsId?: string;
+  target?: Record<string, unknown>;
 }
 interface Outcome {
+  workspace: string;
   status: string;
-  returned?: { result: string; score: number; evaluationId: string; reportPaths: Record<string, string> };
+  returned?: {
+    result: string;
+    score: number;
+    evaluationId: string;
+    reportPaths: Record<string, string>;
+    window?: { start: string; end: string };
+  };
   error?: string;
   calls: Call[];
 }
@@ -56,10 +65,27 @@ total_score:
   warning: "50%"
 `;
 
+const LOAD_SLO = `objectives:
+  - sli: error_rate
+    key_sli: true
+    pass:
+      - criteria: ["<=0.01"]
+  - sli: throughput
+    pass:
+      - criteria: [">=1"]
+total_score:
+  pass: "90%"
+  warning: "75%"
+`;
+
 /** Runs vars/slogate.groovy in the harness, in a fresh workspace, as Jenkins would on an agent. */
-function runStep(args: Record<string, unknown>, options: { slo?: string; path?: string } = {}): Promise<Outcome> {
+function runStep(
+  args: Record<string, unknown>,
+  options: { slo?: string; path?: string; files?: Record<string, string> } = {},
+): Promise<Outcome> {
   const workspace = mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
   writeFileSync(join(workspace, "slo.yaml"), options.slo ?? SLO("<=350"));
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
   writeFileSync(
     join(workspace, "sli.yaml"),
     "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
@@ -91,7 +117,7 @@ function runStep(args: Record<string, unknown>, options: { slo?: string; path?: 
       (error, stdout, stderr) => {
         const line = stdout.trim().split("\n").at(-1) ?? "";
         try {
-          done(JSON.parse(line) as Outcome);
+          done({ ...(JSON.parse(line) as Omit<Outcome, "workspace">), workspace });
         } catch {
           fail(new Error(`harness said: ${stdout}\n${stderr}\n${error?.message ?? ""}`));
         }
@@ -109,10 +135,26 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     expect(outcome.status).toBe("SUCCESS");
     expect(outcome.returned).toMatchObject({ result: "pass", score: 100 });
     expect(outcome.returned?.evaluationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(steps(outcome)).toEqual(["sh", "sh", "libraryResource", "writeFile", "withCredentials", "sh", "junit"]);
-    expect(readFileSync(outcome.returned?.reportPaths.junit ?? "", "utf8")).toContain(
+    expect(steps(outcome)).toEqual(["sh", "sh", "libraryResource", "writeFile", "withCredentials", "sh", "junit", "publishHTML"]);
+    expect(outcome.returned?.reportPaths).toEqual({
+      json: "slogate-reports/result.json",
+      junit: "slogate-reports/junit.xml",
+      markdown: "slogate-reports/report.md",
+      html: "slogate-reports/report.html",
+    });
+    expect(readFileSync(join(outcome.workspace, "slogate-reports", "junit.xml"), "utf8")).toContain(
       '<testsuite name="slogate" tests="2" failures="0" errors="0"',
     );
+    expect(outcome.calls.find((c) => c.step === "junit")?.testResults).toBe("slogate-reports/junit.xml");
+    expect(outcome.calls.find((c) => c.step === "publishHTML")?.target).toEqual({
+      reportName: "slogate",
+      reportDir: "slogate-reports",
+      reportFiles: "report.html",
+      keepAll: true,
+      alwaysLinkToLastBuild: true,
+      allowMissing: false,
+    });
+    expect(readFileSync(join(outcome.workspace, "slogate-reports", "report.html"), "utf8")).toContain('<svg id="heatmap"');
   });
 
   it("copies the bundle byte for byte", async () => {
@@ -176,8 +218,69 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     expect(sent.returned).toEqual({ result: "sent", score: null, event: "deployment" });
     const body = JSON.parse(dynatrace.requestsTo("events-ingest").slice(before)[0]?.body ?? "{}");
     expect(body).toMatchObject({ eventType: "CUSTOM_DEPLOYMENT", title: "Deploy carts 1.4.2" });
-    const run = await runStep({ mode: "run" });
-    expect(run.error).toContain("slogate: mode 'run' is not available in this version");
+    const unknown = await runStep({ mode: "deploy" });
+    expect(unknown.error).toBe("slogate: mode 'deploy' is not one of evaluate, run, event");
+  });
+
+  it("mode: 'run' runs the load test, sends the test events and gates on the workload's SLIs", async () => {
+    const target = await localServer((_request, response) => response.end("ok"));
+    const before = dynatrace.requestsTo("events-ingest").length;
+    dynatrace.seed.tokens = { [TOKEN]: ["metrics.read", "events.ingest"] };
+    try {
+      const outcome = await runStep(
+        {
+          mode: "run",
+          provider: undefined,
+          sli: undefined,
+          start: undefined,
+          end: undefined,
+          target: target.url,
+          requests: 30,
+          vus: 2,
+          testName: "jenkins smoke",
+          sendEvent: true,
+        },
+        { slo: LOAD_SLO },
+      );
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.status).toBe("SUCCESS");
+      expect(outcome.returned?.result).toBe("pass");
+      expect(target.requests).toHaveLength(30);
+      expect(Date.parse(outcome.returned?.window?.end ?? "")).toBeGreaterThan(Date.parse(outcome.returned?.window?.start ?? ""));
+      const titles = dynatrace
+        .requestsTo("events-ingest")
+        .slice(before)
+        .map((r) => JSON.parse(r.body).title);
+      expect(titles).toEqual(["Start test: jenkins smoke", "Test finished: jenkins smoke", "Quality gate: pass (score 100)"]);
+      expect(steps(outcome).slice(-2)).toEqual(["junit", "publishHTML"]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("mode: 'run' passes a command's arguments through quoted, and fails the build when the tool fails", async () => {
+    const outcome = await runStep(
+      {
+        mode: "run",
+        start: undefined,
+        end: undefined,
+        command: [
+          process.execPath,
+          "-e",
+          "console.log('args: ' + process.argv.slice(1).join('|')); process.exit(3)",
+          "a b",
+          "$(id)",
+          "x'y",
+        ],
+      },
+      {},
+    );
+    expect(outcome.status).toBe("FAILURE");
+    const run = outcome.calls.find((c) => c.step === "sh" && c.script?.includes("slogate.cjs'"));
+    expect(run?.output).toContain("args: a b|$(id)|x'y");
+    expect(outcome.error).toMatch(
+      /^slogate: fail \(score \d+\): lighthouse failed because SLI failed with message the command workload "slogate load test" failed: command .* exited with code 3/,
+    );
   });
 
   it("prints its version from the resources bundle (the contract)", async () => {

@@ -17,26 +17,48 @@ def call(Map args = [:]) {
     if (args.mode == 'event') {
         return sendEvent(args, bundle)
     }
-    if (args.mode != null && args.mode != 'evaluate') {
-        error("slogate: mode '${args.mode}' is not available in this version; use mode: 'evaluate' (run the load test in an earlier stage) or mode: 'event'")
+    if (args.mode != null && args.mode != 'evaluate' && args.mode != 'run') {
+        error("slogate: mode '${args.mode}' is not one of evaluate, run, event")
     }
+    boolean loadTest = args.mode == 'run'
 
-    Map reports = [json: "${workdir}/result.json", junit: "${workdir}/junit.xml", markdown: "${workdir}/report.md"]
-    List<String> argv = ['evaluate']
-    Map options = [
-        config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, provider: args.provider,
-        start: args.start, end: args.end, timeframe: args.timeframe, baseline: args.baseline, settle: args.settle,
-        history: args.history,
+    // Reports go into the workspace: junit and publishHTML take paths relative to it.
+    String reportDir = String.valueOf(args.reportDir ?: 'slogate-reports')
+    Map reports = [
+        json: "${reportDir}/result.json", junit: "${reportDir}/junit.xml", markdown: "${reportDir}/report.md",
+        html: "${reportDir}/report.html",
     ]
+    List<String> argv = [loadTest ? 'run' : 'evaluate']
+    Map options = [
+        config: args.config, slo: args.slo, sli: args.sli, provider: args.provider, baseline: args.baseline,
+        settle: args.settle, history: args.history,
+    ]
+    if (loadTest) {
+        options += [
+            target: args.target, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
+            timeout: args.timeout, 'test-name': args.testName,
+        ]
+    } else {
+        options += ['sli-values': args.sliValues, start: args.start, end: args.end, timeframe: args.timeframe]
+    }
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
     if (args.history) { argv << '--store' }
-    argv += ['--warning-exit-code', '3', '--report-json', reports.json, '--report-junit', reports.junit, '--report-md', reports.markdown]
+    if (args.sendEvent) { argv << '--send-event' }
+    argv += [
+        '--warning-exit-code', '3', '--report-json', reports.json, '--report-junit', reports.junit,
+        '--report-md', reports.markdown, '--report-html', reports.html,
+    ]
+    // A load tool's command goes after --, each argument quoted: no shell sees it.
+    if (loadTest && args.command) { argv << '--'; argv.addAll((args.command as List).collect { String.valueOf(it) }) }
     String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
 
     int status = runWithToken(args, command)
     if (status == 2) {
         error("slogate: the configuration or input is invalid (exit status 2); the errors are in the log above")
+    }
+    if (status == 130) {
+        error('slogate: the load test was cancelled; the test-finish event was sent, there is no verdict')
     }
     if (!fileExists(reports.json)) {
         error("slogate: the gate stopped without a result (exit status ${status}); see the log above")
@@ -44,11 +66,17 @@ def call(Map args = [:]) {
     Map result = readJSON(file: reports.json)
     if (args.publishReports != false) {
         junit(testResults: reports.junit, allowEmptyResults: true)
+        // The report is one file without scripts or external assets: it renders under Jenkins' default CSP.
+        publishHTML(target: [
+            reportName: 'slogate', reportDir: reportDir, reportFiles: 'report.html',
+            keepAll: true, alwaysLinkToLastBuild: true, allowMissing: false,
+        ])
     }
     Map answer = [
         result: result.result, score: result.score, evaluationId: result.id,
         reportPaths: reports,
     ]
+    if (loadTest) { answer.window = result.window }
     String failOn = String.valueOf(args.failOn ?: 'fail')
     String summary = "slogate: ${result.result} (score ${result.score})"
     if (result.result == 'fail' && failOn != 'never') {
