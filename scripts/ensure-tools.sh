@@ -40,3 +40,11 @@ if [ ! -f "$glcl" ]; then
   mkdir -p .tools/gitlab-ci-local
   npm install --prefix .tools/gitlab-ci-local --no-audit --no-fund gitlab-ci-local@4.75.1 >&2
 fi
+
+# tfx-cli packs the Azure DevOps extension (.vsix) in the tests; 69 MB, so outside the project.
+tfx=.tools/tfx/node_modules/tfx-cli/_build/tfx-cli.js
+if [ ! -f "$tfx" ]; then
+  echo "slogate: installing tfx-cli into .tools/tfx for the Azure DevOps extension tests…" >&2
+  mkdir -p .tools/tfx
+  npm install --prefix .tools/tfx --no-audit --no-fund tfx-cli@0.23.1 >&2
+fi

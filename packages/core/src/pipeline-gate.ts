@@ -1,0 +1,96 @@
+import type { EventReceipt } from "./events/event-sink.js";
+import type { GateRun, Plan } from "./gate.js";
+import { runGate } from "./gate.js";
+import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
+import { runWorkloadGate, WorkloadMeasurements } from "./run.js";
+import { resolveWindow, type WindowRequest } from "./window.js";
+import { createWorkloadRunner } from "./workload/create-runner.js";
+import type { WorkloadOutcome, WorkloadProgress } from "./workload/workload-runner.js";
+import { resolveWorkloadSettings, type WorkloadOverrides } from "./workload/workload-settings.js";
+
+/** How often a CI log gets a progress line of a running load test. */
+const PROGRESS_EVERY_MS = 5_000;
+
+/** A CI adapter's request: its inputs, translated, and where its log lines go. */
+export interface PipelineGateRequest {
+  mode: "evaluate" | "run";
+  plan: Omit<PlanOptions, "workload">;
+  /** evaluate: the window (none: the values' own window, else now). */
+  window?: WindowRequest;
+  /** run: the load test, over slogate.yaml's workload. */
+  workload?: WorkloadOverrides;
+  baseline?: string;
+  /** Earlier runs for the reports' heatmaps. */
+  recentRuns?: number;
+  signal?: AbortSignal;
+  /** Swaps parts of the loaded plan before it runs (e.g. an adapter's own history store). */
+  adjust?: (plan: Plan) => void;
+  log: (line: string) => void;
+  onEventWarning?: (kind: string, warning: string) => void;
+}
+
+export interface PipelineGate {
+  loaded: LoadedPlan;
+  /** null when a load test was cancelled: a partial test gets no verdict. */
+  run: GateRun | null;
+  workload: WorkloadOutcome | null;
+  testEvents: EventReceipt[];
+}
+
+function progressLine(name: string, progress: WorkloadProgress): string {
+  const parts = [`${Math.round(progress.elapsedMs / 1000)} s`];
+  if (progress.requests !== undefined)
+    parts.push(`${progress.requests} requests`, `${(progress.rps ?? 0).toFixed(1)} req/s`, `${progress.errors ?? 0} errors`);
+  if (progress.p95Ms !== undefined) parts.push(`p95 ${progress.p95Ms.toFixed(1)} ms`);
+  return `${name}: ${parts.join(" · ")}`;
+}
+
+/**
+ * The gate as a CI step runs it: the plan from the step's inputs, then either the evaluation over
+ * a window or the load test and the evaluation over its window. Adapters translate inputs and
+ * outputs around this; none of them re-implements a step of it.
+ */
+export async function runPipelineGate(request: PipelineGateRequest): Promise<PipelineGate> {
+  const measurements = new WorkloadMeasurements();
+  const loaded = await loadPlan({ ...request.plan, ...(request.mode === "run" ? { workload: measurements.read } : {}) });
+  request.adjust?.(loaded.plan);
+  const common = {
+    ...(request.baseline ? { baseline: request.baseline } : {}),
+    ...(request.recentRuns ? { recentRuns: request.recentRuns } : {}),
+  };
+  if (request.mode === "evaluate") {
+    const asked = request.window ?? {};
+    const explicit = Object.keys(asked).length > 0;
+    const now = new Date().toISOString();
+    const window = resolveWindow(explicit ? asked : { fallback: { start: now, end: now } }, new Date());
+    const run = await runGate(loaded.plan, {
+      ...common,
+      window,
+      windowFromValues: !explicit,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    return { loaded, run, workload: null, testEvents: [] };
+  }
+  const settings = resolveWorkloadSettings(loaded.config?.workload ?? null, request.workload ?? {}, request.plan.cwd);
+  const runner = createWorkloadRunner(settings, request.plan.env);
+  request.log(`Running the load test "${runner.name}" (${runner.type}).`);
+  let lastProgress = Number.NEGATIVE_INFINITY;
+  const outcome = await runWorkloadGate(loaded.plan, {
+    ...common,
+    runner,
+    measurements,
+    ...(request.signal ? { signal: request.signal } : {}),
+    onOutput: request.log,
+    onWorkloadProgress: (progress) => {
+      if (progress.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = progress.elapsedMs;
+      request.log(progressLine(runner.name, progress));
+    },
+    onEvent: (event, receipt) => {
+      for (const warning of receipt.warnings) request.onEventWarning?.(event.kind, warning);
+    },
+  });
+  const { workload } = outcome;
+  request.log(`Load test "${workload.name}" ${workload.status}; window ${workload.start} – ${workload.end}.`);
+  return { loaded, run: outcome.gate, workload, testEvents: outcome.events.map((e) => e.receipt) };
+}
