@@ -77,9 +77,13 @@ let sink = 0;
 const baseline = time(() => {
   for (const evaluation of previous) for (const indicator of evaluation.indicatorResults) sink += indicator.value.value;
 });
+const rssBefore = process.resourceUsage().maxRSS;
 const engine = time(() => {
   sink += evaluate(input).evaluation.score;
 });
+// Peak resident memory: what the process reached holding the 1,000,000 values, and what the
+// evaluation added on top of that (maxRSS is in KiB).
+const rssAfter = process.resourceUsage().maxRSS;
 
 // History: the same results as Keptn evaluation.finished lines on disk, selected by the file store.
 const directory = mkdtempSync(join(tmpdir(), "slogate-bench-"));
@@ -108,6 +112,9 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 console.log(`slogate engine benchmark: ${OBJECTIVES} objectives × ${RESULTS.toLocaleString("en")} stored results (median of ${ROUNDS})`);
 console.log(
   `  evaluate (aggregate p95, score)   ${ms(engine)}  = ${(engine / baseline).toFixed(1)}× a plain loop over the same 1,000,000 values (${ms(baseline)})`,
+);
+console.log(
+  `  peak memory (max RSS)             ${(rssAfter / 1024).toFixed(0)} MB with the stored results in memory; evaluating added ${((rssAfter - rssBefore) / 1024).toFixed(0)} MB`,
 );
 console.log(
   `  history selection from file       ${ms(selection)}  = ${(selection / parseOnly).toFixed(2)}× JSON.parse of the same ${RESULTS.toLocaleString("en")} lines (${ms(parseOnly)})`,

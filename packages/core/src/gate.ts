@@ -4,6 +4,7 @@ import { type Diagnostic, hasErrors } from "./config/diagnostics.js";
 import type { SloReading } from "./config/load-slo.js";
 import { DEFAULT_COMPARISON } from "./config/load-slo.js";
 import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
+import type { StatisticalSettings } from "./engine/statistical.js";
 import type { PreviousEvaluation } from "./engine/types.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
 import type { HistoryStore } from "./history/history-store.js";
@@ -20,6 +21,8 @@ export interface Plan {
   storeHistory: boolean;
   labels: Record<string, string>;
   missingSli: MissingSliPolicy;
+  /** The statistical comparison of relative criteria; null keeps Keptn's. */
+  statistics?: StatisticalSettings | null;
   /** Where the gate's result is sent as an event; null sends none. */
   events?: EventSink | null;
   /** An event that cannot be delivered fails the run instead of warning. */
@@ -105,6 +108,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     previous,
     window,
     missingSli: plan.missingSli,
+    ...(plan.statistics ? { statistics: { settings: plan.statistics, samples: answer.samples ?? {} } } : {}),
   });
   // Labels the values arrived with (Keptn's get-sli.finished) come first; the plan's own win.
   const labels = { ...(answer.labels ?? {}), ...plan.labels };
@@ -114,6 +118,8 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     labels,
     ...(answer.queries ? { queries: answer.queries } : {}),
     ...(answer.units ? { units: answer.units } : {}),
+    // Samples are kept for later comparisons only where the statistical comparison uses them.
+    ...(plan.statistics && answer.samples ? { samples: answer.samples } : {}),
   });
   options.onProgress?.({ phase: "evaluated", result: result.result, score: result.score });
   const invalidConfig = invalidSlo || outcome.invalidConfig || hasErrors(plan.diagnostics);

@@ -14,6 +14,8 @@ export { type EvaluationInput, type EvaluationOutcome, evaluate, type MissingSli
 export { formatGoFloat, parseGoFloat } from "./engine/go-number.js";
 export { type DecidingRule, evaluateObjectives, type ObjectiveOutcome } from "./engine/objectives.js";
 export { calculateScore, parsePercentage } from "./engine/score.js";
+export { DEFAULT_STATISTICAL_SETTINGS, judgeRelative, type StatisticalFinding, type StatisticalSettings } from "./engine/statistical.js";
+export { hodgesLehmann, mannWhitney } from "./engine/statistics.js";
 export type * from "./engine/types.js";
 export { isSlogateError, SlogateError, type SlogateErrorCode, type SourcePosition } from "./errors.js";
 export { DynatraceEventSink } from "./events/dynatrace.js";

@@ -4,6 +4,7 @@ import { readCiContext } from "./ci/index.js";
 import { ConfigError, hasErrors } from "./config/diagnostics.js";
 import { allDiagnostics, loadConfigFile, loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
 import type { MissingSliPolicy } from "./engine/evaluate.js";
+import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import { SlogateError } from "./errors.js";
 import { DynatraceEventSink } from "./events/dynatrace.js";
 import type { EventSink } from "./events/event-sink.js";
@@ -41,6 +42,8 @@ export interface PlanOptions {
   replay?: string;
   /** Requests in flight at once, per backend. */
   concurrency?: number;
+  /** keptn (default) or statistical: how relative criteria compare with earlier runs. */
+  comparison?: string;
   /** What `slogate run`'s workload measured; makes `workload` the default SLI source. */
   workload?: () => WorkloadOutcome | null;
   onWarning?: (message: string) => void;
@@ -158,6 +161,19 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   if (missingSli !== "keptn" && missingSli !== "fail")
     throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
 
+  const comparison = options.comparison ?? config?.evaluation.comparison ?? "keptn";
+  if (comparison !== "keptn" && comparison !== "statistical")
+    throw usage(`--comparison ${JSON.stringify(comparison)} is not a comparison slogate has`, "Use keptn or statistical");
+  const configured = config?.evaluation.statistics ?? {};
+  const statistics: StatisticalSettings | null =
+    comparison === "statistical"
+      ? {
+          alpha: configured.alpha ?? DEFAULT_STATISTICAL_SETTINGS.alpha,
+          inconclusive: configured.inconclusive ?? DEFAULT_STATISTICAL_SETTINGS.inconclusive,
+          minRuns: configured["min-runs"] ?? DEFAULT_STATISTICAL_SETTINGS.minRuns,
+        }
+      : null;
+
   const eventSettings = config?.events.dynatrace ?? null;
   const wantsEvents = options.sendEvent === true || eventSettings !== null;
   let events: EventSink | null = null;
@@ -181,6 +197,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
       storeHistory,
       labels,
       missingSli: missingSli as MissingSliPolicy,
+      statistics,
       events,
       eventsRequired: options.eventsRequired ?? eventSettings?.required ?? false,
       context: readCiContext(options.env),

@@ -173,9 +173,11 @@ describe("delivery events to a local Dynatrace", () => {
   it("never retries an event after a timeout (it may have been stored), but does after a 503", async () => {
     const before = dynatrace.requestsTo("events-ingest").length;
     dynatrace.inject("events-ingest", { delayMs: 35_000 });
-    const timedOut = await event(["info", "--title", "slow"], { SLOGATE_HTTP_TIMEOUT_MS: "300" });
+    // Long enough for the request to reach the server on a loaded machine, far shorter than the delay.
+    const timedOut = await event(["info", "--title", "slow"], { SLOGATE_HTTP_TIMEOUT_MS: "2000" });
+    dynatrace.clearFaults();
     expect(timedOut.status).toBe(1);
-    expect(timedOut.stderr).toContain("timed out after 300 ms");
+    expect(timedOut.stderr).toContain("timed out after 2000 ms");
     expect(dynatrace.requestsTo("events-ingest").length - before).toBe(1);
     dynatrace.inject("events-ingest", { status: 503, retryAfter: "0" });
     const retried = await event(["info", "--title", "busy"]);

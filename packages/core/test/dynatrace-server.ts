@@ -158,6 +158,11 @@ export class LocalDynatrace {
     this.faults.set(route, [...(this.faults.get(route) ?? []), ...faults]);
   }
 
+  /** Drops faults not answered yet, so one test's storm does not reach the next. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   requestsTo(route: Route): RecordedRequest[] {
     return this.requests.filter((r) => r.route === route);
   }

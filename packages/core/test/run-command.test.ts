@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { LocalDynatrace } from "./dynatrace-server.js";
 import { type LocalServer, localServer } from "./local-server.js";
@@ -292,6 +292,99 @@ describe("slogate run: events and stopping", () => {
     const workloadPid = Number(readFileSync(pidFile, "utf8"));
     expect(() => process.kill(workloadPid, 0)).toThrow();
     expect(ingested(from).map((e) => e.title)).toEqual(["Start test: slogate load test", "Test finished: slogate load test"]);
+  });
+});
+
+describe("slogate run: backend faults while the workload runs", () => {
+  const MIXED_SLI = stringify({
+    spec_version: "1.0",
+    indicators: { response_time_p95: "workload:response_time_p95", cpu: "metricSelector=builtin:host.cpu.usage:avg" },
+  });
+  const MIXED_SLO = stringify({
+    spec_version: "1.0",
+    comparison: { compare_with: "single_result", number_of_comparison_results: 1 },
+    objectives: [
+      { sli: "response_time_p95", pass: [{ criteria: ["<5000"] }] },
+      { sli: "cpu", pass: [{ criteria: ["<50"] }] },
+    ],
+    total_score: { pass: "90%", warning: "75%" },
+  });
+  const gate = (extra: string[] = []) =>
+    runCliAsync(
+      [
+        "run",
+        "--target",
+        healthy.url,
+        "--requests",
+        "10",
+        "--slo",
+        "mixed.yaml",
+        "--sli",
+        "sli.yaml",
+        "--provider",
+        "dynatrace",
+        "--settle",
+        "0",
+        "--send-event",
+        "--format",
+        "json",
+        ...extra,
+      ],
+      { cwd: project({ "sli.yaml": MIXED_SLI, "mixed.yaml": MIXED_SLO }), env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN } },
+    );
+  /** Titles of the events Dynatrace accepted (refused attempts left out). */
+  const titlesSince = (from: number) => dynatrace.events.slice(from).map((e) => e.title);
+  const accepted = () => dynatrace.events.length;
+  afterEach(() => dynatrace.clearFaults());
+
+  it("a 429 storm on events and metrics: retried (Retry-After honoured), every event sent, the verdict comes", async () => {
+    const from = accepted();
+    dynatrace.inject("events-ingest", { status: 429, retryAfter: "0" }, { status: 429, retryAfter: "0" }, { status: 429, retryAfter: "0" });
+    dynatrace.inject("metrics", { status: 429, retryAfter: "0" }, { status: 429, retryAfter: "0" });
+    const run = await gate();
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).result).toBe("pass");
+    expect(titlesSince(from)).toEqual([
+      "Start test: slogate load test",
+      "Test finished: slogate load test",
+      "Quality gate: pass (score 100)",
+    ]);
+  });
+
+  it("a slow backend: the verdict waits for it and comes", async () => {
+    dynatrace.inject("metrics", { delayMs: 800 });
+    const run = await gate();
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).objectives.find((o: { sli: string }) => o.sli === "cpu").value).toBe(42);
+  });
+
+  it("the metrics API down: that SLI fails with the reason, the gate fails (exit 1), the stop event is still sent", async () => {
+    const from = accepted();
+    dynatrace.inject("metrics", ...Array.from({ length: 8 }, () => ({ reset: true })));
+    const run = await gate();
+    expect(run.status).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.result).toBe("fail");
+    expect(result.objectives.find((o: { sli: string }) => o.sli === "cpu").error).toMatch(/Dynatrace/);
+    expect(run.stderr).toContain("slogate: warning: SLI cpu has no usable value");
+    expect(titlesSince(from)).toEqual([
+      "Start test: slogate load test",
+      "Test finished: slogate load test",
+      "Quality gate: fail (score 50)",
+    ]);
+  });
+
+  it("the events API down: warnings and a verdict; with --events-required, exit 1", async () => {
+    dynatrace.inject("events-ingest", ...Array.from({ length: 15 }, () => ({ status: 503, retryAfter: "0" })));
+    const run = await gate();
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/slogate: warning: test-start event: /);
+    expect(JSON.parse(run.stdout).result).toBe("pass");
+    dynatrace.clearFaults();
+    dynatrace.inject("events-ingest", ...Array.from({ length: 15 }, () => ({ status: 503, retryAfter: "0" })));
+    const strict = await gate(["--events-required"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain("slogate: a test event was not delivered and events are required; exit status 1");
   });
 });
 

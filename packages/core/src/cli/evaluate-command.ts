@@ -50,6 +50,9 @@ Outcome:
   --events-required          fail the run when the event cannot be delivered (default: warn)
   --missing-sli <policy>     keptn (default): a missing SLI scores 0 for its objective;
                              fail: any missing SLI fails the gate
+  --comparison <mode>        keptn (default) or statistical: a relative criterion fails only
+                             when the change is beyond the run-to-run noise of the earlier
+                             runs AND beyond its tolerance; else pass, or inconclusive
   --warning-exit-code <n>    exit with n on warning (default 0)
   -h, --help                 show this help
 

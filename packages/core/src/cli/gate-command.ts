@@ -32,6 +32,7 @@ export const GATE_OPTIONS: OptionSpec = {
   "report-junit": { type: "string" },
   "report-html": { type: "string" },
   "missing-sli": { type: "string" },
+  comparison: { type: "string" },
   "warning-exit-code": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
@@ -89,6 +90,7 @@ export async function buildPlan(values: Values, io: CliIo, extra: Partial<PlanOp
     ["missing-sli", "missingSli"],
     ["settle", "settle"],
     ["replay", "replay"],
+    ["comparison", "comparison"],
   ] as const) {
     const value = text(values, option);
     if (value !== undefined) options[key] = value;

@@ -43,7 +43,7 @@ another provider is given; an sli.yaml query workload:<name> mixes them with bac
 
 Gate options, as for slogate evaluate:
   --config, --slo, --sli, --provider, --settle, --concurrency, --history, --store,
-  --baseline, --label, --project, --stage, --service, --deployment, --missing-sli,
+  --baseline, --label, --project, --stage, --service, --deployment, --missing-sli, --comparison,
   --format, --explain, --report-json, --report-md, --report-junit, --report-html,
   --warning-exit-code
 Events (Dynatrace, DT_URL and DT_API_TOKEN):

@@ -71,7 +71,12 @@ export interface SlogateConfig {
     overrides: Record<string, ProviderId>;
   };
   history: { type: "file"; path: string; store: boolean } | null;
-  evaluation: { missingSli: MissingSliPolicy | null; warningExitCode: number | null };
+  evaluation: {
+    missingSli: MissingSliPolicy | null;
+    warningExitCode: number | null;
+    comparison: "keptn" | "statistical" | null;
+    statistics: { alpha?: number; inconclusive?: "warning" | "fail"; "min-runs"?: number } | null;
+  };
   events: { dynatrace: DynatraceEventSettings | null };
   workload: WorkloadSettings | null;
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
@@ -167,7 +172,12 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     overrides?: Record<string, ProviderId>;
   };
   const history = value.history as { path?: string; store?: boolean } | undefined;
-  const evaluation = (value.evaluation ?? {}) as { "missing-sli"?: MissingSliPolicy; "warning-exit-code"?: number };
+  const evaluation = (value.evaluation ?? {}) as {
+    "missing-sli"?: MissingSliPolicy;
+    "warning-exit-code"?: number;
+    comparison?: "keptn" | "statistical";
+    statistics?: SlogateConfig["evaluation"]["statistics"];
+  };
   return {
     file: path,
     slo,
@@ -182,7 +192,12 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
       overrides: providers.overrides ?? {},
     },
     history: history?.path ? { type: "file", path: resolve(directory, history.path), store: history.store ?? true } : null,
-    evaluation: { missingSli: evaluation["missing-sli"] ?? null, warningExitCode: evaluation["warning-exit-code"] ?? null },
+    evaluation: {
+      missingSli: evaluation["missing-sli"] ?? null,
+      warningExitCode: evaluation["warning-exit-code"] ?? null,
+      comparison: evaluation.comparison ?? null,
+      statistics: evaluation.statistics ?? null,
+    },
     events: { dynatrace: ((value.events ?? {}) as { dynatrace?: DynatraceEventSettings }).dynatrace ?? null },
     workload: resolveWorkload(value.workload as WorkloadSettings | undefined, directory),
     diagnostics,
@@ -197,7 +212,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     labels: {},
     providers: { default: null, file: null, prometheus: null, dynatrace: null, overrides: {} },
     history: null,
-    evaluation: { missingSli: null, warningExitCode: null },
+    evaluation: { missingSli: null, warningExitCode: null, comparison: null, statistics: null },
     events: { dynatrace: null },
     workload: null,
     diagnostics,

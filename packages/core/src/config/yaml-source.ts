@@ -1,4 +1,4 @@
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, visit } from "yaml";
 import type { SourcePosition } from "../errors.js";
 import type { Diagnostic } from "./diagnostics.js";
 
@@ -58,6 +58,21 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       severity: "warning",
       position: positionAt(file, lineCounter, warning.pos[0]),
       message: `YAML: ${firstLine(warning.message)}`,
+    });
+  }
+  // The parser accepts an alias whose anchor does not exist; reading the document would then fail.
+  if (document && document.errors.length === 0) {
+    visit(document, {
+      Alias(_key, alias) {
+        if (alias.resolve(document) === undefined) {
+          diagnostics.push({
+            severity: "error",
+            position: positionAt(file, lineCounter, alias.range?.[0] ?? 0),
+            message: `YAML: alias *${alias.source} refers to no anchor &${alias.source} before it`,
+            suggestion: "Define the anchor (&name) earlier in the file, or quote the value if the * is meant literally",
+          });
+        }
+      },
     });
   }
   if (list.length > 1 && list[1] && list[1].contents !== null) {

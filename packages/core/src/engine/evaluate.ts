@@ -1,5 +1,6 @@
 import { evaluateObjectives, type ObjectiveOutcome } from "./objectives.js";
 import { calculateScore } from "./score.js";
+import { applyStatistics, type StatisticalInput } from "./statistical.js";
 import type { IndicatorResult, PreviousEvaluation, SliResult, Slo, Verdict } from "./types.js";
 
 /** What an SLI provider answered, shaped like Keptn's get-sli.finished `data`. */
@@ -26,6 +27,8 @@ export interface EvaluationInput {
   previous: readonly PreviousEvaluation[];
   window: { start: string; end: string };
   missingSli?: MissingSliPolicy;
+  /** The statistical comparison of relative criteria (an extension; Keptn's is the default). */
+  statistics?: StatisticalInput;
 }
 
 export type EvaluationStatus = "succeeded" | "errored";
@@ -100,7 +103,8 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     return { ...erroredOutcome(input, "could not retrieve previous evaluation.finished events"), invalidConfig: true };
   }
   const comparedEvents = input.previous.map((evaluation) => evaluation.id);
-  const objectives = evaluateObjectives(slo, retrieval.indicatorValues, input.previous);
+  const keptnObjectives = evaluateObjectives(slo, retrieval.indicatorValues, input.previous);
+  const objectives = input.statistics ? applyStatistics(keptnObjectives, input.previous, input.statistics) : keptnObjectives;
   const base = {
     timeStart: input.window.start,
     timeEnd: input.window.end,

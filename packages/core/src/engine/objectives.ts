@@ -1,6 +1,7 @@
 import { isSlogateError } from "../errors.js";
 import { type Aggregate, aggregatePrevious, indexPreviousValues, type PreviousSeries } from "./aggregate.js";
 import { type Criterion, compareValue, parseCriteria, relativeTarget } from "./criteria.js";
+import type { StatisticalFinding } from "./statistical.js";
 import type {
   Comparison,
   CriteriaBlock,
@@ -21,7 +22,8 @@ export type DecidingRule =
   | { kind: "warning-block"; block: number }
   | { kind: "no-block-satisfied" }
   | { kind: "informational" }
-  | { kind: "sli-failed"; reason: string };
+  | { kind: "sli-failed"; reason: string }
+  | { kind: "statistical"; decision: "pass" | "fail" | "inconclusive" };
 
 export interface ObjectiveOutcome {
   objective: Objective;
@@ -29,6 +31,8 @@ export interface ObjectiveOutcome {
   /** Ids of the previous evaluations whose values made up the compared value. */
   comparedWith: string[];
   rule: DecidingRule;
+  /** The statistical comparison's findings, when that mode judged the objective. */
+  statistics?: StatisticalFinding[];
 }
 
 export interface ObjectivesOutcome {

@@ -74,6 +74,8 @@ export interface PreviousEvaluation {
   /** Event-level result (Keptn `data.result`): what include_result_with_score filters on. */
   result: string;
   indicatorResults: Array<{ value: { metric: string; value: number; success: boolean } | null }> | null;
+  /** Per-request samples the run kept, by SLI (for the statistical comparison). */
+  samples?: Record<string, number[]>;
 }
 
 export interface KeySliState {

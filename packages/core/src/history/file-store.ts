@@ -124,7 +124,8 @@ export class FileHistoryStore implements HistoryStore {
     let release: (() => Promise<void>) | undefined;
     try {
       release = await lockfile.lock(this.path, {
-        stale: 10_000,
+        // A writer killed while holding the lock stops refreshing it; after 5 s others take over.
+        stale: 5_000,
         retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 200, randomize: true },
       });
     } catch (error) {

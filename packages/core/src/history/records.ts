@@ -72,6 +72,9 @@ function fromSlogate(line: Json): StoredEvaluation {
   if (typeof result.id !== "string" || typeof result.result !== "string" || !Array.isArray(result.objectives)) {
     throw new Error("a slogate result needs id, result and objectives");
   }
+  if (!result.objectives.every((objective) => isObject(objective) && typeof objective.sli === "string")) {
+    throw new Error("every objective of a slogate result needs an sli name");
+  }
   return {
     kind: "evaluation",
     id: result.id,
@@ -90,6 +93,17 @@ function fromSlogate(line: Json): StoredEvaluation {
     previous: {
       id: result.id,
       result: result.result,
+      ...(result.objectives.some((objective) => Array.isArray(objective.samples))
+        ? {
+            samples: Object.fromEntries(
+              result.objectives.flatMap((objective) =>
+                Array.isArray(objective.samples)
+                  ? [[objective.sli, objective.samples.filter((v): v is number => typeof v === "number")]]
+                  : [],
+              ),
+            ),
+          }
+        : {}),
       indicatorResults: result.objectives.map((objective) =>
         objective.value === null && !objective.success
           ? { value: { metric: objective.sli, value: 0, success: false } }

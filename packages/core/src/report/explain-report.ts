@@ -28,6 +28,18 @@ export const explainRenderer: ReportRenderer = {
       lines.push(`  pass      ${targetsText(objective.passTargets)}`);
       lines.push(`  warning   ${targetsText(objective.warningTargets)}`);
       lines.push(`  decided   ${objective.explanation}`);
+      for (const finding of objective.statistics ?? []) {
+        const change = finding.change
+          ? `change ×${formatNumber(Number(finding.change.estimate.toFixed(4)))} (interval ×${formatNumber(Number(finding.change.low.toFixed(4)))} … ×${formatNumber(Number(finding.change.high.toFixed(4)))})`
+          : "change –";
+        const noise = finding.noiseFloor === null ? "noise floor –" : `noise floor ±${(finding.noiseFloor * 100).toFixed(1)}%`;
+        const rank = finding.rankTest
+          ? `rank test U=${formatNumber(finding.rankTest.u)} p=${finding.rankTest.p.toPrecision(3)} (${finding.rankTest.currentSamples} vs ${finding.rankTest.baselineSamples} samples)`
+          : "no per-request samples";
+        lines.push(
+          `  statistics ${finding.criterion}: ${finding.decision}; ${change}; ${noise} from ${finding.previousRuns} earlier runs; ${rank}`,
+        );
+      }
       lines.push(`  score     ${scoreShare(objective, totalWeight)}`);
     }
     return `${lines.join("\n")}\n`;

@@ -45,6 +45,11 @@ export function explainRule(outcome: ObjectiveOutcome): string {
       const group = targetsByBlock(objective.warning, indicator.warningTargets ?? [])[rule.block] ?? [];
       return `warning: no pass block met (${describeBlocks("pass", objective.pass, indicator.passTargets)}); warning block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
     }
+    case "statistical": {
+      const findings = (outcome.statistics ?? []).map((f) => `${f.criterion} ${f.decision}: ${f.reason}`).join("; ");
+      const word = rule.decision === "inconclusive" ? `inconclusive (counted as ${indicator.status})` : rule.decision;
+      return `${word} by the statistical comparison: ${findings}`;
+    }
     case "no-block-satisfied":
       return `fail: ${describeBlocks("pass", objective.pass, indicator.passTargets)}; ${describeBlocks("warning", objective.warning, indicator.warningTargets)}${compared}${objective.key_sli ? "; as a key SLI it fails the evaluation" : ""}`;
   }

@@ -1,5 +1,6 @@
 import type { EvaluationOutcome, EvaluationStatus } from "../engine/evaluate.js";
 import { NO_VALUE_MESSAGE, type ObjectiveOutcome } from "../engine/objectives.js";
+import type { StatisticalFinding } from "../engine/statistical.js";
 import type { IndicatorStatus, SliResult, Target, Verdict } from "../engine/types.js";
 import { explainRule } from "./explain.js";
 
@@ -25,6 +26,10 @@ export interface ObjectiveResult {
   error: string | null;
   /** The rule that decided the status, in words. */
   explanation: string;
+  /** The statistical comparison's findings (evaluation.comparison: statistical). */
+  statistics?: StatisticalFinding[];
+  /** Per-request samples kept for later statistical comparisons (bounded reservoir). */
+  samples?: number[];
 }
 
 /** A slogate result: the `--report-json` document and one line of a history file. */
@@ -49,6 +54,8 @@ export interface ResultMetadata {
   /** Resolved provider queries and units per SLI, where the provider knows them. */
   queries?: Record<string, string>;
   units?: Record<string, string>;
+  /** Per-request samples to keep with the result, by SLI. */
+  samples?: Record<string, number[]>;
 }
 
 function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): ObjectiveResult {
@@ -74,6 +81,8 @@ function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): O
     query: metadata.queries?.[objective.sli] ?? null,
     error,
     explanation: explainRule(outcome),
+    ...(outcome.statistics ? { statistics: outcome.statistics } : {}),
+    ...(metadata.samples?.[objective.sli] ? { samples: metadata.samples[objective.sli] } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ export class RoutedSliProvider implements SliProvider {
       indicatorValues: [...ordered, ...extras],
       queries: Object.assign({}, ...answers.map((answer) => answer.queries ?? {})),
       units: Object.assign({}, ...answers.map((answer) => answer.units ?? {})),
+      samples: Object.assign({}, ...answers.map((answer) => answer.samples ?? {})),
       ...(windows[0] ? { window: windows[0] } : {}),
     };
   }

@@ -20,6 +20,8 @@ export interface SliAnswer extends SliRetrieval {
   window?: Partial<SliWindow>;
   queries?: Record<string, string>;
   units?: Record<string, string>;
+  /** Per-request samples behind an SLI (a load test's latencies), for the statistical comparison. */
+  samples?: Record<string, number[]>;
   /** Labels and the project/stage/service a Keptn get-sli.finished event carried, passed on as Keptn did. */
   labels?: Record<string, string>;
 }

@@ -28,6 +28,7 @@ export class WorkloadSliProvider implements SliProvider {
     const outcome = this.outcome();
     const queries: Record<string, string> = {};
     const units: Record<string, string> = {};
+    const samples: Record<string, number[]> = {};
     const results: SliResult[] = request.indicators.map((sli) => {
       const query = this.indicators[sli];
       const metric = query && isWorkloadQuery(query) ? query.slice(WORKLOAD_QUERY_PREFIX.length).trim() : sli;
@@ -49,8 +50,10 @@ export class WorkloadSliProvider implements SliProvider {
       }
       const unit = outcome.units[metric];
       if (unit) units[sli] = unit;
+      const kept = outcome.samples?.[metric];
+      if (kept) samples[sli] = kept;
       return { metric: sli, value, success: true, message: "" };
     });
-    return { ...backendAnswer("the workload", results, queries), units };
+    return { ...backendAnswer("the workload", results, queries), units, ...(Object.keys(samples).length > 0 ? { samples } : {}) };
   }
 }

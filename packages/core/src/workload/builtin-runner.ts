@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Histogram } from "hdr-histogram-js";
 import type { Dispatcher } from "undici";
-import { RESPONSE_TIME_PERCENTILES, requestMetrics } from "./request-metrics.js";
+import { RESPONSE_TIME_PERCENTILES, Reservoir, requestMetrics } from "./request-metrics.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload-runner.js";
 
 export interface Endpoint {
@@ -149,6 +149,7 @@ export class BuiltinRunner implements WorkloadRunner {
       autoResize: true,
     });
     const statusCounts = new Map<number, number>();
+    const reservoir = new Reservoir();
     let requests = 0;
     let errors = 0;
     let dropped = 0;
@@ -196,7 +197,9 @@ export class BuiltinRunner implements WorkloadRunner {
         return;
       }
       if (status < 200 || status >= 400) errors++;
-      histogram.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+      const latency = performance.now() - dueAt;
+      histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
+      reservoir.add(latency);
     };
 
     const progress = context.onProgress
@@ -288,6 +291,7 @@ export class BuiltinRunner implements WorkloadRunner {
       ...(reason ? { reason } : {}),
       metrics: measured.metrics,
       units: measured.units,
+      samples: reservoir.responseTimeSamples(),
       notes: dropped > 0 ? [`${dropped} scheduled requests were dropped: ${workload.maxInFlight ?? 100} were in flight already`] : [],
     };
   }

@@ -77,6 +77,7 @@ export class JmeterRunner implements WorkloadRunner {
             : {}),
         metrics: summary?.metrics ?? {},
         units: summary?.units ?? {},
+        ...(summary && Object.keys(summary.kept).length > 0 ? { samples: summary.kept } : {}),
         notes: [],
       };
     } finally {

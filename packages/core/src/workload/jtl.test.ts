@@ -37,7 +37,7 @@ describe("JTL", () => {
   });
 
   it("an empty file has no samples (the runner reports that as a failed workload)", () => {
-    expect(parseJtl("", "empty.jtl")).toEqual({ samples: 0, window: null, metrics: {}, units: {} });
+    expect(parseJtl("", "empty.jtl")).toEqual({ samples: 0, window: null, metrics: {}, units: {}, kept: {} });
     expect(parseJtl("timeStamp,elapsed,label,responseCode,success\n", "header-only.jtl").samples).toBe(0);
   });
 

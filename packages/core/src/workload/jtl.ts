@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { SlogateError } from "../errors.js";
-import { percentileOfSorted, RESPONSE_TIME_PERCENTILES, requestMetrics } from "./request-metrics.js";
+import { percentileOfSorted, RESPONSE_TIME_PERCENTILES, Reservoir, requestMetrics } from "./request-metrics.js";
 import type { WorkloadOutcome } from "./workload-runner.js";
 
 /** Column orders JMeter writes without a header line, by column count. */
@@ -87,6 +87,8 @@ function tally(samples: readonly Sample[]) {
 
 export interface JtlSummary extends Pick<WorkloadOutcome, "metrics" | "units"> {
   samples: number;
+  /** A uniform sample of the elapsed times, as the response-time SLIs' samples. */
+  kept: Record<string, number[]>;
   /** The window the samples cover. */
   window: { start: string; end: string } | null;
 }
@@ -98,7 +100,7 @@ export interface JtlSummary extends Pick<WorkloadOutcome, "metrics" | "units"> {
  */
 export function parseJtl(text: string, file: string): JtlSummary {
   const samples = readSamples(text, file);
-  if (samples.length === 0) return { samples: 0, window: null, metrics: {}, units: {} };
+  if (samples.length === 0) return { samples: 0, window: null, metrics: {}, units: {}, kept: {} };
   const overall = requestMetrics(tally(samples));
   const byLabel = new Map<string, Sample[]>();
   for (const sample of samples) {
@@ -111,6 +113,13 @@ export function parseJtl(text: string, file: string): JtlSummary {
     Object.assign(overall.metrics, perLabel.metrics);
     Object.assign(overall.units, perLabel.units);
   }
+  const reservoir = new Reservoir();
+  for (const sample of samples) reservoir.add(sample.elapsed);
   const { first, last } = span(samples);
-  return { samples: samples.length, window: { start: new Date(first).toISOString(), end: new Date(last).toISOString() }, ...overall };
+  return {
+    kept: reservoir.responseTimeSamples(),
+    samples: samples.length,
+    window: { start: new Date(first).toISOString(), end: new Date(last).toISOString() },
+    ...overall,
+  };
 }

@@ -54,3 +54,38 @@ export function percentileOfSorted(sorted: ArrayLike<number>, percentile: number
   const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1];
 }
+
+/** Per-request samples kept with a result: enough for rank tests, small enough for history. */
+export const SAMPLE_CAPACITY = 500;
+
+/**
+ * A uniform random sample of a stream of values (reservoir sampling, algorithm R): every
+ * request has the same chance to be kept, however long the test runs.
+ */
+export class Reservoir {
+  private readonly kept: number[] = [];
+  private seen = 0;
+
+  constructor(
+    private readonly capacity = SAMPLE_CAPACITY,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  add(value: number): void {
+    this.seen++;
+    if (this.kept.length < this.capacity) this.kept.push(value);
+    else {
+      const slot = Math.floor(this.random() * this.seen);
+      if (slot < this.capacity) this.kept[slot] = value;
+    }
+  }
+
+  /** The kept values, rounded to microseconds, as the response-time SLIs' samples. */
+  responseTimeSamples(): Record<string, number[]> {
+    if (this.kept.length === 0) return {};
+    const values = this.kept.map((v) => Math.round(v * 1000) / 1000);
+    return Object.fromEntries(
+      [...RESPONSE_TIME_PERCENTILES.map((p) => `response_time_p${p}`), "response_time_avg"].map((name) => [name, values]),
+    );
+  }
+}

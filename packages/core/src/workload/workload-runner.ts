@@ -17,6 +17,8 @@ export interface WorkloadOutcome {
   /** Client-side measurements by SLI name (`response_time_p95`, `http_req_duration.p(95)`, …). */
   metrics: Record<string, number>;
   units: Record<string, string>;
+  /** Per-request samples behind measurements (latencies in ms for response_time_*), bounded. */
+  samples?: Record<string, number[]>;
   /** Things worth telling that do not change the status (k6 thresholds crossed, …). */
   notes: string[];
 }

@@ -1,0 +1,213 @@
+import { parseCriteria } from "./criteria.js";
+import type { ObjectiveOutcome, ObjectivesOutcome } from "./objectives.js";
+import { mannWhitney, normalQuantile } from "./statistics.js";
+import type { IndicatorStatus, PreviousEvaluation } from "./types.js";
+
+/**
+ * The statistical comparison (an extension; Keptn's comparison stays the default): a relative
+ * criterion such as `<=+10%` fails only when the change is significant beyond the run-to-run
+ * noise learned from history AND its estimated size exceeds the tolerance. When the data cannot
+ * tell, the objective is inconclusive — never a silent pass, never a coin-flip fail.
+ */
+export interface StatisticalSettings {
+  /** One-sided significance level (default 0.01). */
+  alpha: number;
+  /** What an inconclusive objective counts as (default warning). */
+  inconclusive: "warning" | "fail";
+  /** Earlier runs needed to learn the noise floor (default 3). */
+  minRuns: number;
+}
+
+export const DEFAULT_STATISTICAL_SETTINGS: StatisticalSettings = { alpha: 0.01, inconclusive: "warning", minRuns: 3 };
+
+export type StatisticalDecision = "pass" | "fail" | "inconclusive";
+
+/** What the statistical comparison found for one relative criterion. */
+export interface StatisticalFinding {
+  criterion: string;
+  decision: StatisticalDecision;
+  reason: string;
+  /** Allowed change as a ratio: `<=+10%` → 1.1, `>=-20%` → 0.8. */
+  tolerance: number;
+  /** Current value over the baseline (geometric mean of the earlier runs), with its prediction interval. */
+  change: { estimate: number; low: number; high: number } | null;
+  /** Run-to-run noise learned from the earlier runs: the coefficient of variation (log scale). */
+  noiseFloor: number | null;
+  previousRuns: number;
+  /** The rank test on per-request samples, when both runs kept them. */
+  rankTest: { currentSamples: number; baselineSamples: number; u: number; p: number } | null;
+}
+
+/** Student-t quantile from the normal one (Cornish–Fisher expansion; fine for df ≥ 2). */
+function tQuantile(p: number, df: number): number {
+  const z = normalQuantile(p);
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const z7 = z ** 7;
+  return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3);
+}
+
+const percent = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
+
+/**
+ * Judges one relative criterion. `increase` criteria (`<=+X%`) guard against a rise, `decrease`
+ * criteria (`>=-X%`) against a fall.
+ */
+export function judgeRelative(
+  criterion: string,
+  current: number,
+  previous: readonly number[],
+  samples: { current?: readonly number[]; baseline?: readonly number[] },
+  settings: StatisticalSettings,
+): StatisticalFinding | null {
+  const parsed = parseCriteria(criterion);
+  if (!parsed.checkPercentage || !parsed.isComparison) return null;
+  const guardsIncrease = parsed.checkIncrease && (parsed.operator === "<" || parsed.operator === "<=");
+  const guardsDecrease = !parsed.checkIncrease && (parsed.operator === ">" || parsed.operator === ">=");
+  if (!guardsIncrease && !guardsDecrease) return null;
+  const tolerance = guardsIncrease ? 1 + parsed.value / 100 : 1 - parsed.value / 100;
+  const base = { criterion, tolerance, previousRuns: previous.length };
+  const inconclusive = (reason: string, extra: Partial<StatisticalFinding> = {}): StatisticalFinding => ({
+    ...base,
+    decision: "inconclusive",
+    reason,
+    change: null,
+    noiseFloor: null,
+    rankTest: null,
+    ...extra,
+  });
+  if (previous.length < settings.minRuns) {
+    return inconclusive(
+      `only ${previous.length} earlier run${previous.length === 1 ? "" : "s"} to compare with; ${settings.minRuns} are needed to learn the run-to-run noise`,
+    );
+  }
+  if (current <= 0 || previous.some((value) => value <= 0) || tolerance <= 0) {
+    return inconclusive("zero or negative values: a change in percent is undefined (sparse or zero-heavy data)");
+  }
+  const logs = previous.map(Math.log);
+  const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+  const noiseFloor = Math.sqrt(Math.exp(sd ** 2) - 1);
+  // The change in the guarded direction, on the log scale: positive is worse.
+  const direction = guardsIncrease ? 1 : -1;
+  const change = direction * (Math.log(current) - mean);
+  const allowed = direction * Math.log(tolerance);
+  const spread = tQuantile(1 - settings.alpha, logs.length - 1) * sd * Math.sqrt(1 + 1 / logs.length);
+  const ratio = (logChange: number) => Math.exp(direction * logChange);
+  const interval = {
+    estimate: ratio(change),
+    low: guardsIncrease ? ratio(change - spread) : ratio(change + spread),
+    high: guardsIncrease ? ratio(change + spread) : ratio(change - spread),
+  };
+  let rankTest: StatisticalFinding["rankTest"] = null;
+  if (samples.current && samples.baseline && samples.current.length >= 5 && samples.baseline.length >= 5) {
+    const worse = guardsIncrease ? mannWhitney(samples.current, samples.baseline) : mannWhitney(samples.baseline, samples.current);
+    rankTest = { currentSamples: samples.current.length, baselineSamples: samples.baseline.length, u: worse.u, p: worse.p };
+  }
+  const found = { ...base, change: interval, noiseFloor, rankTest };
+  const beyondNoise = change - spread > 0;
+  const rankAgrees = rankTest === null || rankTest.p < settings.alpha;
+  const size = `estimated change ${percent(interval.estimate)} (${Math.round((1 - settings.alpha) * 100)}% bound ${percent(guardsIncrease ? interval.low : interval.high)})`;
+  if (beyondNoise && rankAgrees && change > allowed) {
+    return {
+      ...found,
+      decision: "fail",
+      reason: `${size}: beyond the run-to-run noise (±${(noiseFloor * 100).toFixed(1)}%) and beyond the allowed ${percent(tolerance)}`,
+    };
+  }
+  if (change + spread <= allowed) {
+    return { ...found, decision: "pass", reason: `${size}: within the allowed ${percent(tolerance)} even at the edge of the noise` };
+  }
+  if (spread > Math.abs(allowed) && !beyondNoise) {
+    return {
+      ...found,
+      decision: "inconclusive",
+      reason: `${size}: the run-to-run noise (±${(noiseFloor * 100).toFixed(1)}%) is larger than the allowed ${percent(tolerance)}; the data cannot resolve it (with this noise and ${previous.length} earlier runs, a tolerance of ${percent(ratio(direction * spread))} or more can be judged)`,
+    };
+  }
+  return {
+    ...found,
+    decision: "inconclusive",
+    reason:
+      beyondNoise && !rankAgrees
+        ? `${size}: the run value moved, but the per-request samples do not show it (rank test p = ${rankTest?.p.toPrecision(2)})`
+        : `${size}: not clearly within or beyond the allowed ${percent(tolerance)}`,
+  };
+}
+
+export interface StatisticalInput {
+  settings: StatisticalSettings;
+  /** Per-request samples of this run, by SLI. */
+  samples: Record<string, readonly number[]>;
+}
+
+function previousOf(previous: readonly PreviousEvaluation[], sli: string): { values: number[]; samples: number[] } {
+  const values: number[] = [];
+  const samples: number[] = [];
+  for (const evaluation of previous) {
+    const found = evaluation.indicatorResults?.find((indicator) => indicator.value?.metric === sli)?.value;
+    if (found?.success) values.push(found.value);
+    for (const sample of evaluation.samples?.[sli] ?? []) samples.push(sample);
+  }
+  return { values, samples };
+}
+
+/**
+ * Replaces Keptn's verdict on relative criteria of the first pass block by the statistical one,
+ * where the objective's absolute criteria are met; the rest of Keptn's evaluation stays.
+ */
+export function applyStatistics(
+  outcome: ObjectivesOutcome,
+  previous: readonly PreviousEvaluation[],
+  input: StatisticalInput,
+): ObjectivesOutcome {
+  if (outcome.indicators === null) return outcome;
+  let keySli = outcome.keySli;
+  const outcomes = outcome.outcomes.map((entry): ObjectiveOutcome => {
+    const { objective, indicator } = entry;
+    const block = objective.pass?.[0];
+    if (!block || indicator.status === "info" || !indicator.value?.success) return entry;
+    const history = previousOf(previous, objective.sli);
+    const targets = indicator.passTargets ?? [];
+    const findings: StatisticalFinding[] = [];
+    let absoluteMet = true;
+    block.criteria.forEach((criterion, index) => {
+      const finding = judgeRelative(
+        criterion,
+        indicator.value?.value ?? 0,
+        history.values,
+        { current: input.samples[objective.sli], baseline: history.samples },
+        input.settings,
+      );
+      if (finding) findings.push(finding);
+      else if (targets[index]?.violated) absoluteMet = false;
+    });
+    if (findings.length === 0) return entry;
+    if (!absoluteMet) return { ...entry, statistics: findings };
+    const decision: StatisticalDecision = findings.some((f) => f.decision === "fail")
+      ? "fail"
+      : findings.some((f) => f.decision === "inconclusive")
+        ? "inconclusive"
+        : "pass";
+    const status: IndicatorStatus = decision === "pass" ? "pass" : decision === "fail" ? "fail" : input.settings.inconclusive;
+    const score = status === "pass" ? objective.weight : status === "warning" ? 0.5 * objective.weight : 0;
+    const relativeIndexes = new Set(
+      block.criteria.flatMap((criterion, index) => (findings.some((f) => f.criterion === criterion) ? [index] : [])),
+    );
+    const passTargets = targets.map((target, index) =>
+      relativeIndexes.has(index)
+        ? { ...target, violated: findings.find((f) => f.criterion === block.criteria[index])?.decision !== "pass" }
+        : target,
+    );
+    if (objective.key_sli && status === "fail")
+      keySli = { failed: true, name: objective.displayName, message: "failed evaluation with score 0.000000" };
+    else if (objective.key_sli && keySli.failed && keySli.name === objective.displayName) keySli = { failed: false, name: "", message: "" };
+    return {
+      ...entry,
+      indicator: { ...indicator, status, score, passTargets },
+      rule: { kind: "statistical", decision },
+      statistics: findings,
+    };
+  });
+  return { ...outcome, outcomes, indicators: outcomes.map((o) => o.indicator), keySli };
+}
