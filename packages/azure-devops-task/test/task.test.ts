@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { filesContaining } from "../../core/test/support.js";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const REPO_ROOT = resolve(PACKAGE, "..", "..");
@@ -167,6 +168,9 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(run.commands[0]).toBe(`##vso[task.setsecret]${DT_TOKEN}`);
     expect(complete(run)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
     expect(run.stdout.replace(`##vso[task.setsecret]${DT_TOKEN}`, "")).not.toContain(DT_TOKEN);
+    // The summary and reports the task wrote, and what reached the local Dynatrace.
+    expect(filesContaining(run.workspace, DT_TOKEN)).toEqual([]);
+    expect(dynatrace.requests.filter((r) => r.body.includes(DT_TOKEN))).toEqual([]);
   });
 
   it("warning: SucceededWithIssues (the native warning state) with an issue per warning objective, or as mapped", async () => {

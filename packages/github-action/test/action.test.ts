@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
+import { filesContaining } from "../../core/test/support.js";
 import { FakeGitHub } from "./fake-github.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -253,6 +254,9 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
       expect(run.stdout).toContain(`::add-mask::${token}`);
       expect(run.stdout.replace(`::add-mask::${token}`, "")).not.toContain(token);
       expect(run.summary).not.toContain(token);
+      // Reports (JSON, Markdown, HTML) and every request the local Dynatrace saw the body of.
+      expect(filesContaining(dirname(run.outputs["report-json"] as string), token)).toEqual([]);
+      expect(dynatrace.requests.filter((r) => r.body.includes(token))).toEqual([]);
     } finally {
       await dynatrace.stop();
     }

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { filesContaining } from "../../core/test/support.js";
 import { FakeGitLab } from "./fake-gitlab.js";
 
 const COMPONENT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -154,7 +155,12 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
     for (const run of [first, second]) {
       expect(run.output).not.toContain(DT_TOKEN);
       expect(run.output).not.toContain(GITLAB_TOKEN);
+      // Reports, dotenv and annotations, the note bodies, and what reached the local Dynatrace.
+      for (const token of [DT_TOKEN, GITLAB_TOKEN])
+        expect(filesContaining(join(run.dir, ".gitlab-ci-local", "artifacts"), token)).toEqual([]);
     }
+    expect(gitlab.calls.filter((c) => c.body.includes(DT_TOKEN) || c.body.includes(GITLAB_TOKEN))).toEqual([]);
+    expect(dynatrace.requests.filter((r) => r.body.includes(DT_TOKEN))).toEqual([]);
   });
 
   it("warning: GitLab's allowed failure with the warning exit code, and a final line that says so", async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
+import { filesContaining } from "../../core/test/support.js";
 
 const LIBRARY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(LIBRARY, "resources", "io", "slogate", "slogate.cjs");
@@ -208,6 +209,9 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     expect(run?.script).not.toContain(TOKEN);
     expect(JSON.stringify(outcome)).not.toContain(TOKEN);
     expect(outcome.calls.find((c) => c.step === "withCredentials")?.credentialsId).toBe("dt-token");
+    // The reports in the workspace, and what reached the local Dynatrace.
+    expect(filesContaining(join(outcome.workspace, "slogate-reports"), TOKEN)).toEqual([]);
+    expect(dynatrace.requests.filter((r) => r.body.includes(TOKEN))).toEqual([]);
   });
 
   it("sends a deployment event with mode: 'event', and refuses modes it does not have", async () => {
