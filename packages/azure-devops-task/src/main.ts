@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ConfigError,
+  commonGateRequest,
   type Diagnostic,
   ExternalServiceError,
   type GateRun,
@@ -90,26 +91,12 @@ async function gate(inputs: TaskInputs): Promise<void> {
   if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
   const { loaded, run, workload } = await runPipelineGate({
     mode: inputs.mode,
-    plan: {
+    ...commonGateRequest(inputs, {
       cwd: tl.getVariable("System.DefaultWorkingDirectory") ?? process.cwd(),
       env,
-      ...(inputs.config ? { config: inputs.config } : {}),
-      ...(inputs.slo ? { slo: inputs.slo } : {}),
-      ...(inputs.sli ? { sli: inputs.sli } : {}),
-      ...(inputs.sliValues ? { sliValues: inputs.sliValues } : {}),
-      ...(inputs.provider ? { provider: inputs.provider } : {}),
-      ...(inputs.history ? { history: inputs.history, store: true } : {}),
-      ...(inputs.settle ? { settle: inputs.settle } : {}),
-      labels: inputs.labels,
-      sendEvent: inputs.sendEvent,
       onWarning: (message) => tl.warning(message),
       onProgress: (message) => console.log(message),
-    },
-    window: {
-      ...(inputs.start ? { start: inputs.start } : {}),
-      ...(inputs.end ? { end: inputs.end } : {}),
-      ...(inputs.timeframe ? { timeframe: inputs.timeframe } : {}),
-    },
+    }),
     workload: {
       ...(inputs.target ? { target: inputs.target } : {}),
       ...(inputs.duration ? { duration: inputs.duration } : {}),

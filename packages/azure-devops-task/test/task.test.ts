@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
+import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,30 +20,12 @@ const ACCESS_TOKEN = "azure-canary-access-token-5f4e";
 /** The agent names a service connection's variables by its id, a GUID. */
 const CONNECTION = "5e1c0d3a-8f7b-4c2e-9a61-0d2b3c4e5f60";
 
-const SLO = (responseTime: string) => `objectives:
-  - sli: response_time
-    pass:
-      - criteria: ["${responseTime}"]
-    warning:
-      - criteria: ["<=400"]
-  - sli: error_rate
-    pass:
-      - criteria: ["<1"]
-total_score:
-  pass: "90%"
-  warning: "50%"
-`;
+const SLO = adapterSlo;
 
 let dynatrace: LocalDynatrace;
 let azure: { server: Server; url: string; statuses: Array<{ path: string; auth: string | undefined; body: unknown }>; answer: number };
 beforeAll(async () => {
-  dynatrace = await new LocalDynatrace({
-    tokens: { [DT_TOKEN]: ["metrics.read"] },
-    metrics: {
-      "builtin:service.response.time": [{ values: [300_000] }],
-      "builtin:service.errors.total.rate": [{ values: [0.5] }],
-    },
-  }).start();
+  dynatrace = await adapterDynatrace({ [DT_TOKEN]: ["metrics.read"] });
   const statuses: Array<{ path: string; auth: string | undefined; body: unknown }> = [];
   const state = { answer: 201 };
   const server = createServer((request, response) => {
@@ -96,10 +79,7 @@ function runTask(
   const temp = join(workspace, "_temp");
   mkdirSync(temp);
   writeFileSync(join(workspace, "slo.yaml"), SLO("<=350"));
-  writeFileSync(
-    join(workspace, "sli.yaml"),
-    "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
-  );
+  writeFileSync(join(workspace, "sli.yaml"), ADAPTER_SLI);
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -187,7 +167,7 @@ describe("the packaged task folder, run as the agent runs it", () => {
   });
 
   it("fail: Failed with the reason, or as mapped", async () => {
-    const failing = SLO("<=100").replace("<=400", "<=200").replace('warning: "50%"', 'warning: "75%"');
+    const failing = FAILING_ADAPTER_SLO;
     const run = await runTask(NODE24, dynatraceInputs, { env: connection(), files: { "slo.yaml": failing } });
     expect(complete(run)).toBe(
       "##vso[task.complete result=Failed;]slogate: fail (score 50): Evaluation failed since the calculated score of 50 is below the warning value of 75",

@@ -29,7 +29,7 @@ export { parseHistoryLine, type StoredEvaluation } from "./history/records.js";
 export { comparisonLimit, selectPrevious } from "./history/select.js";
 export { ExternalServiceError } from "./http/external-error.js";
 export { HttpClient, sleep } from "./http/http-client.js";
-export { type PipelineGate, type PipelineGateRequest, runPipelineGate } from "./pipeline-gate.js";
+export { type CommonGateInputs, commonGateRequest, type PipelineGate, type PipelineGateRequest, runPipelineGate } from "./pipeline-gate.js";
 export { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
 export { buildHeatmap, type Heatmap } from "./report/heatmap.js";
 export { htmlRenderer, STATUS_COLORS } from "./report/html.js";

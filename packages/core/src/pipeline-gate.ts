@@ -11,6 +11,55 @@ import { resolveWorkloadSettings, type WorkloadOverrides } from "./workload/work
 /** How often a CI log gets a progress line of a running load test. */
 const PROGRESS_EVERY_MS = 5_000;
 
+/** The inputs every CI adapter offers, under the core's names; absent ones come from slogate.yaml. */
+export interface CommonGateInputs {
+  config?: string;
+  slo?: string;
+  sli?: string;
+  sliValues?: string;
+  provider?: string;
+  /** A history file; results are stored to it. */
+  history?: string;
+  settle?: string;
+  labels: Record<string, string>;
+  sendEvent: boolean;
+  start?: string;
+  end?: string;
+  timeframe?: string;
+}
+
+/** An object without its undefined entries (exactOptionalPropertyTypes forbids passing them). */
+function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+/** The plan and window parts of a request, from an adapter's common inputs. */
+export function commonGateRequest(
+  inputs: CommonGateInputs,
+  where: Pick<PlanOptions, "cwd" | "env" | "onWarning" | "onProgress">,
+): Pick<PipelineGateRequest, "plan" | "window"> {
+  return {
+    plan: {
+      ...where,
+      ...defined({
+        config: inputs.config,
+        slo: inputs.slo,
+        sli: inputs.sli,
+        sliValues: inputs.sliValues,
+        provider: inputs.provider,
+        history: inputs.history,
+        settle: inputs.settle,
+      }),
+      ...(inputs.history ? { store: true } : {}),
+      labels: inputs.labels,
+      sendEvent: inputs.sendEvent,
+    },
+    window: defined({ start: inputs.start, end: inputs.end, timeframe: inputs.timeframe }),
+  };
+}
+
 /** A CI adapter's request: its inputs, translated, and where its log lines go. */
 export interface PipelineGateRequest {
   mode: "evaluate" | "run";

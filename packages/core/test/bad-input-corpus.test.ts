@@ -1,8 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
-import { CORE_ROOT, runCliAsync } from "./support.js";
+import { CORE_ROOT, runCliAsync, runInProcess } from "./support.js";
 
 const CORPUS = join(CORE_ROOT, "test", "fixtures", "bad-input");
 const FILES = readdirSync(CORPUS)
@@ -22,23 +21,7 @@ function commandFor(name: string): string[] {
   throw new Error(`no command for ${name}`);
 }
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    cwd: CORPUS,
-    env: {},
-    now: () => new Date("2026-11-26T10:00:00Z"),
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[]) => runInProcess(args, CORPUS);
 
 describe(`bad-input corpus (${FILES.length} files): exit 2, file:line:column, no stack trace`, () => {
   it("has at least 200 files", () => {

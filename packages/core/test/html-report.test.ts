@@ -7,9 +7,8 @@ import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { main } from "../src/cli/main.js";
 import { STATUS_COLORS } from "../src/report/html.js";
-import { REPO_ROOT, runCliAsync, tempDir, writeFiles } from "./support.js";
+import { REPO_ROOT, runCliAsync, runInProcess, tempDir, writeFiles } from "./support.js";
 
 const RUNS = 30;
 const CHROMIUM = "/usr/bin/chromium";
@@ -60,20 +59,11 @@ let invalidatedId = "";
 beforeAll(async () => {
   directory = tempDir();
   writeFiles(directory, { "slo.yaml": SLO });
-  const io = (out: string[]) => ({
-    stdout: (text: string) => out.push(text),
-    stderr: () => {},
-    isTTY: false,
-    cwd: directory,
-    env: {},
-    now: () => new Date(),
-  });
   // 30 stored runs, written by the CLI in-process (fast), one of them invalidated afterwards.
   for (let i = 0; i < RUNS; i++) {
     writeFiles(directory, { "values.json": JSON.stringify(values(i)) });
-    const out: string[] = [];
     const start = new Date(Date.UTC(2026, 10, 1 + Math.floor(i / 3), 8 + (i % 3) * 4)).toISOString();
-    await main(
+    const stored = await runInProcess(
       [
         "evaluate",
         "--slo",
@@ -90,13 +80,13 @@ beforeAll(async () => {
         "--timeframe",
         "10m",
       ],
-      io(out),
+      directory,
     );
-    const result = JSON.parse(out.join(""));
+    const result = JSON.parse(stored.stdout);
     expected.push(Object.fromEntries(result.objectives.map((o: { sli: string; status: string }) => [o.sli, o.status])));
     if (i === 12) invalidatedId = result.id;
   }
-  await main(["history", "invalidate", invalidatedId, "--history", "h.jsonl", "--reason", "noisy environment"], io([]));
+  await runInProcess(["history", "invalidate", invalidatedId, "--history", "h.jsonl", "--reason", "noisy environment"], directory);
   const run = await runCliAsync(["report", "--history", "h.jsonl", "--html", "report.html", "--format", "json"], { cwd: directory });
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);

@@ -45,6 +45,44 @@ function project(files: Record<string, string> = {}): string {
   return directory;
 }
 
+/** Workload and Dynatrace SLIs in one gate: response_time_p95 from the load test, cpu (42) from Dynatrace. */
+const MIXED_SLI = stringify({
+  spec_version: "1.0",
+  indicators: { response_time_p95: "workload:response_time_p95", cpu: "metricSelector=builtin:host.cpu.usage:avg" },
+});
+const MIXED_SLO = stringify({
+  spec_version: "1.0",
+  comparison: { compare_with: "single_result", number_of_comparison_results: 1 },
+  objectives: [
+    { sli: "response_time_p95", pass: [{ criteria: ["<5000"] }] },
+    { sli: "cpu", pass: [{ criteria: ["<50"] }] },
+  ],
+  total_score: { pass: "90%", warning: "75%" },
+});
+function mixedGate(extra: string[] = []) {
+  return runCliAsync(
+    [
+      "run",
+      "--target",
+      healthy.url,
+      "--requests",
+      "10",
+      "--slo",
+      "mixed.yaml",
+      "--sli",
+      "sli.yaml",
+      "--provider",
+      "dynatrace",
+      "--settle",
+      "0",
+      "--format",
+      "json",
+      ...extra,
+    ],
+    { cwd: project({ "sli.yaml": MIXED_SLI, "mixed.yaml": MIXED_SLO }), env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN } },
+  );
+}
+
 const ingested = (from: number) =>
   dynatrace
     .requestsTo("events-ingest")
@@ -141,44 +179,7 @@ describe("slogate run (contract)", () => {
   });
 
   it("mixes workload SLIs with backend SLIs through workload: queries in sli.yaml", async () => {
-    const cwd = project({
-      "sli.yaml": stringify({
-        spec_version: "1.0",
-        indicators: { response_time_p95: "workload:response_time_p95", cpu: "metricSelector=builtin:host.cpu.usage:avg" },
-      }),
-      "mixed.yaml": stringify({
-        spec_version: "1.0",
-        comparison: { compare_with: "single_result", number_of_comparison_results: 1 },
-        objectives: [
-          { sli: "response_time_p95", pass: [{ criteria: ["<5000"] }] },
-          { sli: "cpu", pass: [{ criteria: ["<50"] }] },
-        ],
-        total_score: { pass: "90%", warning: "75%" },
-      }),
-    });
-    const run = await runCliAsync(
-      [
-        "run",
-        "--target",
-        healthy.url,
-        "--requests",
-        "10",
-        "--slo",
-        "mixed.yaml",
-        "--sli",
-        "sli.yaml",
-        "--provider",
-        "dynatrace",
-        "--settle",
-        "0",
-        "--format",
-        "json",
-      ],
-      {
-        cwd,
-        env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
-      },
-    );
+    const run = await mixedGate();
     expect(run.stderr).not.toContain("warning");
     expect(run.status).toBe(0);
     const objectives = JSON.parse(run.stdout).objectives;
@@ -296,42 +297,7 @@ describe("slogate run: events and stopping", () => {
 });
 
 describe("slogate run: backend faults while the workload runs", () => {
-  const MIXED_SLI = stringify({
-    spec_version: "1.0",
-    indicators: { response_time_p95: "workload:response_time_p95", cpu: "metricSelector=builtin:host.cpu.usage:avg" },
-  });
-  const MIXED_SLO = stringify({
-    spec_version: "1.0",
-    comparison: { compare_with: "single_result", number_of_comparison_results: 1 },
-    objectives: [
-      { sli: "response_time_p95", pass: [{ criteria: ["<5000"] }] },
-      { sli: "cpu", pass: [{ criteria: ["<50"] }] },
-    ],
-    total_score: { pass: "90%", warning: "75%" },
-  });
-  const gate = (extra: string[] = []) =>
-    runCliAsync(
-      [
-        "run",
-        "--target",
-        healthy.url,
-        "--requests",
-        "10",
-        "--slo",
-        "mixed.yaml",
-        "--sli",
-        "sli.yaml",
-        "--provider",
-        "dynatrace",
-        "--settle",
-        "0",
-        "--send-event",
-        "--format",
-        "json",
-        ...extra,
-      ],
-      { cwd: project({ "sli.yaml": MIXED_SLI, "mixed.yaml": MIXED_SLO }), env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN } },
-    );
+  const gate = (extra: string[] = []) => mixedGate(["--send-event", ...extra]);
   /** Titles of the events Dynatrace accepted (refused attempts left out). */
   const titlesSince = (from: number) => dynatrace.events.slice(from).map((e) => e.title);
   const accepted = () => dynatrace.events.length;

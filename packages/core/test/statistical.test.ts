@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { main } from "../src/cli/main.js";
 import { localServer } from "./local-server.js";
-import { tempDir, writeFiles } from "./support.js";
+import { runInProcess, tempDir, writeFiles } from "./support.js";
 
 const SLO = stringify({
   spec_version: "1.0",
@@ -18,47 +17,9 @@ const SLO = stringify({
   total_score: { pass: "90%", warning: "50%" },
 });
 
-async function cli(cwd: string, args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    cwd,
-    env: {},
-    now: () => new Date(),
-  });
-  return { status, stdout, stderr };
-}
+const cli = (cwd: string, args: string[]) => runInProcess(args, cwd);
 
-/** A project whose history holds one stored run per value. */
-async function projectWithHistory(values: number[]): Promise<string> {
-  const cwd = tempDir();
-  writeFiles(cwd, { "slo.yaml": SLO });
-  for (const value of values) {
-    writeFiles(cwd, { "v.json": JSON.stringify({ response_time_p95: value }) });
-    const stored = await cli(cwd, [
-      "evaluate",
-      "--slo",
-      "slo.yaml",
-      "--sli-values",
-      "v.json",
-      "--history",
-      "h.jsonl",
-      "--store",
-      "--format",
-      "json",
-    ]);
-    expect(stored.status).toBe(0);
-  }
-  return cwd;
-}
-
+/** Evaluates `value` against the project's history; `store` appends the result to it. */
 async function judge(cwd: string, value: number, extra: string[] = []) {
   writeFiles(cwd, { "v.json": JSON.stringify({ response_time_p95: value }) });
   const run = await cli(cwd, [
@@ -74,6 +35,14 @@ async function judge(cwd: string, value: number, extra: string[] = []) {
     ...extra,
   ]);
   return { ...run, result: JSON.parse(run.stdout || "{}") };
+}
+
+/** A project whose history holds one stored run per value. */
+async function projectWithHistory(values: number[]): Promise<string> {
+  const cwd = tempDir();
+  writeFiles(cwd, { "slo.yaml": SLO });
+  for (const value of values) expect((await judge(cwd, value, ["--store"])).status).toBe(0);
+  return cwd;
 }
 
 describe("evaluate --comparison statistical", () => {

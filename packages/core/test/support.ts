@@ -62,3 +62,27 @@ export function filesContaining(directory: string, secret: string): string[] {
   }
   return found;
 }
+
+/** The CLI's main() in this process, its output captured: fast, for tests that run it many times. */
+export async function runInProcess(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import("../src/cli/main.js");
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    isTTY: false,
+    cwd,
+    env,
+    now: () => new Date(),
+  });
+  return { status, stdout, stderr };
+}

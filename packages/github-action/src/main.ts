@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import {
   ConfigError,
+  commonGateRequest,
   type DeliveryEvent,
   type Diagnostic,
   DynatraceEventSink,
@@ -89,26 +90,12 @@ async function gate(inputs: ActionInputs): Promise<void> {
   const branch = historyBranchStore(inputs);
   const { loaded, run, workload } = await runPipelineGate({
     mode: inputs.mode === "run" ? "run" : "evaluate",
-    plan: {
+    ...commonGateRequest(inputs, {
       cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       env: environment(inputs),
-      ...(inputs.config ? { config: inputs.config } : {}),
-      ...(inputs.slo ? { slo: inputs.slo } : {}),
-      ...(inputs.sli ? { sli: inputs.sli } : {}),
-      ...(inputs.sliValues ? { sliValues: inputs.sliValues } : {}),
-      ...(inputs.provider ? { provider: inputs.provider } : {}),
-      ...(inputs.history ? { history: inputs.history, store: true } : {}),
-      ...(inputs.settle ? { settle: inputs.settle } : {}),
-      labels: inputs.labels,
-      sendEvent: inputs.sendEvent,
       onWarning: (message) => core.warning(message),
       onProgress: (message) => core.info(message),
-    },
-    window: {
-      ...(inputs.start ? { start: inputs.start } : {}),
-      ...(inputs.end ? { end: inputs.end } : {}),
-      ...(inputs.timeframe ? { timeframe: inputs.timeframe } : {}),
-    },
+    }),
     workload: {
       ...(w.target !== undefined ? { target: w.target } : {}),
       ...(w.command.length > 0 ? { command: w.command } : {}),

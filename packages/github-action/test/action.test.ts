@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { LOAD_TEST_SLO } from "../../core/test/adapter-fixtures.js";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
@@ -25,19 +26,6 @@ const SLO = `objectives:
   - sli: error_rate
     pass:
       - criteria: ["<1"]
-total_score:
-  pass: "90%"
-  warning: "75%"
-`;
-
-const LOAD_SLO = `objectives:
-  - sli: error_rate
-    key_sli: true
-    pass:
-      - criteria: ["<=0.01"]
-  - sli: throughput
-    pass:
-      - criteria: [">=1"]
 total_score:
   pass: "90%"
   warning: "75%"
@@ -284,7 +272,7 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     const target = await localServer((_request, response) => response.end("ok"));
     try {
       const workspace = workspaceWith({});
-      writeFileSync(join(workspace, "slo.yaml"), LOAD_SLO);
+      writeFileSync(join(workspace, "slo.yaml"), LOAD_TEST_SLO);
       const run = await runAction(
         {
           mode: "run",

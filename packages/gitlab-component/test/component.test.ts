@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
+import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { FakeGitLab } from "./fake-gitlab.js";
 
@@ -18,30 +19,12 @@ const PROGRAM = join(COMPONENT, "dist", "cli.js");
 const DT_TOKEN = "dt0c01.GITLAB.canary-dynatrace-7a6b5c";
 const GITLAB_TOKEN = "glpat-canary-gitlab-token-1234";
 
-const SLO = (responseTime: string) => `objectives:
-  - sli: response_time
-    pass:
-      - criteria: ["${responseTime}"]
-    warning:
-      - criteria: ["<=400"]
-  - sli: error_rate
-    pass:
-      - criteria: ["<1"]
-total_score:
-  pass: "90%"
-  warning: "50%"
-`;
+const SLO = adapterSlo;
 
 let dynatrace: LocalDynatrace;
 let gitlab: FakeGitLab;
 beforeAll(async () => {
-  dynatrace = await new LocalDynatrace({
-    tokens: { [DT_TOKEN]: ["metrics.read"] },
-    metrics: {
-      "builtin:service.response.time": [{ values: [300_000] }],
-      "builtin:service.errors.total.rate": [{ values: [0.5] }],
-    },
-  }).start();
+  dynatrace = await adapterDynatrace({ [DT_TOKEN]: ["metrics.read"] });
   gitlab = await new FakeGitLab({ [GITLAB_TOKEN]: "write", "job-token-read-only": "read" }).start();
 });
 afterAll(async () => {
@@ -105,8 +88,7 @@ after-gate:
 function dynatraceProject(responseTime: string) {
   return {
     "slo.yaml": SLO(responseTime),
-    "sli.yaml":
-      "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
+    "sli.yaml": ADAPTER_SLI,
   };
 }
 
@@ -172,7 +154,7 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
   });
 
   it("fail: the job fails; a read-only token gives a clear notice, not a failure of its own", async () => {
-    const failing = SLO("<=100").replace("<=400", "<=200").replace('warning: "50%"', 'warning: "75%"');
+    const failing = FAILING_ADAPTER_SLO;
     const run = await pipeline(
       dynatraceInputs,
       { ...dynatraceProject(""), "slo.yaml": failing },

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO, LOAD_TEST_SLO } from "../../core/test/adapter-fixtures.js";
+import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
 
@@ -40,44 +41,15 @@ interface Outcome {
 
 let dynatrace: LocalDynatrace;
 beforeAll(async () => {
-  dynatrace = await new LocalDynatrace({
-    tokens: { [TOKEN]: ["metrics.read"] },
-    metrics: {
-      "builtin:service.response.time": [{ values: [300_000] }],
-      "builtin:service.errors.total.rate": [{ values: [0.5] }],
-    },
-  }).start();
+  dynatrace = await adapterDynatrace({ [TOKEN]: ["metrics.read"] });
 });
 afterAll(async () => {
   await dynatrace?.stop();
 });
 
-const SLO = (rt: string) => `objectives:
-  - sli: response_time
-    pass:
-      - criteria: ["${rt}"]
-    warning:
-      - criteria: ["<=400"]
-  - sli: error_rate
-    pass:
-      - criteria: ["<1"]
-total_score:
-  pass: "90%"
-  warning: "50%"
-`;
+const SLO = adapterSlo;
 
-const LOAD_SLO = `objectives:
-  - sli: error_rate
-    key_sli: true
-    pass:
-      - criteria: ["<=0.01"]
-  - sli: throughput
-    pass:
-      - criteria: [">=1"]
-total_score:
-  pass: "90%"
-  warning: "75%"
-`;
+const LOAD_SLO = LOAD_TEST_SLO;
 
 /** Runs vars/slogate.groovy in the harness, in a fresh workspace, as Jenkins would on an agent. */
 function runStep(
@@ -87,10 +59,7 @@ function runStep(
   const workspace = mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
   writeFileSync(join(workspace, "slo.yaml"), options.slo ?? SLO("<=350"));
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
-  writeFileSync(
-    join(workspace, "sli.yaml"),
-    "indicators:\n  response_time: MV2;MicroSecond;metricSelector=builtin:service.response.time\n  error_rate: metricSelector=builtin:service.errors.total.rate\n",
-  );
+  writeFileSync(join(workspace, "sli.yaml"), ADAPTER_SLI);
   mkdirSync(join(workspace, "out"));
   const scenario = join(workspace, "scenario.json");
   writeFileSync(
@@ -177,7 +146,7 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
   });
 
   it("fails the build on a failed gate, unless failOn: 'never'", async () => {
-    const failing = SLO("<=100").replace("<=400", "<=200").replace('warning: "50%"', 'warning: "75%"');
+    const failing = FAILING_ADAPTER_SLO;
     const failed = await runStep({}, { slo: failing });
     expect(failed.status).toBe("FAILURE");
     expect(failed.error).toBe(
