@@ -10,6 +10,7 @@ import { DynatraceEventSink } from "./events/dynatrace.js";
 import type { EventSink } from "./events/event-sink.js";
 import type { Plan } from "./gate.js";
 import { FileHistoryStore } from "./history/file-store.js";
+import { GitBranchHistoryStore } from "./history/git-branch-store.js";
 import { dynatraceConnection } from "./sli/dynatrace/connection.js";
 import { resolvePlaceholders } from "./sli/placeholders.js";
 import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
@@ -42,6 +43,10 @@ export interface PlanOptions {
   replay?: string;
   /** Requests in flight at once, per backend. */
   concurrency?: number;
+  /** Keep history in this branch of a git repository instead of a file (one commit per result). */
+  historyBranch?: string;
+  /** The repository for historyBranch: a URL or a path. */
+  historyRemote?: string;
   /** keptn (default) or statistical: how relative criteria compare with earlier runs. */
   comparison?: string;
   /** What `slogate run`'s workload measured; makes `workload` the default SLI source. */
@@ -68,6 +73,24 @@ function resolveEventSelector(selector: string, labels: Record<string, string>, 
     );
   }
   return query;
+}
+
+/**
+ * History in a git branch. An https remote authenticates with SLOGATE_GIT_TOKEN (a token that may
+ * push), sent as an HTTP header git never prints, never as part of the URL.
+ */
+function gitBranchHistory(options: PlanOptions): GitBranchHistoryStore {
+  const remote = options.historyRemote;
+  if (!remote) throw usage("--history-branch needs the repository to keep it in", "Add --history-remote <url or path>");
+  const token = options.env.SLOGATE_GIT_TOKEN;
+  return new GitBranchHistoryStore({
+    remote,
+    branch: options.historyBranch ?? "slogate-history",
+    ...(token && /^https?:/.test(remote)
+      ? { authHeader: `AUTHORIZATION: basic ${Buffer.from(`slogate:${token}`).toString("base64")}` }
+      : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
 }
 
 function usage(message: string, suggestion: string): SlogateError {
@@ -97,7 +120,11 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
 
   const labels = { ...(config?.labels ?? {}), ...(options.labels ?? {}) };
   const historyPath = options.history ? at(options.history) : config?.history?.path;
-  const history = historyPath ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {}) : null;
+  const history = options.historyBranch
+    ? gitBranchHistory(options)
+    : historyPath
+      ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {})
+      : null;
   if (options.replay !== undefined) {
     if (!history) throw usage("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
     return {
@@ -155,8 +182,9 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   );
   const provider = overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider;
 
-  if (options.store && !historyPath) throw usage("--store needs a history file", "Add --history <file.jsonl>");
-  const storeHistory = options.store === true || (options.history === undefined && (config?.history?.store ?? false));
+  if (options.store && !historyPath && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
+  const storeHistory =
+    options.historyBranch !== undefined || options.store === true || (options.history === undefined && (config?.history?.store ?? false));
   const missingSli = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
   if (missingSli !== "keptn" && missingSli !== "fail")
     throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");

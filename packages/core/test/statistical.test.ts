@@ -144,6 +144,8 @@ describe("evaluate --comparison statistical", () => {
       const objective = JSON.parse(slower.stdout).objectives[0];
       expect(objective.statistics[0].rankTest).toMatchObject({ currentSamples: 500, baselineSamples: 1500 });
       expect(objective.statistics[0].rankTest.p).toBeLessThan(1e-6);
+      // Every request took about 18 ms longer: the per-request shift is a multiple, well above 1.
+      expect(objective.statistics[0].rankTest.shift.low).toBeGreaterThan(2);
     } finally {
       await target.close();
     }

@@ -87,7 +87,11 @@ export async function runJob(io: JobIo): Promise<number> {
     }
     throw error;
   }
-  const env = { ...io.env, ...(settings.dynatraceToken ? { DT_API_TOKEN: settings.dynatraceToken } : {}) };
+  const env = {
+    ...io.env,
+    ...(settings.dynatraceToken ? { DT_API_TOKEN: settings.dynatraceToken } : {}),
+    ...(settings.historyToken ? { SLOGATE_GIT_TOKEN: settings.historyToken } : {}),
+  };
   const status = await main(gateArguments(settings), { ...io, env });
   const result = status === 2 ? null : await readResult(io, settings);
 

@@ -32,6 +32,10 @@ export interface JobSettings {
   dynatraceToken?: string;
   gitlabToken?: string;
   gitlabTokenVariable: string;
+  /** History in a git branch, pushed with the token in historyToken. */
+  historyBranch?: string;
+  historyRemote?: string;
+  historyToken?: string;
 }
 
 export class SettingsError extends Error {}
@@ -73,6 +77,8 @@ export function readSettings(env: Record<string, string | undefined>): JobSettin
     ["rate", "RATE"],
     ["requests", "REQUESTS"],
     ["testName", "TEST_NAME"],
+    ["historyBranch", "HISTORY_BRANCH"],
+    ["historyRemote", "HISTORY_REMOTE"],
   ];
   const settings: JobSettings = {
     mode,
@@ -95,6 +101,11 @@ export function readSettings(env: Record<string, string | undefined>): JobSettin
   if (dynatraceToken) settings.dynatraceToken = dynatraceToken;
   const gitlabToken = env[gitlabTokenVariable];
   if (gitlabToken) settings.gitlabToken = gitlabToken;
+  const historyToken = env[text("HISTORY_TOKEN_VARIABLE") ?? "SLOGATE_HISTORY_TOKEN"];
+  if (historyToken) settings.historyToken = historyToken;
+  if (settings.historyBranch && !settings.historyRemote && env.CI_SERVER_URL && env.CI_PROJECT_PATH) {
+    settings.historyRemote = `${env.CI_SERVER_URL}/${env.CI_PROJECT_PATH}.git`;
+  }
   return settings;
 }
 
@@ -110,7 +121,10 @@ export function gateArguments(settings: JobSettings): string[] {
   put("sli-values", settings.sliValues);
   put("provider", settings.provider);
   put("baseline", settings.baseline);
-  put("history", settings.history);
+  if (settings.historyBranch) {
+    put("history-branch", settings.historyBranch);
+    put("history-remote", settings.historyRemote);
+  } else put("history", settings.history);
   put("settle", settings.settle);
   if (settings.mode === "run") {
     put("target", settings.target);
@@ -125,7 +139,7 @@ export function gateArguments(settings: JobSettings): string[] {
     put("end", settings.end);
   }
   for (const label of settings.labels) put("label", label);
-  if (settings.history) argv.push("--store");
+  if (settings.history && !settings.historyBranch) argv.push("--store");
   if (settings.sendEvent) argv.push("--send-event");
   const report = (name: string) => `${settings.reportDir}/${name}`;
   argv.push(

@@ -25,6 +25,9 @@ Where things come from (command-line options override slogate.yaml):
   --history <file>           JSON Lines history (slogate results or Keptn
                              evaluation.finished events), oldest first
   --store                    append this result to --history (slogate.yaml: history.store)
+  --history-branch <name>    keep history in this git branch instead (one commit per result;
+                             --history-remote <url> or this directory's repository; an https
+                             remote authenticates with SLOGATE_GIT_TOKEN)
   --baseline <id>            compare with this one stored result only
   --replay <id>              re-score that stored result's SLI values (e.g. with a changed
                              --slo), compared with the results stored before it; stores nothing

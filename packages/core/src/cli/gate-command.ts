@@ -22,6 +22,8 @@ export const GATE_OPTIONS: OptionSpec = {
   "entity-selector": { type: "string" },
   "events-required": { type: "boolean" },
   history: { type: "string" },
+  "history-branch": { type: "string" },
+  "history-remote": { type: "string" },
   store: { type: "boolean" },
   baseline: { type: "string" },
   explain: { type: "boolean" },
@@ -91,6 +93,8 @@ export async function buildPlan(values: Values, io: CliIo, extra: Partial<PlanOp
     ["settle", "settle"],
     ["replay", "replay"],
     ["comparison", "comparison"],
+    ["history-branch", "historyBranch"],
+    ["history-remote", "historyRemote"],
   ] as const) {
     const value = text(values, option);
     if (value !== undefined) options[key] = value;

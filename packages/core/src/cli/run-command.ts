@@ -43,6 +43,7 @@ another provider is given; an sli.yaml query workload:<name> mixes them with bac
 
 Gate options, as for slogate evaluate:
   --config, --slo, --sli, --provider, --settle, --concurrency, --history, --store,
+  --history-branch, --history-remote,
   --baseline, --label, --project, --stage, --service, --deployment, --missing-sli, --comparison,
   --format, --explain, --report-json, --report-md, --report-junit, --report-html,
   --warning-exit-code

@@ -1,6 +1,6 @@
 import { parseCriteria } from "./criteria.js";
 import type { ObjectiveOutcome, ObjectivesOutcome } from "./objectives.js";
-import { mannWhitney, normalQuantile } from "./statistics.js";
+import { hodgesLehmann, mannWhitney, normalQuantile } from "./statistics.js";
 import type { IndicatorStatus, PreviousEvaluation } from "./types.js";
 
 /**
@@ -35,7 +35,21 @@ export interface StatisticalFinding {
   noiseFloor: number | null;
   previousRuns: number;
   /** The rank test on per-request samples, when both runs kept them. */
-  rankTest: { currentSamples: number; baselineSamples: number; u: number; p: number } | null;
+  rankTest: {
+    currentSamples: number;
+    baselineSamples: number;
+    u: number;
+    p: number;
+    /** Hodges–Lehmann shift of the per-request samples, as a ratio, with its (1 − 2·alpha) interval. */
+    shift: { estimate: number; low: number; high: number };
+  } | null;
+}
+
+/** At most `count` values spread evenly over a sorted copy (bounds the pairwise work). */
+function thin(values: readonly number[], count: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= count) return sorted;
+  return Array.from({ length: count }, (_, i) => sorted[Math.floor(((i + 0.5) * sorted.length) / count)] as number);
 }
 
 /** Student-t quantile from the normal one (Cornish–Fisher expansion; fine for df ≥ 2). */
@@ -102,7 +116,24 @@ export function judgeRelative(
   let rankTest: StatisticalFinding["rankTest"] = null;
   if (samples.current && samples.baseline && samples.current.length >= 5 && samples.baseline.length >= 5) {
     const worse = guardsIncrease ? mannWhitney(samples.current, samples.baseline) : mannWhitney(samples.baseline, samples.current);
-    rankTest = { currentSamples: samples.current.length, baselineSamples: samples.baseline.length, u: worse.u, p: worse.p };
+    const logShift = hodgesLehmann(
+      thin(
+        samples.current.filter((v) => v > 0),
+        200,
+      ).map(Math.log),
+      thin(
+        samples.baseline.filter((v) => v > 0),
+        200,
+      ).map(Math.log),
+      1 - 2 * settings.alpha,
+    );
+    rankTest = {
+      currentSamples: samples.current.length,
+      baselineSamples: samples.baseline.length,
+      u: worse.u,
+      p: worse.p,
+      shift: { estimate: Math.exp(logShift.estimate), low: Math.exp(logShift.low), high: Math.exp(logShift.high) },
+    };
   }
   const found = { ...base, change: interval, noiseFloor, rankTest };
   const beyondNoise = change - spread > 0;

@@ -34,7 +34,7 @@ export const explainRenderer: ReportRenderer = {
           : "change –";
         const noise = finding.noiseFloor === null ? "noise floor –" : `noise floor ±${(finding.noiseFloor * 100).toFixed(1)}%`;
         const rank = finding.rankTest
-          ? `rank test U=${formatNumber(finding.rankTest.u)} p=${finding.rankTest.p.toPrecision(3)} (${finding.rankTest.currentSamples} vs ${finding.rankTest.baselineSamples} samples)`
+          ? `rank test U=${formatNumber(finding.rankTest.u)} p=${finding.rankTest.p.toPrecision(3)} (${finding.rankTest.currentSamples} vs ${finding.rankTest.baselineSamples} samples), request shift ×${finding.rankTest.shift.estimate.toFixed(3)} (×${finding.rankTest.shift.low.toFixed(3)} … ×${finding.rankTest.shift.high.toFixed(3)})`
           : "no per-request samples";
         lines.push(
           `  statistics ${finding.criterion}: ${finding.decision}; ${change}; ${noise} from ${finding.previousRuns} earlier runs; ${rank}`,
