@@ -147,7 +147,21 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
   if (!isProviderId(defaultId))
     throw usage(`--provider ${JSON.stringify(defaultId)} is not a provider slogate has`, `Use one of ${PROVIDERS.join(", ")}`);
+  const comparison = options.comparison ?? config?.evaluation.comparison ?? "keptn";
+  if (comparison !== "keptn" && comparison !== "statistical")
+    throw usage(`--comparison ${JSON.stringify(comparison)} is not a comparison slogate has`, "Use keptn or statistical");
+  const configured = config?.evaluation.statistics ?? {};
+  const statistics: StatisticalSettings | null =
+    comparison === "statistical"
+      ? {
+          alpha: configured.alpha ?? DEFAULT_STATISTICAL_SETTINGS.alpha,
+          inconclusive: configured.inconclusive ?? DEFAULT_STATISTICAL_SETTINGS.inconclusive,
+          minRuns: configured["min-runs"] ?? DEFAULT_STATISTICAL_SETTINGS.minRuns,
+        }
+      : null;
+
   const settings = {
+    ...(statistics ? { series: true } : {}),
     ...(options.sliValues
       ? { valuesPath: at(options.sliValues) }
       : config?.providers.file
@@ -188,19 +202,6 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const missingSli = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
   if (missingSli !== "keptn" && missingSli !== "fail")
     throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
-
-  const comparison = options.comparison ?? config?.evaluation.comparison ?? "keptn";
-  if (comparison !== "keptn" && comparison !== "statistical")
-    throw usage(`--comparison ${JSON.stringify(comparison)} is not a comparison slogate has`, "Use keptn or statistical");
-  const configured = config?.evaluation.statistics ?? {};
-  const statistics: StatisticalSettings | null =
-    comparison === "statistical"
-      ? {
-          alpha: configured.alpha ?? DEFAULT_STATISTICAL_SETTINGS.alpha,
-          inconclusive: configured.inconclusive ?? DEFAULT_STATISTICAL_SETTINGS.inconclusive,
-          minRuns: configured["min-runs"] ?? DEFAULT_STATISTICAL_SETTINGS.minRuns,
-        }
-      : null;
 
   const eventSettings = config?.events.dynatrace ?? null;
   const wantsEvents = options.sendEvent === true || eventSettings !== null;

@@ -134,6 +134,20 @@ describe("prometheus provider against a real Prometheus", () => {
     });
   });
 
+  it("with --comparison statistical, keeps the SLI minute by minute (a range query) as samples", () => {
+    const { directory, status } = gate(slo([{ sli: "request_rate_ok", pass: [">=5"] }]), SLI, [
+      "--report-json",
+      "r.json",
+      "--comparison",
+      "statistical",
+    ]);
+    expect(status).toBe(0);
+    const report = JSON.parse(readFileSync(join(directory, "r.json"), "utf8"));
+    // 10 minutes in the window: the first minute's rate needs the minute before the window.
+    expect(report.objectives[0].samples).toHaveLength(10);
+    for (const value of report.objectives[0].samples) expect(value).toBeCloseTo(10, 6);
+  });
+
   it("stores the resolved query with each objective", () => {
     const { directory } = gate(slo([{ sli: "goroutines", pass: ["=42"] }]), SLI, ["--report-json", "r.json"]);
     const report = JSON.parse(readFileSync(join(directory, "r.json"), "utf8"));

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { LocalDynatrace } from "./dynatrace-server.js";
 import { localServer } from "./local-server.js";
 import { runInProcess, tempDir, writeFiles } from "./support.js";
 
@@ -105,6 +106,48 @@ describe("evaluate --comparison statistical", () => {
     const run = await cli(cwd, ["evaluate", "--config", "slogate.yaml", "--sli-values", "v.json", "--format", "json"]);
     expect(run.status).toBe(1);
     expect(JSON.parse(run.stdout).objectives[0]).toMatchObject({ status: "fail", statistics: [{ decision: "inconclusive" }] });
+  });
+
+  it("on Dynatrace SLIs, keeps the metric minute by minute (resolution=1m) as samples", async () => {
+    const token = "dt0c01.STAT.canary-token";
+    const dynatrace = await new LocalDynatrace({
+      tokens: { [token]: ["metrics.read"] },
+      metrics: { "builtin:service.response.time": [{ values: [100_000, 120_000, 110_000, 130_000, 90_000] }] },
+    }).start();
+    try {
+      const cwd = tempDir();
+      writeFiles(cwd, {
+        "slo.yaml": SLO,
+        "sli.yaml": "indicators:\n  response_time_p95: MV2;MicroSecond;metricSelector=builtin:service.response.time\n",
+      });
+      const run = await runInProcess(
+        [
+          "evaluate",
+          "--provider",
+          "dynatrace",
+          "--sli",
+          "sli.yaml",
+          "--slo",
+          "slo.yaml",
+          "--timeframe",
+          "5m",
+          "--settle",
+          "0",
+          "--comparison",
+          "statistical",
+          "--format",
+          "json",
+        ],
+        cwd,
+        { DT_URL: dynatrace.url, DT_API_TOKEN: token },
+      );
+      const objective = JSON.parse(run.stdout).objectives[0];
+      expect(objective.value).toBe(110);
+      expect(objective.samples).toEqual([100, 120, 110, 130, 90]);
+      expect(dynatrace.requestsTo("metrics").map((r) => r.query.resolution)).toEqual(["Inf", "1m"]);
+    } finally {
+      await dynatrace.stop();
+    }
   });
 
   it("on workload SLIs, keeps up to 500 per-request samples per SLI in history and rank-tests them against the earlier runs'", async () => {

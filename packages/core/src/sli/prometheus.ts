@@ -18,7 +18,12 @@ export interface PrometheusOptions {
   labels: Record<string, string>;
   auth?: PrometheusAuth;
   http?: Partial<Omit<HttpClientOptions, "service" | "baseUrl" | "headers" | "secrets">>;
+  /** Also read each SLI minute by minute (a range query), as samples for the statistical comparison. */
+  series?: boolean;
 }
+
+/** The step of the series read for the statistical comparison. */
+const SERIES_STEP_SECONDS = 60;
 
 /**
  * Keptn's default Prometheus SLIs, for names an sli.yaml does not define: RED metrics of the
@@ -105,6 +110,7 @@ export class PrometheusSliProvider implements SliProvider {
   async fetch(request: SliRequest): Promise<SliAnswer> {
     const context: PlaceholderContext = { window: request.window, labels: this.options.labels, filters: request.filters };
     const queries: Record<string, string> = {};
+    const samples: Record<string, number[]> = {};
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? defaultPrometheusQuery(sli, context);
@@ -122,10 +128,15 @@ export class PrometheusSliProvider implements SliProvider {
             `query of ${sli} uses ${missing.join(", ")} but no value was given; pass it as a label (e.g. --label ${missing[0]?.replace(/^\$(LABEL\.)?/, "").toLowerCase()}=…)`,
           );
         }
-        return this.query(sli, query, request);
+        const result = await this.query(sli, query, request);
+        if (this.options.series && result.success) {
+          const minutes = await this.minuteValues(written, context, request);
+          if (minutes.length > 0) samples[sli] = minutes;
+        }
+        return result;
       }),
     );
-    return backendAnswer("Prometheus", results, queries);
+    return { ...backendAnswer("Prometheus", results, queries), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
   }
 
   private async query(sli: string, query: string, request: SliRequest): Promise<SliResult> {
@@ -142,6 +153,37 @@ export class PrometheusSliProvider implements SliProvider {
       return this.valueFrom(sli, query, body);
     } catch (error) {
       if (error instanceof ExternalServiceError) return failedSli(sli, `${error.message}; query: ${query}`);
+      throw error;
+    }
+  }
+
+  /**
+   * The same SLI for each minute of the window: the query with its duration placeholders set to
+   * one minute, as a range query stepping by that minute. Best effort: without samples the
+   * statistical comparison uses the run values only.
+   */
+  private async minuteValues(written: string, context: PlaceholderContext, request: SliRequest): Promise<number[]> {
+    const end = Date.parse(request.window.end) / 1000;
+    const start = Date.parse(request.window.start) / 1000 + SERIES_STEP_SECONDS;
+    if (start > end) return [];
+    const minute = { start: new Date((end - SERIES_STEP_SECONDS) * 1000).toISOString(), end: request.window.end };
+    const { query, missing } = resolvePlaceholders(written, { ...context, window: minute });
+    if (missing.length > 0) return [];
+    try {
+      const response = await this.client.getJson(
+        "api/v1/query_range",
+        { query, start: String(start), end: String(end), step: String(SERIES_STEP_SECONDS) },
+        request.signal,
+      );
+      const body = (response.body ?? {}) as {
+        status?: string;
+        data?: { resultType?: string; result?: Array<{ values?: Array<[number, string]> }> };
+      };
+      const series = response.status < 300 && body.data?.resultType === "matrix" ? (body.data.result ?? []) : [];
+      if (series.length !== 1) return [];
+      return (series[0]?.values ?? []).map(([, text]) => Number(text)).filter((value) => Number.isFinite(value));
+    } catch (error) {
+      if (error instanceof ExternalServiceError) return [];
       throw error;
     }
   }

@@ -29,6 +29,8 @@ export interface ProviderSettings {
   indicators: Record<string, string>;
   labels: Record<string, string>;
   env: Record<string, string | undefined>;
+  /** Read SLIs as series too (minute values), for the statistical comparison. */
+  series?: boolean;
   /** What `slogate run`'s workload measured, once it has run. */
   workload?: () => WorkloadOutcome | null;
 }
@@ -62,6 +64,7 @@ export function createProvider(id: ProviderId, settings: ProviderSettings): SliP
         url,
         indicators: settings.indicators,
         labels: settings.labels,
+        ...(settings.series ? { series: true } : {}),
         auth:
           type === "bearer" ? { bearerToken: token ?? "" } : type === "basic" ? { username: username ?? "", password: password ?? "" } : {},
         http: { ...(config["timeout-ms"] ? { timeoutMs: config["timeout-ms"] } : {}), env: settings.env },
@@ -85,6 +88,7 @@ function dynatraceProvider(settings: ProviderSettings): SliProvider {
     env: settings.env,
     ...(settle !== undefined ? { settleMs: settle === "0" ? 0 : parseTimeframe(settle) } : {}),
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+    ...(settings.series ? { series: true } : {}),
     http: {
       env: settings.env,
       ...(config["timeout-ms"] ? { timeoutMs: config["timeout-ms"] } : {}),

@@ -24,6 +24,8 @@ export interface DynatraceOptions {
   http?: Partial<Omit<HttpClientOptions, "service" | "baseUrl" | "headers" | "secrets">>;
   /** How long a DQL query may run, polls included. */
   dqlTimeoutMs?: number;
+  /** Also read each metrics SLI minute by minute, as samples for the statistical comparison. */
+  series?: boolean;
 }
 
 type Outcome = { value: number } | { error: string };
@@ -84,6 +86,7 @@ export class DynatraceSliProvider implements SliProvider {
     };
     const useDefaults = Object.keys(this.options.indicators).length === 0;
     const queries: Record<string, string> = {};
+    const samples: Record<string, number[]> = {};
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? (useDefaults ? DEFAULT_DYNATRACE_QUERIES[sli] : undefined);
@@ -107,6 +110,10 @@ export class DynatraceSliProvider implements SliProvider {
         try {
           const outcome = await this.run(parsed.query, request.window, request.signal);
           if ("error" in outcome) return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+          if (this.options.series && parsed.query.kind === "metrics") {
+            const minutes = await this.minuteValues(parsed.query.parameters, request.window, parsed.query.unit, request.signal);
+            if (minutes.length > 0) samples[sli] = minutes;
+          }
           return { metric: sli, value: outcome.value, success: true, message: "" };
         } catch (error) {
           if (error instanceof ExternalServiceError) return failedSli(sli, this.classic.redact(`${error.message}; query: ${query}`));
@@ -114,7 +121,30 @@ export class DynatraceSliProvider implements SliProvider {
         }
       }),
     );
-    return backendAnswer("Dynatrace", results, queries);
+    return { ...backendAnswer("Dynatrace", results, queries), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
+  }
+
+  /**
+   * The SLI's metric minute by minute over the window (resolution=1m): samples for the
+   * statistical comparison. Best effort: without them the comparison uses the run values only.
+   */
+  private async minuteValues(
+    parameters: MetricsParameters,
+    window: SliWindow,
+    unit: "MicroSecond" | "Byte" | undefined,
+    signal?: AbortSignal,
+  ): Promise<number[]> {
+    try {
+      const query = { ...parameters, resolution: "1m", ...this.timeframe(window) };
+      const response = await this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
+      const body = response.body as { result?: Array<{ data?: Array<{ values?: Array<number | null> }> }> };
+      const series = response.status < 300 ? (body?.result?.[0]?.data ?? []) : [];
+      if (series.length !== 1) return [];
+      return (series[0]?.values ?? []).filter((v): v is number => typeof v === "number").map((v) => (unit ? v / UNIT_DIVISOR[unit] : v));
+    } catch (error) {
+      if (error instanceof ExternalServiceError) return [];
+      throw error;
+    }
   }
 
   private run(query: DynatraceQuery, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
