@@ -4,44 +4,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { FileHistoryStore } from "../src/history/file-store.js";
-import { CORE_ROOT, tempDir } from "./support.js";
+import { CORE_ROOT, storedResult, tempDir } from "./support.js";
 
 const exec = promisify(execFile);
 const STORE = JSON.stringify(join(CORE_ROOT, "dist", "index.js"));
 
-/** A stored result as slogate writes it, with a given id. */
-const TEMPLATE = JSON.stringify({
-  schemaVersion: 1,
-  id: "x",
-  time: "2026-11-26T10:00:00.000Z",
-  window: { start: "2026-11-26T09:50:00.000Z", end: "2026-11-26T10:00:00.000Z" },
-  labels: {},
-  result: "pass",
-  status: "succeeded",
-  score: 100,
-  message: "",
-  comparedEvents: [],
-  objectives: [
-    {
-      sli: "rt",
-      displayName: "rt",
-      value: 1,
-      unit: null,
-      success: true,
-      status: "pass",
-      score: 1,
-      weight: 1,
-      keySli: false,
-      passTargets: [],
-      warningTargets: [],
-      comparedValue: null,
-      comparedWith: [],
-      query: null,
-      error: null,
-      explanation: "pass",
-    },
-  ],
-});
+/** A stored result as slogate writes it; each writer gives it its own ids. */
+const TEMPLATE = JSON.stringify(storedResult("x", "pass", 1));
 
 describe("the file history under concurrent writers and crashes", () => {
   it("8 processes × 500 appends to one file: 4,000 readable records, none lost or torn", async () => {

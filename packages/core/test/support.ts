@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RESULT_SCHEMA_VERSION, type SlogateResult } from "../src/result/result.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CORE_ROOT = resolve(here, "..");
@@ -85,4 +86,43 @@ export async function runInProcess(
     now: () => new Date(),
   });
   return { status, stdout, stderr };
+}
+
+/** A stored slogate result, as a history line holds it: one objective `rt` with `rt`, or none. */
+export function storedResult(id: string, verdict: "pass" | "warning" | "fail" = "pass", rt?: number): SlogateResult {
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    id,
+    time: "2024-01-01T00:00:00.000Z",
+    window: { start: "2024-01-01T00:00:00.000Z", end: "2024-01-01T00:10:00.000Z" },
+    labels: {},
+    result: verdict,
+    status: "succeeded",
+    score: verdict === "pass" ? 100 : 0,
+    message: "",
+    comparedEvents: [],
+    objectives:
+      rt === undefined
+        ? []
+        : [
+            {
+              sli: "rt",
+              displayName: "",
+              value: rt,
+              unit: null,
+              success: true,
+              status: verdict,
+              score: 1,
+              weight: 1,
+              keySli: false,
+              passTargets: [],
+              warningTargets: [],
+              comparedValue: null,
+              comparedWith: [],
+              query: null,
+              error: null,
+              explanation: "",
+            },
+          ],
+  };
 }

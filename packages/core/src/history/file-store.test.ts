@@ -3,47 +3,13 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CORE_ROOT, tempDir } from "../../test/support.js";
+import { CORE_ROOT, storedResult, tempDir } from "../../test/support.js";
 import type { Comparison } from "../engine/types.js";
-import { RESULT_SCHEMA_VERSION, type SlogateResult } from "../result/result.js";
 import { FileHistoryStore } from "./file-store.js";
 
 const exec = promisify(execFile);
 
-function result(id: string, verdict: "pass" | "warning" | "fail", rt: number): SlogateResult {
-  return {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    id,
-    time: "2024-01-01T00:00:00.000Z",
-    window: { start: "2024-01-01T00:00:00.000Z", end: "2024-01-01T00:10:00.000Z" },
-    labels: {},
-    result: verdict,
-    status: "succeeded",
-    score: verdict === "pass" ? 100 : 0,
-    message: "",
-    comparedEvents: [],
-    objectives: [
-      {
-        sli: "rt",
-        displayName: "",
-        value: rt,
-        unit: null,
-        success: true,
-        status: verdict,
-        score: 1,
-        weight: 1,
-        keySli: false,
-        passTargets: [],
-        warningTargets: [],
-        comparedValue: null,
-        comparedWith: [],
-        query: null,
-        error: null,
-        explanation: "",
-      },
-    ],
-  };
-}
+const result = storedResult;
 
 const comparison = (fields: Partial<Comparison> = {}): Comparison => ({
   compare_with: "several_results",

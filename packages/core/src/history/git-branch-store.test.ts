@@ -2,8 +2,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CORE_ROOT, tempDir } from "../../test/support.js";
-import { RESULT_SCHEMA_VERSION, type SlogateResult } from "../result/result.js";
+import { CORE_ROOT, storedResult, tempDir } from "../../test/support.js";
 import { GitBranchHistoryStore } from "./git-branch-store.js";
 
 const exec = promisify(execFile);
@@ -14,21 +13,7 @@ function bareRepository(): string {
   return path;
 }
 
-function result(id: string): SlogateResult {
-  return {
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    id,
-    time: "2024-01-01T00:00:00.000Z",
-    window: { start: "2024-01-01T00:00:00.000Z", end: "2024-01-01T00:10:00.000Z" },
-    labels: {},
-    result: "pass",
-    status: "succeeded",
-    score: 100,
-    message: "",
-    comparedEvents: [],
-    objectives: [],
-  };
-}
+const result = (id: string) => storedResult(id);
 
 describe("history in a git branch of a real repository", () => {
   it("starts the branch, appends one commit per result, reads them back and invalidates", async () => {
