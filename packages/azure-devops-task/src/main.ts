@@ -10,6 +10,7 @@ import {
   renderMarkdownWithin,
   renderReport,
   runPipelineGate,
+  terminationSignal,
 } from "@slogate/core";
 import * as tl from "azure-pipelines-task-lib/task.js";
 import { type BuildMark, endpointParameter, InputError, readInputs, type TaskInputs } from "./inputs.js";
@@ -37,14 +38,6 @@ function issue(diagnostic: Diagnostic): void {
     diagnostic.position.line,
     diagnostic.position.column,
   );
-}
-
-function cancelSignal(): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => controller.abort(new Error(`cancelled by ${signal}`)));
-  }
-  return controller.signal;
 }
 
 async function writeReports(run: GateRun): Promise<{ json: string; markdown: string; html: string }> {
@@ -105,7 +98,9 @@ async function gate(inputs: TaskInputs): Promise<void> {
     },
     ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     recentRuns: HTML_RUNS,
-    ...(inputs.mode === "run" ? { signal: cancelSignal() } : {}),
+    ...(inputs.mode === "run"
+      ? { signal: terminationSignal((signal) => tl.warning(`slogate: ${signal} received: stopping the load test`)) }
+      : {}),
     adjust: (plan) => {
       for (const diagnostic of [...plan.diagnostics, ...plan.slo.diagnostics]) issue(diagnostic);
     },

@@ -3,30 +3,22 @@ import type { GateRun, Plan } from "./gate.js";
 import { runGate } from "./gate.js";
 import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
 import { runWorkloadGate, WorkloadMeasurements } from "./run.js";
-import { resolveWindow, type WindowRequest } from "./window.js";
+import { evaluationWindow, type WindowRequest } from "./window.js";
 import { createWorkloadRunner } from "./workload/create-runner.js";
-import type { WorkloadOutcome, WorkloadProgress } from "./workload/workload-runner.js";
+import { describeOutcome, describeProgress, type WorkloadOutcome } from "./workload/workload-runner.js";
 import { resolveWorkloadSettings, type WorkloadOverrides } from "./workload/workload-settings.js";
 
 /** How often a CI log gets a progress line of a running load test. */
 const PROGRESS_EVERY_MS = 5_000;
 
 /** The inputs every CI adapter offers, under the core's names; absent ones come from slogate.yaml. */
-export interface CommonGateInputs {
-  config?: string;
-  slo?: string;
-  sli?: string;
-  sliValues?: string;
-  provider?: string;
-  /** A history file; results are stored to it. */
-  history?: string;
-  settle?: string;
-  labels: Record<string, string>;
-  sendEvent: boolean;
-  start?: string;
-  end?: string;
-  timeframe?: string;
-}
+export type CommonGateInputs = Pick<PlanOptions, "config" | "slo" | "sli" | "sliValues" | "provider" | "settle"> &
+  WindowRequest & {
+    /** A history file; results are stored to it. */
+    history?: string;
+    labels: Record<string, string>;
+    sendEvent: boolean;
+  };
 
 /** An object without its undefined entries (exactOptionalPropertyTypes forbids passing them). */
 function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
@@ -86,14 +78,6 @@ export interface PipelineGate {
   testEvents: EventReceipt[];
 }
 
-function progressLine(name: string, progress: WorkloadProgress): string {
-  const parts = [`${Math.round(progress.elapsedMs / 1000)} s`];
-  if (progress.requests !== undefined)
-    parts.push(`${progress.requests} requests`, `${(progress.rps ?? 0).toFixed(1)} req/s`, `${progress.errors ?? 0} errors`);
-  if (progress.p95Ms !== undefined) parts.push(`p95 ${progress.p95Ms.toFixed(1)} ms`);
-  return `${name}: ${parts.join(" · ")}`;
-}
-
 /**
  * The gate as a CI step runs it: the plan from the step's inputs, then either the evaluation over
  * a window or the load test and the evaluation over its window. Adapters translate inputs and
@@ -108,14 +92,9 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
     ...(request.recentRuns ? { recentRuns: request.recentRuns } : {}),
   };
   if (request.mode === "evaluate") {
-    const asked = request.window ?? {};
-    const explicit = Object.keys(asked).length > 0;
-    const now = new Date().toISOString();
-    const window = resolveWindow(explicit ? asked : { fallback: { start: now, end: now } }, new Date());
     const run = await runGate(loaded.plan, {
       ...common,
-      window,
-      windowFromValues: !explicit,
+      ...evaluationWindow(request.window ?? {}, new Date()),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     return { loaded, run, workload: null, testEvents: [] };
@@ -133,13 +112,13 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
     onWorkloadProgress: (progress) => {
       if (progress.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = progress.elapsedMs;
-      request.log(progressLine(runner.name, progress));
+      request.log(describeProgress(runner.name, progress));
     },
     onEvent: (event, receipt) => {
       for (const warning of receipt.warnings) request.onEventWarning?.(event.kind, warning);
     },
   });
   const { workload } = outcome;
-  request.log(`Load test "${workload.name}" ${workload.status}; window ${workload.start} – ${workload.end}.`);
+  request.log(describeOutcome(workload));
   return { loaded, run: outcome.gate, workload, testEvents: outcome.events.map((e) => e.receipt) };
 }

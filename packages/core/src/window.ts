@@ -79,3 +79,13 @@ export function resolveWindow(request: WindowRequest, now: Date): TimeWindow {
   }
   return window;
 }
+
+/**
+ * The window of an evaluation: the one asked for, else the moment of evaluation — values
+ * measured elsewhere may then state their own window (`windowFromValues`).
+ */
+export function evaluationWindow(request: WindowRequest, now: Date): { window: TimeWindow; windowFromValues: boolean } {
+  const explicit = Object.keys(request).length > 0;
+  const moment = now.toISOString();
+  return { window: resolveWindow(explicit ? request : { fallback: { start: moment, end: moment } }, now), windowFromValues: !explicit };
+}

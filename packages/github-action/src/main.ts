@@ -17,6 +17,7 @@ import {
   renderMarkdownWithin,
   renderReport,
   runPipelineGate,
+  terminationSignal,
 } from "@slogate/core";
 import { type ActionInputs, InputError, readInputs } from "./inputs.js";
 import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
@@ -72,18 +73,6 @@ async function writeReports(run: GateRun): Promise<{ json: string; markdown: str
   return { json, markdown, html };
 }
 
-/** A cancelled workflow run sends SIGINT, then SIGTERM: both stop a load test cleanly. */
-function cancelSignal(): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      core.warning(`${signal} received: stopping the load test`);
-      controller.abort(new Error(`cancelled by ${signal}`));
-    });
-  }
-  return controller.signal;
-}
-
 /** mode: evaluate and mode: run — the core runs the gate; this translates inputs and outputs. */
 async function gate(inputs: ActionInputs): Promise<void> {
   const w = inputs.workload;
@@ -108,7 +97,7 @@ async function gate(inputs: ActionInputs): Promise<void> {
     },
     ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     recentRuns: HTML_RUNS,
-    ...(inputs.mode === "run" ? { signal: cancelSignal() } : {}),
+    ...(inputs.mode === "run" ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`)) } : {}),
     adjust: (plan) => {
       if (branch) {
         plan.history = branch;

@@ -1,5 +1,5 @@
 import { runGate } from "../gate.js";
-import { resolveWindow, type WindowRequest } from "../window.js";
+import { evaluationWindow, type WindowRequest } from "../window.js";
 import { buildPlan, GATE_OPTIONS, printDiagnostics, recentRunsWanted, reportGate, stdoutFormat, type Values } from "./gate-command.js";
 import type { CliIo } from "./io.js";
 import { type OptionSpec, parseCommandLine, parseExitCode, usageError } from "./usage.js";
@@ -98,13 +98,10 @@ export async function evaluateCommand(args: string[], io: CliIo): Promise<number
   if (queriesBackend && !explicit) {
     throw usageError("querying a backend needs the evaluation window", "Give --start and --end, or --timeframe (e.g. 10m)");
   }
-  const now = io.now().toISOString();
-  const window = resolveWindow(explicit ? request : { fallback: { start: now, end: now } }, io.now());
   printDiagnostics(plan, io);
   const run = await runGate(plan, {
-    window,
+    ...evaluationWindow(request, io.now()),
     ...(typeof values.baseline === "string" ? { baseline: values.baseline } : {}),
-    windowFromValues: !explicit,
     ...(typeof values.replay === "string" ? { olderThan: values.replay } : {}),
     recentRuns: recentRunsWanted(values),
     now: io.now,

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { terminationSignal } from "../termination.js";
 
 /** What a command may touch of the outside world; injected so commands run in-process in tests. */
 export interface CliIo {
@@ -18,26 +19,7 @@ export interface CliIo {
   cancelSignal?: () => AbortSignal;
 }
 
-/** Exit status after a cancel, as shells report a process ended by SIGINT. */
-export const CANCELLED_EXIT_CODE = 130;
-
-let cancel: AbortController | undefined;
-
-function processCancelSignal(): AbortSignal {
-  if (!cancel) {
-    const controller = new AbortController();
-    cancel = controller;
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.on(signal, () => {
-        // A second signal means "now": the clean-up is taking too long for whoever is waiting.
-        if (controller.signal.aborted) process.exit(CANCELLED_EXIT_CODE);
-        process.stderr.write(`\nslogate: ${signal} received: stopping the workload (again to exit at once)\n`);
-        controller.abort(new Error(`cancelled by ${signal}`));
-      });
-    }
-  }
-  return cancel.signal;
-}
+export { CANCELLED_EXIT_CODE } from "../termination.js";
 
 export function processIo(): CliIo {
   return {
@@ -48,7 +30,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     now: () => new Date(),
-    cancelSignal: processCancelSignal,
+    cancelSignal: () =>
+      terminationSignal((signal) => process.stderr.write(`\nslogate: ${signal} received: stopping the workload (again to exit at once)\n`)),
   };
 }
 

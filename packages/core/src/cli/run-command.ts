@@ -1,6 +1,6 @@
 import { runWorkloadGate, WorkloadMeasurements } from "../run.js";
 import { createWorkloadRunner } from "../workload/create-runner.js";
-import type { WorkloadOutcome, WorkloadProgress } from "../workload/workload-runner.js";
+import { describeOutcome, describeProgress } from "../workload/workload-runner.js";
 import { resolveWorkloadSettings, type WorkloadOverrides } from "../workload/workload-settings.js";
 import {
   buildPlan,
@@ -121,21 +121,6 @@ function workloadOverrides(values: Values, command: string[]): WorkloadOverrides
   return overrides;
 }
 
-function formatProgress(name: string, progress: WorkloadProgress): string {
-  const parts = [`${name}: ${Math.round(progress.elapsedMs / 1000)} s`];
-  if (progress.requests !== undefined) parts.push(`${progress.requests} requests`);
-  if (progress.rps !== undefined) parts.push(`${progress.rps.toFixed(1)} req/s`);
-  if (progress.errors !== undefined) parts.push(`${progress.errors} errors`);
-  if (progress.p95Ms !== undefined) parts.push(`p95 ${progress.p95Ms.toFixed(1)} ms`);
-  return parts.join(" · ");
-}
-
-function describeWorkload(workload: WorkloadOutcome): string {
-  const seconds = ((Date.parse(workload.end) - Date.parse(workload.start)) / 1000).toFixed(1);
-  const exit = workload.exitCode !== null ? `, exit code ${workload.exitCode}` : "";
-  return `slogate: workload "${workload.name}" (${workload.runner}) ${workload.status} in ${seconds} s${exit}; window ${workload.start} – ${workload.end}\n`;
-}
-
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const separator = args.indexOf("--");
   const own = separator >= 0 ? args.slice(0, separator) : args;
@@ -175,7 +160,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     signal,
     ...(values["deployment-event"] === true && deploymentName ? { deployment: { name: deploymentName } } : {}),
     onOutput: (line) => io.stderr(`${line}\n`),
-    onWorkloadProgress: (status) => progress(formatProgress(runner.name, status)),
+    onWorkloadProgress: (status) => progress(describeProgress(runner.name, status)),
     onEvent: (event, receipt) => {
       for (const warning of receipt.warnings) io.stderr(`slogate: warning: ${event.kind} event: ${warning}\n`);
     },
@@ -184,7 +169,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     now: io.now,
   });
   if (io.stderrIsTTY ?? io.isTTY) io.stderr("\r\u001b[K");
-  io.stderr(describeWorkload(run.workload));
+  io.stderr(`slogate: ${describeOutcome(run.workload)}\n`);
   for (const note of run.workload.notes) io.stderr(`slogate: ${note}\n`);
   if (run.workload.reason) io.stderr(`slogate: ${run.workload.reason}\n`);
   if (plan.eventsRequired && run.events.some(({ receipt }) => !receipt.delivered)) {

@@ -1,3 +1,4 @@
+import { indexPreviousValues } from "./aggregate.js";
 import { parseCriteria } from "./criteria.js";
 import type { ObjectiveOutcome, ObjectivesOutcome } from "./objectives.js";
 import { hodgesLehmann, mannWhitney, normalQuantile } from "./statistics.js";
@@ -172,15 +173,9 @@ export interface StatisticalInput {
   samples: Record<string, readonly number[]>;
 }
 
-function previousOf(previous: readonly PreviousEvaluation[], sli: string): { values: number[]; samples: number[] } {
-  const values: number[] = [];
-  const samples: number[] = [];
-  for (const evaluation of previous) {
-    const found = evaluation.indicatorResults?.find((indicator) => indicator.value?.metric === sli)?.value;
-    if (found?.success) values.push(found.value);
-    for (const sample of evaluation.samples?.[sli] ?? []) samples.push(sample);
-  }
-  return { values, samples };
+/** The per-request samples the earlier runs kept for an SLI, pooled. */
+function previousSamples(previous: readonly PreviousEvaluation[], sli: string): number[] {
+  return previous.flatMap((evaluation) => evaluation.samples?.[sli] ?? []);
 }
 
 /**
@@ -194,11 +189,16 @@ export function applyStatistics(
 ): ObjectivesOutcome {
   if (outcome.indicators === null) return outcome;
   let keySli = outcome.keySli;
+  const previousValues = indexPreviousValues(previous);
   const outcomes = outcome.outcomes.map((entry): ObjectiveOutcome => {
     const { objective, indicator } = entry;
     const block = objective.pass?.[0];
     if (!block || indicator.status === "info" || !indicator.value?.success) return entry;
-    const history = previousOf(previous, objective.sli);
+    const series = previousValues.get(objective.sli);
+    const history = {
+      values: series ? series.values.filter((_, i) => series.success[i]) : [],
+      samples: previousSamples(previous, objective.sli),
+    };
     const targets = indicator.passTargets ?? [];
     const findings: StatisticalFinding[] = [];
     let absoluteMet = true;

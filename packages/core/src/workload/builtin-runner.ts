@@ -102,7 +102,6 @@ export class BuiltinRunner implements WorkloadRunner {
     const connectionOptions = { keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     // Closed model: each virtual user keeps its own keep-alive connection per origin, as a
     // browser tab would. Open model: a pool as large as the requests allowed in flight.
-    const dispatchers: Dispatcher[] = [];
     const dispatcherFor = new Map<string, Dispatcher>();
     const connection = (origin: string, vu: number): Dispatcher => {
       const key = workload.rate !== undefined ? origin : `${vu} ${origin}`;
@@ -113,7 +112,6 @@ export class BuiltinRunner implements WorkloadRunner {
             ? new Pool(origin, { ...connectionOptions, connections: workload.maxInFlight ?? 100 })
             : new Client(origin, connectionOptions);
         dispatcherFor.set(key, dispatcher);
-        dispatchers.push(dispatcher);
       }
       return dispatcher;
     };
@@ -216,7 +214,7 @@ export class BuiltinRunner implements WorkloadRunner {
       : undefined;
     const onAbort = () => {
       stopped = true;
-      for (const dispatcher of dispatchers) void dispatcher.destroy().catch(() => {});
+      for (const dispatcher of dispatcherFor.values()) void dispatcher.destroy().catch(() => {});
     };
     context.signal.addEventListener("abort", onAbort, { once: true });
     try {
@@ -254,7 +252,7 @@ export class BuiltinRunner implements WorkloadRunner {
     } finally {
       if (progress) clearInterval(progress);
       context.signal.removeEventListener("abort", onAbort);
-      await Promise.all(dispatchers.map((dispatcher) => dispatcher.destroy().catch(() => {})));
+      await Promise.all([...dispatcherFor.values()].map((dispatcher) => dispatcher.destroy().catch(() => {})));
     }
     const durationSeconds = (performance.now() - startedAt) / 1000;
     const percentiles = Object.fromEntries(

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 export interface ProcessSpec {
@@ -141,4 +144,39 @@ export function describeEnd(
   if (end.signal) return { status: "failed", reason: `${what} was killed by ${end.signal}` };
   if (end.exitCode !== 0) return { status: "failed", reason: `${what} exited with code ${end.exitCode}` };
   return { status: "completed" };
+}
+
+export interface ToolRun {
+  /** The window the tool ran in. */
+  start: string;
+  end: string;
+  ended: ProcessEnd;
+  /** The results file's text; null when the tool wrote none. */
+  results: string | null;
+  /** Where the results file was (for messages); it is gone once the run returns. */
+  resultsFile: string;
+}
+
+/**
+ * Runs a load tool that writes its results to a file: in a fresh temporary folder, removed
+ * afterwards whatever happens. A missing results file is not an error here; the runner decides.
+ */
+export async function runToolWithResults(
+  prefix: string,
+  fileName: string,
+  spec: (resultsFile: string, directory: string) => ProcessSpec,
+  context: { signal: AbortSignal; onOutput?: (line: string) => void; now?: () => Date },
+): Promise<ToolRun> {
+  const now = context.now ?? (() => new Date());
+  const directory = await mkdtemp(join(tmpdir(), prefix));
+  const resultsFile = join(directory, fileName);
+  try {
+    const start = now().toISOString();
+    const ended = await runProcess(spec(resultsFile, directory), context.signal, context.onOutput ?? (() => {}));
+    const end = now().toISOString();
+    const results = await readFile(resultsFile, "utf8").catch(() => null);
+    return { start, end, ended, results, resultsFile };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }

@@ -47,3 +47,20 @@ export interface WorkloadRunner {
   readonly name: string;
   run(context: WorkloadContext): Promise<WorkloadOutcome>;
 }
+
+/** A progress line: elapsed time, and for HTTP workloads requests, rate, errors and p95. */
+export function describeProgress(name: string, progress: WorkloadProgress): string {
+  const parts = [`${name}: ${Math.round(progress.elapsedMs / 1000)} s`];
+  if (progress.requests !== undefined) parts.push(`${progress.requests} requests`);
+  if (progress.rps !== undefined) parts.push(`${progress.rps.toFixed(1)} req/s`);
+  if (progress.errors !== undefined) parts.push(`${progress.errors} errors`);
+  if (progress.p95Ms !== undefined) parts.push(`p95 ${progress.p95Ms.toFixed(1)} ms`);
+  return parts.join(" · ");
+}
+
+/** How a workload ended, in one line: status, duration, exit code and the window it ran in. */
+export function describeOutcome(workload: WorkloadOutcome): string {
+  const seconds = ((Date.parse(workload.end) - Date.parse(workload.start)) / 1000).toFixed(1);
+  const exit = workload.exitCode !== null ? `, exit code ${workload.exitCode}` : "";
+  return `workload "${workload.name}" (${workload.runner}) ${workload.status} in ${seconds} s${exit}; window ${workload.start} – ${workload.end}`;
+}
