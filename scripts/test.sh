@@ -14,6 +14,8 @@ for bundle in packages/github-action/dist packages/jenkins-shared-lib-bridge/res
   fi
 done
 npx biome check .
+# Every platform's manifest declares the inputs the options table gives it.
+npm run --silent manifests:check
 mkdir -p test-results
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?

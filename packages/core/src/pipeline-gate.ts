@@ -1,73 +1,42 @@
+import type { Diagnostic } from "./config/diagnostics.js";
+import { SlogateError } from "./errors.js";
 import type { EventReceipt } from "./events/event-sink.js";
-import type { GateRun, Plan } from "./gate.js";
+import type { GateRun } from "./gate.js";
 import { runGate } from "./gate.js";
-import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.js";
+import type { HistoryStore } from "./history/history-store.js";
+import { type GateCommand, type GateOptions, windowOf, workloadOverridesOf } from "./options.js";
+import type { GateFacts } from "./outcome.js";
+import { type LoadedPlan, loadPlan } from "./plan.js";
 import { runWorkloadGate, WorkloadMeasurements } from "./run.js";
-import { evaluationWindow, type WindowRequest } from "./window.js";
+import { evaluationWindow } from "./window.js";
 import { createWorkloadRunner } from "./workload/create-runner.js";
 import { describeOutcome, describeProgress, type WorkloadOutcome } from "./workload/workload-runner.js";
-import { resolveWorkloadSettings, type WorkloadOverrides } from "./workload/workload-settings.js";
+import { resolveWorkloadSettings } from "./workload/workload-settings.js";
 
 /** How often a CI log gets a progress line of a running load test. */
 const PROGRESS_EVERY_MS = 5_000;
 
-/** The inputs every CI adapter offers, under the core's names; absent ones come from slogate.yaml. */
-export type CommonGateInputs = Pick<PlanOptions, "config" | "slo" | "sli" | "sliValues" | "provider" | "settle"> &
-  WindowRequest & {
-    /** A history file; results are stored to it. */
-    history?: string;
-    labels: Record<string, string>;
-    sendEvent: boolean;
-  };
-
-/** An object without its undefined entries (exactOptionalPropertyTypes forbids passing them). */
-function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-}
-
-/** The plan and window parts of a request, from an adapter's common inputs. */
-export function commonGateRequest(
-  inputs: CommonGateInputs,
-  where: Pick<PlanOptions, "cwd" | "env" | "onWarning" | "onProgress">,
-): Pick<PipelineGateRequest, "plan" | "window"> {
-  return {
-    plan: {
-      ...where,
-      ...defined({
-        config: inputs.config,
-        slo: inputs.slo,
-        sli: inputs.sli,
-        sliValues: inputs.sliValues,
-        provider: inputs.provider,
-        history: inputs.history,
-        settle: inputs.settle,
-      }),
-      ...(inputs.history ? { store: true } : {}),
-      labels: inputs.labels,
-      sendEvent: inputs.sendEvent,
-    },
-    window: defined({ start: inputs.start, end: inputs.end, timeframe: inputs.timeframe }),
-  };
-}
-
-/** A CI adapter's request: its inputs, translated, and where its log lines go. */
+/** A gate as a surface (the CLI, a CI adapter) asks for it: its options, where it runs, where its lines go. */
 export interface PipelineGateRequest {
-  mode: "evaluate" | "run";
-  plan: Omit<PlanOptions, "workload">;
-  /** evaluate: the window (none: the values' own window, else now). */
-  window?: WindowRequest;
-  /** run: the load test, over slogate.yaml's workload. */
-  workload?: WorkloadOverrides;
-  baseline?: string;
+  mode: GateCommand;
+  options: GateOptions;
+  cwd: string;
+  env: Record<string, string | undefined>;
   /** Earlier runs for the reports' heatmaps. */
   recentRuns?: number;
   signal?: AbortSignal;
-  /** Swaps parts of the loaded plan before it runs (e.g. an adapter's own history store). */
-  adjust?: (plan: Plan) => void;
+  /** A history store the surface built itself (GitHub's token-authenticated branch); results are stored to it. */
+  historyStore?: HistoryStore;
+  /** Each finding in the configuration, once, before the run. */
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+  onWarning?: (message: string) => void;
+  /** Settle waits and other long work; `done` ends a live line. */
+  onProgress?: (message: string, done?: boolean) => void;
+  /** Load-test lines: the tool's output, periodic progress, the outcome. */
   log: (line: string) => void;
-  onEventWarning?: (kind: string, warning: string) => void;
+  /** Load-test progress on a terminal (one live line); without it, `log` gets a line every 5 s. */
+  onWorkloadProgress?: (line: string) => void;
+  now?: () => Date;
 }
 
 export interface PipelineGate {
@@ -75,50 +44,96 @@ export interface PipelineGate {
   /** null when a load test was cancelled: a partial test gets no verdict. */
   run: GateRun | null;
   workload: WorkloadOutcome | null;
-  testEvents: EventReceipt[];
+  testEvents: Array<{ kind: string; receipt: EventReceipt }>;
+}
+
+/** The facts the outcome policy judges, from a pipeline gate. */
+export function gateFacts(gate: PipelineGate): GateFacts {
+  return {
+    result: gate.run?.result ?? null,
+    invalidConfig: gate.run?.invalidConfig ?? false,
+    resultEvent: gate.run?.event ?? null,
+    testEvents: gate.testEvents,
+    eventsRequired: gate.loaded.plan.eventsRequired ?? false,
+    workload: gate.workload,
+  };
+}
+
+function usage(message: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, { suggestion });
 }
 
 /**
- * The gate as a CI step runs it: the plan from the step's inputs, then either the evaluation over
- * a window or the load test and the evaluation over its window. Adapters translate inputs and
- * outputs around this; none of them re-implements a step of it.
+ * The one gate path: the plan from the options, then either the evaluation over a window or the
+ * load test and the evaluation over its window. The CLI and every CI adapter run it; none of them
+ * re-implements a step of it.
  */
 export async function runPipelineGate(request: PipelineGateRequest): Promise<PipelineGate> {
+  const { options } = request;
+  const now = request.now ?? (() => new Date());
   const measurements = new WorkloadMeasurements();
-  const loaded = await loadPlan({ ...request.plan, ...(request.mode === "run" ? { workload: measurements.read } : {}) });
-  request.adjust?.(loaded.plan);
+  const loaded = await loadPlan({
+    ...options,
+    cwd: request.cwd,
+    env: request.env,
+    ...(request.mode === "run" ? { measured: measurements.read } : {}),
+    ...(request.onWarning ? { onWarning: request.onWarning } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+  const plan = request.historyStore ? { ...loaded.plan, history: request.historyStore, storeHistory: true } : loaded.plan;
+  const diagnostics = [...plan.diagnostics, ...plan.slo.diagnostics];
+  for (const diagnostic of diagnostics.filter((d, i) => diagnostics.indexOf(d) === i)) request.onDiagnostic?.(diagnostic);
   const common = {
-    ...(request.baseline ? { baseline: request.baseline } : {}),
+    ...(options.baseline ? { baseline: options.baseline } : {}),
     ...(request.recentRuns ? { recentRuns: request.recentRuns } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    now,
   };
+  const result = { loaded: { ...loaded, plan } };
   if (request.mode === "evaluate") {
-    const run = await runGate(loaded.plan, {
+    const window = windowOf(options);
+    if (loaded.queriesBackend && options.replay === undefined && Object.keys(window).length === 0) {
+      throw usage("querying a backend needs the evaluation window", "Give start and end, or a timeframe (e.g. 10m)");
+    }
+    const run = await runGate(plan, {
       ...common,
-      ...evaluationWindow(request.window ?? {}, new Date()),
-      ...(request.signal ? { signal: request.signal } : {}),
+      ...evaluationWindow(window, now()),
+      ...(options.replay !== undefined ? { olderThan: options.replay } : {}),
     });
-    return { loaded, run, workload: null, testEvents: [] };
+    return { ...result, run, workload: null, testEvents: [] };
   }
-  const settings = resolveWorkloadSettings(loaded.config?.workload ?? null, request.workload ?? {}, request.plan.cwd);
-  const runner = createWorkloadRunner(settings, request.plan.env);
-  request.log(`Running the load test "${runner.name}" (${runner.type}).`);
+
+  const settings = resolveWorkloadSettings(loaded.config?.workload ?? null, workloadOverridesOf(options), request.cwd);
+  const runner = createWorkloadRunner(settings, request.env);
+  const deploymentName = plan.labels.deployment ?? plan.labels.service;
+  if (options.deploymentEvent && !plan.events) {
+    throw usage("--deployment-event needs events to be sent", "Add --send-event (or events.dynatrace in slogate.yaml)");
+  }
+  if (options.deploymentEvent && !deploymentName) {
+    throw usage("the deployment event needs a name", "Pass --deployment <name> or --service <name>");
+  }
+  request.log(`slogate: running workload "${runner.name}" (${runner.type})`);
   let lastProgress = Number.NEGATIVE_INFINITY;
-  const outcome = await runWorkloadGate(loaded.plan, {
+  const outcome = await runWorkloadGate(plan, {
     ...common,
     runner,
     measurements,
-    ...(request.signal ? { signal: request.signal } : {}),
+    ...(options.deploymentEvent && deploymentName ? { deployment: { name: deploymentName } } : {}),
     onOutput: request.log,
     onWorkloadProgress: (progress) => {
+      const line = describeProgress(runner.name, progress);
+      if (request.onWorkloadProgress) return request.onWorkloadProgress(line);
       if (progress.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = progress.elapsedMs;
-      request.log(describeProgress(runner.name, progress));
-    },
-    onEvent: (event, receipt) => {
-      for (const warning of receipt.warnings) request.onEventWarning?.(event.kind, warning);
+      request.log(`slogate: ${line}`);
     },
   });
   const { workload } = outcome;
-  request.log(describeOutcome(workload));
-  return { loaded, run: outcome.gate, workload, testEvents: outcome.events.map((e) => e.receipt) };
+  request.log(`slogate: ${describeOutcome(workload)}`);
+  return {
+    ...result,
+    run: outcome.gate,
+    workload,
+    testEvents: outcome.events.map(({ event, receipt }) => ({ kind: event.kind, receipt })),
+  };
 }

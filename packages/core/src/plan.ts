@@ -11,6 +11,7 @@ import type { EventSink } from "./events/event-sink.js";
 import type { Plan } from "./gate.js";
 import { FileHistoryStore } from "./history/file-store.js";
 import { GitBranchHistoryStore } from "./history/git-branch-store.js";
+import { type GateOptions, labelsOf } from "./options.js";
 import { dynatraceConnection } from "./sli/dynatrace/connection.js";
 import { resolvePlaceholders } from "./sli/placeholders.js";
 import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
@@ -20,37 +21,12 @@ import type { SliProvider } from "./sli/sli-provider.js";
 import { isWorkloadQuery } from "./sli/workload-provider.js";
 import type { WorkloadOutcome } from "./workload/workload-runner.js";
 
-/** What a caller (the CLI, an adapter) says about a run; anything unsaid comes from slogate.yaml. */
-export interface PlanOptions {
+/** A gate's options, where it runs, and where its warnings go; anything unsaid comes from slogate.yaml. */
+export interface PlanOptions extends GateOptions {
   cwd: string;
   env: Record<string, string | undefined>;
-  config?: string;
-  slo?: string;
-  sli?: string;
-  sliValues?: string;
-  provider?: string;
-  history?: string;
-  store?: boolean;
-  labels?: Record<string, string>;
-  missingSli?: string;
-  /** Ingestion wait after the window (Dynatrace), e.g. "0" or "2m". */
-  settle?: string;
-  /** Send the gate's result to Dynatrace as an event (also on when slogate.yaml has events.dynatrace). */
-  sendEvent?: boolean;
-  entitySelector?: string;
-  eventsRequired?: boolean;
-  /** Re-score this stored result's SLI values (no backend, nothing stored). */
-  replay?: string;
-  /** Requests in flight at once, per backend. */
-  concurrency?: number;
-  /** Keep history in this branch of a git repository instead of a file (one commit per result). */
-  historyBranch?: string;
-  /** The repository for historyBranch: a URL or a path. */
-  historyRemote?: string;
-  /** keptn (default) or statistical: how relative criteria compare with earlier runs. */
-  comparison?: string;
   /** What `slogate run`'s workload measured; makes `workload` the default SLI source. */
-  workload?: () => WorkloadOutcome | null;
+  measured?: () => WorkloadOutcome | null;
   onWarning?: (message: string) => void;
   onProgress?: (message: string, done?: boolean) => void;
 }
@@ -118,7 +94,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const sli = options.sli ? await loadSliFile(at(options.sli)) : config?.sli;
   if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
 
-  const labels = { ...(config?.labels ?? {}), ...(options.labels ?? {}) };
+  const labels = { ...(config?.labels ?? {}), ...labelsOf(options) };
   const historyPath = options.history ? at(options.history) : config?.history?.path;
   const history = options.historyBranch
     ? gitBranchHistory(options)
@@ -142,7 +118,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     };
   }
   const defaultId =
-    options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.workload ? "workload" : undefined)));
+    options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.measured ? "workload" : undefined)));
   if (!defaultId)
     throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
   if (!isProviderId(defaultId))
@@ -172,7 +148,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     ...(options.settle !== undefined ? { settle: options.settle } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.workload ? { workload: options.workload } : {}),
+    ...(options.measured ? { workload: options.measured } : {}),
     indicators: sli?.indicators ?? {},
     labels,
     env: options.env,

@@ -161,7 +161,7 @@ describe("delivery events to a local Dynatrace", () => {
       const env = { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN };
       const warned = await runCliAsync(args, { cwd: directory, env });
       expect(warned.status).toBe(0);
-      expect(warned.stderr).toContain("slogate: warning: Dynatrace accepted the gate-result event but ingested none");
+      expect(warned.stderr).toContain("slogate: warning: gate-result event: Dynatrace accepted the gate-result event but ingested none");
       const required = await runCliAsync([...args, "--events-required"], { cwd: directory, env });
       expect(required.status).toBe(1);
       expect(required.stderr).toContain("the gate-result event was not delivered and events are required; exit status 1");

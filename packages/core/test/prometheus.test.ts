@@ -240,7 +240,7 @@ describe("prometheus provider against a real Prometheus", () => {
     });
     expect(run).toMatchObject({
       status: 2,
-      stderr: "slogate: querying a backend needs the evaluation window. Give --start and --end, or --timeframe (e.g. 10m)\n",
+      stderr: "slogate: querying a backend needs the evaluation window. Give start and end, or a timeframe (e.g. 10m)\n",
     });
   });
 });

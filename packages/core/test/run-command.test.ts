@@ -254,7 +254,7 @@ describe("slogate run: events and stopping", () => {
       { cwd: project(), env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN } },
     );
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`slogate: command ${process.execPath} ran longer than its timeout (1 s) and was stopped`);
+    expect(run.stderr).toContain(`slogate: error: command ${process.execPath} ran longer than its timeout (1 s) and was stopped`);
     const result = JSON.parse(run.stdout);
     expect(result.result).toBe("fail");
     expect(result.message).toMatch(
@@ -350,7 +350,12 @@ describe("slogate run: backend faults while the workload runs", () => {
     dynatrace.inject("events-ingest", ...Array.from({ length: 15 }, () => ({ status: 503, retryAfter: "0" })));
     const strict = await gate(["--events-required"]);
     expect(strict.status).toBe(1);
-    expect(strict.stderr).toContain("slogate: a test event was not delivered and events are required; exit status 1");
+    expect(strict.stderr).toContain(
+      "slogate: pass (score 100); the test-start, test-finish, gate-result events were not delivered and events are required; exit status 1",
+    );
+    expect(strict.stderr).toContain(
+      "slogate: error: the test-start event was not delivered and events are required: Dynatrace refused the test-start event (HTTP 503: injected 503)",
+    );
   });
 });
 
@@ -370,7 +375,7 @@ describe("slogate run: mistakes", () => {
     ],
     [
       ["run", "--slo", "slo.yaml", "--target", "http://x", "--duration", "1s", "--vus", "0"],
-      'slogate: --vus "0" is not a count. Use a whole number of at least 1',
+      'slogate: --vus: "0" is not a whole number of at least 1. For example 10',
     ],
     [
       ["run", "--slo", "slo.yaml", "--target", "http://x", "--duration", "1s", "--", "k6"],

@@ -2,33 +2,37 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import {
-  ConfigError,
-  commonGateRequest,
   type DeliveryEvent,
   type Diagnostic,
   DynatraceEventSink,
+  describeFailure,
   dynatraceConnection,
-  ExternalServiceError,
-  type GateRun,
+  type GateOutput,
+  type GatePublisher,
   GitBranchHistoryStore,
-  isSlogateError,
-  type Plan,
+  HTML_RUNS,
+  outcomePolicy,
+  type Problem,
+  publishGate,
   readCiContext,
-  renderMarkdownWithin,
-  renderReport,
   runPipelineGate,
+  SlogateError,
   terminationSignal,
 } from "@slogate/core";
-import { type ActionInputs, InputError, readInputs } from "./inputs.js";
+import { type ActionInputs, readInputs } from "./inputs.js";
 import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
 
-/** GitHub drops a job summary over 1 MiB; stay under it. */
-const SUMMARY_LIMIT = 1_000_000;
-/** GitHub shows 10 error and 10 warning annotations per step. */
-const ANNOTATION_LIMIT = 10;
-/** Earlier runs in the summary's heatmap, and in the HTML report's. */
-const MARKDOWN_RUNS = 10;
-const HTML_RUNS = 29;
+const OUTPUT_NAMES: Record<GateOutput, string> = {
+  result: "result",
+  score: "score",
+  evaluationId: "evaluation-id",
+  reportJson: "report-json",
+  reportMarkdown: "report-markdown",
+  reportHtml: "report-html",
+  workloadStatus: "workload-status",
+  windowStart: "window-start",
+  windowEnd: "window-end",
+};
 
 function environment(inputs: ActionInputs): Record<string, string | undefined> {
   const env = { ...process.env };
@@ -46,152 +50,100 @@ function annotate(diagnostic: Diagnostic): void {
 }
 
 function historyBranchStore(inputs: ActionInputs) {
-  if (!inputs.historyBranch) return null;
-  const remote = inputs.historyRemote ?? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}.git`;
+  const branch = inputs.gate.historyBranch;
+  if (!branch) return null;
+  const remote =
+    inputs.gate.historyRemote ?? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}.git`;
   const authHeader = inputs.githubToken
     ? `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.githubToken}`).toString("base64")}`
     : undefined;
   if (authHeader) core.setSecret(authHeader);
-  return new GitBranchHistoryStore({
-    remote,
-    branch: inputs.historyBranch,
-    ...(authHeader ? { authHeader } : {}),
-    onWarning: (m) => core.info(m),
-  });
+  return new GitBranchHistoryStore({ remote, branch, ...(authHeader ? { authHeader } : {}), onWarning: (m) => core.info(m) });
 }
 
-async function writeReports(run: GateRun): Promise<{ json: string; markdown: string; html: string }> {
-  const { result } = run;
+const ANNOTATE: Record<Problem["severity"], (message: string, properties: core.AnnotationProperties) => void> = {
+  error: core.error,
+  warning: core.warning,
+  notice: core.notice,
+};
+
+/** GitHub's verbs for a gate's answer: step outputs, annotations, the job summary, the PR comment, the step's state. */
+function githubPublisher(inputs: ActionInputs): GatePublisher {
   const directory = join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate");
-  await mkdir(directory, { recursive: true });
-  const json = join(directory, `${result.id}.json`);
-  const markdown = join(directory, `${result.id}.md`);
-  const html = join(directory, `${result.id}.html`);
-  await writeFile(json, renderReport("json", result));
-  await writeFile(markdown, renderReport("markdown", result, { recent: run.recent.slice(-MARKDOWN_RUNS) }));
-  await writeFile(html, renderReport("html", result, { recent: run.recent }));
-  return { json, markdown, html };
+  return {
+    // GitHub drops a job summary over 1 MiB, and shows 10 annotations of each kind per step.
+    summaryLimit: 1_000_000,
+    problemLimit: 10,
+    output: (name, value) => core.setOutput(OUTPUT_NAMES[name], value),
+    async artifact(name, text) {
+      await mkdir(directory, { recursive: true });
+      const path = join(directory, name);
+      await writeFile(path, text);
+      return path;
+    },
+    problem: (problem) => ANNOTATE[problem.severity](problem.message, { title: problem.title }),
+    summary: async (markdown) => {
+      await core.summary.addRaw(markdown).write();
+    },
+    async feedback(_result, markdownWithin) {
+      if (!inputs.commentOnPr || !inputs.githubToken) return;
+      const comment = await upsertPullRequestComment(inputs.githubToken, markdownWithin(COMMENT_LIMIT));
+      if (comment.kind === "not-allowed")
+        core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
+      else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);
+    },
+    finish(outcome) {
+      if (outcome.state === "succeeded") core.info(outcome.headline);
+      else if (outcome.state === "warning") core.warning(outcome.headline, { title: "slogate gate: warning" });
+      else core.setFailed(outcome.headline);
+    },
+  };
 }
 
-/** mode: evaluate and mode: run — the core runs the gate; this translates inputs and outputs. */
-async function gate(inputs: ActionInputs): Promise<void> {
-  const w = inputs.workload;
+/** mode: evaluate and mode: run — the core runs the gate and decides; this translates. */
+async function gate(inputs: ActionInputs, mode: "evaluate" | "run"): Promise<void> {
   const branch = historyBranchStore(inputs);
-  const { loaded, run, workload } = await runPipelineGate({
-    mode: inputs.mode === "run" ? "run" : "evaluate",
-    ...commonGateRequest(inputs, {
-      cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      env: environment(inputs),
-      onWarning: (message) => core.warning(message),
-      onProgress: (message) => core.info(message),
-    }),
-    workload: {
-      ...(w.target !== undefined ? { target: w.target } : {}),
-      ...(w.command.length > 0 ? { command: w.command } : {}),
-      ...(w.duration !== undefined ? { duration: w.duration } : {}),
-      ...(w.vus !== undefined ? { vus: w.vus } : {}),
-      ...(w.rate !== undefined ? { rate: w.rate } : {}),
-      ...(w.requests !== undefined ? { requests: w.requests } : {}),
-      ...(w.timeout !== undefined ? { timeout: w.timeout } : {}),
-      ...(w.name !== undefined ? { name: w.name } : {}),
-    },
-    ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
+  const pipeline = await runPipelineGate({
+    mode,
+    options: inputs.gate,
+    cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+    env: environment(inputs),
     recentRuns: HTML_RUNS,
-    ...(inputs.mode === "run" ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`)) } : {}),
-    adjust: (plan) => {
-      if (branch) {
-        plan.history = branch;
-        plan.storeHistory = true;
-      }
-      for (const diagnostic of [...plan.diagnostics, ...plan.slo.diagnostics]) annotate(diagnostic);
-    },
+    ...(mode === "run" ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`)) } : {}),
+    ...(branch ? { historyStore: branch } : {}),
+    onDiagnostic: annotate,
+    onWarning: (message) => core.warning(message),
+    onProgress: (message) => core.info(message),
     log: (line) => core.info(line),
-    onEventWarning: (kind, warning) => core.warning(`${kind} event: ${warning}`),
   });
-  if (workload) {
-    core.setOutput("workload-status", workload.status);
-    core.setOutput("window-start", workload.start);
-    core.setOutput("window-end", workload.end);
-    for (const note of workload.notes) core.notice(note);
-    if (workload.reason) core.error(workload.reason, { title: "slogate load test" });
-  }
-  if (!run) {
-    core.setFailed("The load test was cancelled: no verdict for a partial test.");
-    return;
-  }
-  await publish(run, loaded.plan, inputs);
-}
-
-/** Outputs, reports, summary, annotations, PR comment and the step's state for one gate run. */
-async function publish(run: GateRun, plan: Plan, inputs: ActionInputs): Promise<void> {
-  if (run.invalidConfig) {
-    core.setFailed("The SLO is invalid; see the annotations on the file. No verdict.");
-    return;
-  }
-  const { result } = run;
-  const recent = run.recent.slice(-MARKDOWN_RUNS);
-  core.setOutput("result", result.result);
-  core.setOutput("score", String(result.score));
-  core.setOutput("evaluation-id", result.id);
-  const paths = await writeReports(run);
-  core.setOutput("report-json", paths.json);
-  core.setOutput("report-markdown", paths.markdown);
-  core.setOutput("report-html", paths.html);
-  await core.summary.addRaw(renderMarkdownWithin(result, SUMMARY_LIMIT, recent)).write();
-
-  const failed = result.objectives.filter((o) => o.status === "fail");
-  const warned = result.objectives.filter((o) => o.status === "warning");
-  for (const objective of failed.slice(0, ANNOTATION_LIMIT))
-    core.error(`${objective.displayName || objective.sli}: ${objective.explanation}`, { title: "slogate objective failed" });
-  for (const objective of warned.slice(0, ANNOTATION_LIMIT))
-    core.warning(`${objective.displayName || objective.sli}: ${objective.explanation}`, { title: "slogate objective warning" });
-  if (failed.length > ANNOTATION_LIMIT || warned.length > ANNOTATION_LIMIT)
-    core.info("More objectives failed or warned than GitHub shows as annotations; the job summary lists them all.");
-  // A value that could not be fetched is never passed over in silence, whatever the verdict.
-  for (const objective of result.objectives) {
-    if (objective.error) core.warning(`SLI ${objective.sli} has no usable value: ${objective.error}`);
-  }
-  for (const warning of run.event?.warnings ?? []) core.warning(warning);
-
-  if (inputs.commentOnPr && inputs.githubToken) {
-    const comment = await upsertPullRequestComment(inputs.githubToken, renderMarkdownWithin(result, COMMENT_LIMIT, recent));
-    if (comment.kind === "not-allowed")
-      core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
-    else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);
-  }
-  if (run.event && !run.event.delivered && plan.eventsRequired) {
-    core.setFailed("The gate-result event was not delivered and events are required.");
-    return;
-  }
-
-  const message = result.message || `slogate: ${result.result} (score ${result.score})`;
-  if (result.result === "fail" && inputs.failOn !== "never") core.setFailed(message);
-  else if (result.result === "warning") {
-    if (inputs.failOn === "warning") core.setFailed(message);
-    else core.warning(message, { title: "slogate gate: warning" });
-  } else core.info(`slogate: ${result.result} (score ${result.score})`);
+  await publishGate(pipeline, outcomePolicy(inputs.gate.failOn), githubPublisher(inputs));
 }
 
 async function sendEvent(inputs: ActionInputs): Promise<void> {
-  const kind = inputs.eventKind;
-  const name = inputs.eventName;
-  if (!kind || !name) throw new InputError("mode: event needs event-kind and event-name");
+  const { kind, name, version } = inputs.event;
+  if (!kind || !name)
+    throw new SlogateError("INVALID_INPUT", "mode: event needs event-kind and event-name", { suggestion: "Set both inputs" });
   const now = new Date().toISOString();
+  const labels = inputs.gate.labels ?? {};
   const events: Record<string, DeliveryEvent> = {
     deployment: {
       kind: "deployment",
       name,
-      ...(inputs.eventVersion ? { version: inputs.eventVersion } : {}),
-      ...(inputs.labels.project ? { project: inputs.labels.project } : {}),
-      ...(inputs.labels.stage ? { stage: inputs.labels.stage } : {}),
+      ...(version ? { version } : {}),
+      ...(labels.project ? { project: labels.project } : {}),
+      ...(labels.stage ? { stage: labels.stage } : {}),
     },
-    "test-start": { kind: "test-start", name, start: inputs.start ?? now },
-    "test-finish": { kind: "test-finish", name, start: inputs.start ?? now, end: inputs.end ?? now },
+    "test-start": { kind: "test-start", name, start: inputs.gate.start ?? now },
+    "test-finish": { kind: "test-finish", name, start: inputs.gate.start ?? now, end: inputs.gate.end ?? now },
     configuration: { kind: "configuration", name },
     info: { kind: "info", title: name },
   };
   const event = events[kind];
-  if (!event) throw new InputError(`event-kind: ${JSON.stringify(kind)} is not deployment, test-start, test-finish, configuration or info`);
+  if (!event)
+    throw new SlogateError(
+      "INVALID_INPUT",
+      `event-kind: ${JSON.stringify(kind)} is not deployment, test-start, test-finish, configuration or info`,
+    );
   const env = environment(inputs);
   const sink = new DynatraceEventSink({ ...dynatraceConnection({}, env), http: { env } });
   try {
@@ -210,20 +162,12 @@ export async function run(): Promise<void> {
     const inputs = readInputs();
     if (inputs.dynatraceToken) core.setSecret(inputs.dynatraceToken);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
-    if (inputs.mode === "evaluate" || inputs.mode === "run") await gate(inputs);
-    else if (inputs.mode === "event") await sendEvent(inputs);
-    else throw new InputError(`mode: ${JSON.stringify(inputs.mode)} is not evaluate, run or event`);
+    const mode = inputs.gate.mode ?? "evaluate";
+    if (mode === "event") await sendEvent(inputs);
+    else await gate(inputs, mode);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const diagnostic of error.diagnostics) annotate(diagnostic);
-      core.setFailed("The configuration is invalid; see the annotations.");
-    } else if (error instanceof InputError || isSlogateError(error) || error instanceof ExternalServiceError) {
-      core.setFailed(
-        (error as Error).message +
-          ((error as { suggestion?: string }).suggestion ? `. ${(error as { suggestion?: string }).suggestion}` : ""),
-      );
-    } else {
-      core.setFailed(`slogate: internal error: ${(error as Error).message}`);
-    }
+    const failure = describeFailure(error, core.isDebug());
+    for (const diagnostic of failure.diagnostics) annotate(diagnostic);
+    core.setFailed(`slogate: ${failure.message}`);
   }
 }

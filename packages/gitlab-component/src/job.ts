@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type CliIo, main, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
+import { type CliIo, describeFailure, main, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
 import { upsertMergeRequestNote } from "./merge-request-note.js";
-import { gateArguments, type JobSettings, readSettings, SettingsError } from "./settings.js";
+import { gateArguments, type JobSettings, readSettings } from "./settings.js";
 
 /** GitLab's limit for a note is about 1,000,000 characters; stay well under it. */
 const NOTE_LIMIT = 900_000;
@@ -81,11 +81,9 @@ export async function runJob(io: JobIo): Promise<number> {
   try {
     settings = readSettings(io.env);
   } catch (error) {
-    if (error instanceof SettingsError) {
-      io.stderr(`slogate: ${error.message}; check the component's inputs\n`);
-      return 2;
-    }
-    throw error;
+    const failure = describeFailure(error);
+    io.stderr(`slogate: ${failure.message}; check the component's inputs\n`);
+    return failure.exitCode;
   }
   const env = {
     ...io.env,
@@ -122,19 +120,12 @@ export async function runJob(io: JobIo): Promise<number> {
     return 1;
   }
   await postNote(io, settings, result);
-  if (status === 1 && result.result !== "fail") return 1;
-  if (result.result === "fail") {
-    if (settings.failOn === "never") {
-      io.stdout("slogate: FAIL, not failing the job (fail-on: never)\n");
-      return 0;
-    }
-    return 1;
+  // The CLI decided the outcome (fail-on, warning exit code); GitLab shows a red "Job failed:
+  // exit code 3" even for an allowed failure, so the last line says what it is.
+  if (status === settings.warningExitCode) {
+    io.stdout(
+      `slogate: ${result.result.toUpperCase()}, an allowed failure (exit code ${settings.warningExitCode}): the pipeline goes on\n`,
+    );
   }
-  if (result.result === "warning") {
-    if (settings.failOn === "warning") return 1;
-    // GitLab ends the log with a red "Job failed: exit code 3" even for an allowed failure.
-    io.stdout(`slogate: WARNING, an allowed failure (exit code ${settings.warningExitCode}): the pipeline goes on\n`);
-    return settings.warningExitCode;
-  }
-  return 0;
+  return status;
 }

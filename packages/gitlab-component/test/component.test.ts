@@ -181,10 +181,10 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
   it("keeps history in a git branch of the project: one commit per pipeline, the next one compares with it", async () => {
     const remote = join(mkdtempSync(join(tmpdir(), "slogate-gitlab-history-")), "shop.git");
     execFileSync("git", ["init", "--quiet", "--bare", remote]);
-    const inputs = { slo: "slo.yaml", "sli-values": "values.json", "history-branch": "slogate-history" };
+    const inputs = { slo: "slo.yaml", "sli-values": "values.json", "history-branch": "slogate-history", "history-remote": remote };
     const files = { "slo.yaml": SLO("<=350"), "values.json": JSON.stringify({ response_time: 320, error_rate: 0 }) };
-    const first = await pipeline(inputs, files, { SLOGATE_HISTORY_REMOTE: remote });
-    const second = await pipeline(inputs, files, { SLOGATE_HISTORY_REMOTE: remote });
+    const first = await pipeline(inputs, files, {});
+    const second = await pipeline(inputs, files, {});
     expect([first.status, second.status]).toEqual(["PASS", "PASS"]);
     const firstId = /SLOGATE_EVALUATION_ID=(.+)/.exec(first.artifact("slogate-reports/slogate.env"))?.[1];
     expect(JSON.parse(second.artifact("slogate-reports/result.json")).comparedEvents).toEqual([firstId]);

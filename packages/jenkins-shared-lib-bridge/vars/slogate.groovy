@@ -1,6 +1,7 @@
 // slogate quality gate as a pipeline step. All logic lives in the bundled Node program
-// (resources/io/slogate/slogate.cjs); this file only hands arguments over and maps the verdict
-// onto the build: pass -> SUCCESS, warning -> UNSTABLE, fail -> error (each mappable with failOn).
+// (resources/io/slogate/slogate.cjs), which also decides the outcome (failOn); this file hands the
+// arguments over and maps the exit status onto the build: 0 -> SUCCESS, 3 (warning) -> UNSTABLE,
+// anything else -> error.
 
 def call(Map args = [:]) {
     if (sh(script: 'node --version', returnStatus: true) != 0) {
@@ -28,31 +29,32 @@ def call(Map args = [:]) {
         json: "${reportDir}/result.json", junit: "${reportDir}/junit.xml", markdown: "${reportDir}/report.md",
         html: "${reportDir}/report.html",
     ]
+    // The exit status the CLI gives a gate left in the warning state: the build becomes UNSTABLE.
+    int warningExitCode = 3
     List<String> argv = [loadTest ? 'run' : 'evaluate']
+    // Each argument and the CLI flag it becomes, as packages/core/src/options.ts declares them
+    // (npm run manifests:check holds the two together). The CLI refuses a flag its command lacks.
     Map options = [
-        config: args.config, slo: args.slo, sli: args.sli, provider: args.provider, baseline: args.baseline,
-        settle: args.settle, history: args.history,
+        config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, provider: args.provider,
+        baseline: args.baseline, settle: args.settle, history: args.history, start: args.start, end: args.end,
+        timeframe: args.timeframe, 'missing-sli': args.missingSli, 'fail-on': args.failOn,
+        target: args.target, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
+        timeout: args.timeout, 'test-name': args.testName,
     ]
-    if (loadTest) {
-        options += [
-            target: args.target, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
-            timeout: args.timeout, 'test-name': args.testName,
-        ]
-    } else {
-        options += ['sli-values': args.sliValues, start: args.start, end: args.end, timeframe: args.timeframe]
-    }
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
     if (args.history) { argv << '--store' }
     if (args.sendEvent) { argv << '--send-event' }
+    if (args.eventsRequired) { argv << '--events-required' }
     argv += [
-        '--warning-exit-code', '3', '--report-json', reports.json, '--report-junit', reports.junit,
+        '--warning-exit-code', String.valueOf(warningExitCode), '--report-json', reports.json, '--report-junit', reports.junit,
         '--report-md', reports.markdown, '--report-html', reports.html,
     ]
     // A load tool's command goes after --, each argument quoted: no shell sees it.
     if (loadTest && args.command) { argv << '--'; argv.addAll((args.command as List).collect { String.valueOf(it) }) }
     String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
 
+    // The CLI decides the outcome (with failOn); its exit status is all this step maps.
     int status = runWithToken(args, command)
     if (status == 2) {
         error("slogate: the configuration or input is invalid (exit status 2); the errors are in the log above")
@@ -77,14 +79,13 @@ def call(Map args = [:]) {
         reportPaths: reports,
     ]
     if (loadTest) { answer.window = result.window }
-    String failOn = String.valueOf(args.failOn ?: 'fail')
-    String summary = "slogate: ${result.result} (score ${result.score})"
-    if (result.result == 'fail' && failOn != 'never') {
-        error("${summary}: ${result.message}")
-    } else if (result.result == 'warning') {
-        if (failOn == 'warning') { error("${summary}: ${result.message}") } else { unstable("${summary}: ${result.message}") }
-    } else if (result.result == 'fail') {
-        unstable("${summary}: ${result.message}")
+    String summary = "slogate: ${result.result} (score ${result.score})${result.message ? ': ' + result.message : ''}"
+    if (status == warningExitCode) {
+        unstable(summary)
+    } else if (status != 0) {
+        // A failed verdict speaks for itself; any other failure (failOn: 'warning', a required
+        // event not delivered) has its reason in the log.
+        error(result.result == 'fail' ? summary : "${summary}; the step fails (exit status ${status}), the reason is in the log above")
     }
     return answer
 }

@@ -1,7 +1,6 @@
-import { ConfigError, formatDiagnostic } from "../config/diagnostics.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
 import { nearestKey } from "../config/suggest.js";
-import { isSlogateError } from "../errors.js";
-import { ExternalServiceError } from "../http/external-error.js";
+import { describeFailure } from "../failure.js";
 import { VERSION } from "../version.js";
 import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
 import { EVENT_HELP, eventCommand } from "./event-command.js";
@@ -34,7 +33,8 @@ ${Object.entries(COMMANDS)
   .join("\n")}
 
 Run slogate <command> --help for the options of a command.
-Exit status: 0 pass (and warning by default), 1 fail, 2 invalid input, config or usage.
+Exit status: 0 pass (and warning by default), 1 fail or could not evaluate (a backend or the
+history unreachable), 2 invalid input, config, usage or a refused token.
 `;
 
 /** Runs the CLI and returns the exit status; never exits the process itself. */
@@ -57,29 +57,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const diagnostic of error.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
-      return 2;
-    }
-    if (error instanceof ExternalServiceError) {
-      // A backend outage is not the user's mistake, but it is never a pass either.
-      io.stderr(`slogate: ${error.message}\n`);
-      return 1;
-    }
-    if (isSlogateError(error)) {
-      const suggestion = error.suggestion ? `. ${error.suggestion}` : "";
-      if (error.position) {
-        io.stderr(`${formatDiagnostic({ severity: "error", position: error.position, message: error.message })}${suggestion}\n`);
-      } else {
-        io.stderr(`slogate: ${error.message}${suggestion}\n`);
-      }
-      return 2;
-    }
-    // Not a user mistake: say so plainly; the stack is for a bug report, behind SLOGATE_DEBUG.
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(
-      `slogate: internal error: ${message}. Please report it with the command you ran${io.env.SLOGATE_DEBUG ? `\n${(error as Error).stack}` : " (set SLOGATE_DEBUG=1 for details)"}\n`,
-    );
-    return 1;
+    const failure = describeFailure(error, Boolean(io.env.SLOGATE_DEBUG));
+    if (failure.diagnostics.length > 0) for (const diagnostic of failure.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
+    else io.stderr(`slogate: ${failure.message}\n`);
+    return failure.exitCode;
   }
 }

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { SlogateError } from "../errors.js";
 import { FileHistoryStore } from "../history/file-store.js";
 import { recentRuns } from "../history/recent-runs.js";
+import { GATE_OPTIONS } from "../options.js";
 import { renderReport } from "../report/index.js";
 import { HTML_RUNS, MARKDOWN_RUNS, positiveCount, stdoutFormat, text } from "./gate-command.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
@@ -46,7 +47,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate report --help");
   const historyPath = text(values, "history");
   if (!historyPath) throw usageError("slogate report needs the history to read", "Add --history <file.jsonl>");
-  const format = stdoutFormat(values);
+  const formatText = text(values, "format");
+  const format = stdoutFormat({
+    ...(formatText !== undefined ? { format: GATE_OPTIONS.format.parser.parse(formatText, "--format") } : {}),
+    ...(values.explain === true ? { explain: true } : {}),
+  });
   if (format === "keptn") throw usageError("--format keptn is the answer of an evaluation, not a report", "Use json for the stored result");
   const runs = text(values, "runs") !== undefined ? positiveCount(text(values, "runs") as string, "--runs") : HTML_RUNS;
 

