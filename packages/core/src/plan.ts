@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { readCiContext } from "./ci/index.js";
 import { ConfigError, hasErrors } from "./config/diagnostics.js";
-import { allDiagnostics, loadConfigFile, loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
+import { findConfig } from "./config/find-config.js";
+import { loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
 import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import { SlogateError } from "./errors.js";
@@ -80,14 +80,7 @@ function usage(message: string, suggestion: string): SlogateError {
  */
 export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const at = (path: string) => resolve(options.cwd, path);
-  const defaultConfig = at("slogate.yaml");
-  const configPath = options.config
-    ? at(options.config)
-    : options.slo === undefined && existsSync(defaultConfig)
-      ? defaultConfig
-      : undefined;
-  const config = configPath ? await loadConfigFile(configPath) : null;
-  if (config && hasErrors(config.diagnostics)) throw new ConfigError(allDiagnostics(config));
+  const config = await findConfig(options.cwd, options.config, options.slo === undefined);
 
   const slo = options.slo ? await loadSloFile(at(options.slo)) : config?.slo;
   if (!slo) throw usage("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");

@@ -159,6 +159,29 @@ describe("slogate CLI as a process", () => {
     expect(pinned.comparedEvents).toEqual([second.id]);
   });
 
+  it("finds ./slogate.yaml the same way in every command: evaluate stores, history and report read it", () => {
+    const config =
+      "version: 1\nslo: slo.yaml\nproviders:\n  default: file\n  file:\n    path: values.json\nhistory:\n  type: file\n  path: h.jsonl\n  store: true\n";
+    const directory = workspace({ rt: 500, errors: 0 }, { "slogate.yaml": config });
+    const stored = JSON.parse(runCli(["evaluate", "--format", "json"], { cwd: directory }).stdout);
+    const list = runCli(["history", "list"], { cwd: directory });
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${stored.id}  .*  pass     score 100  slogate\n$`));
+    const report = runCli(["report", "--format", "json"], { cwd: directory });
+    expect(report.status).toBe(0);
+    expect(JSON.parse(report.stdout).id).toBe(stored.id);
+    const invalidate = runCli(["history", "invalidate", stored.id], { cwd: directory });
+    expect(invalidate.status).toBe(0);
+
+    const bare = workspace({ rt: 500, errors: 0 });
+    expect(runCli(["history", "list"], { cwd: bare })).toMatchObject({
+      status: 2,
+      stderr:
+        "slogate: no history file given, and there is no slogate.yaml here. Pass --history <file.jsonl>, or set history.path in slogate.yaml\n",
+    });
+    expect(runCli(["report"], { cwd: bare }).status).toBe(2);
+  });
+
   it("explains each objective with --explain", () => {
     const directory = workspace({ rt: 560, errors: 0 });
     writeFiles(directory, {

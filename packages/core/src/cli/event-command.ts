@@ -1,6 +1,5 @@
-import { resolve } from "node:path";
 import { readCiContext } from "../ci/index.js";
-import { loadConfigFile } from "../config/load-config.js";
+import { findConfig } from "../config/find-config.js";
 import { DynatraceEventSink } from "../events/dynatrace.js";
 import type { DeliveryEvent } from "../events/event-sink.js";
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
@@ -25,7 +24,7 @@ Common options:
   --entity-selector <sel>   entities to attach to, e.g. type(SERVICE),tag(app:$SERVICE)
   --property <key=value>    extra event property (repeatable)
   --label <key=value>       value for $LABEL.<key> in the entity selector (repeatable)
-  --config <file>           slogate.yaml (events.dynatrace and providers.dynatrace)
+  --config <file>           slogate.yaml (events.dynatrace and providers.dynatrace; default ./slogate.yaml)
   -h, --help                show this help
 
 The CI run (URL, commit, branch, pipeline, actor) is attached automatically.
@@ -106,7 +105,7 @@ export async function eventCommand(args: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : 2;
   }
   const event = eventFrom(kind, values, io.now());
-  const config = typeof values.config === "string" ? await loadConfigFile(resolve(io.cwd, values.config)) : null;
+  const config = await findConfig(io.cwd, typeof values.config === "string" ? values.config : undefined);
   const labels = { ...(config?.labels ?? {}), ...parseLabels(values.label as string[] | undefined) };
   for (const name of ["project", "stage", "service"] as const) if (typeof values[name] === "string") labels[name] = values[name] as string;
   const selector = (values["entity-selector"] as string | undefined) ?? config?.events.dynatrace?.["entity-selector"];

@@ -1,7 +1,6 @@
-import { resolve } from "node:path";
-import { loadConfigFile } from "../config/load-config.js";
 import { FileHistoryStore } from "../history/file-store.js";
 import { formatNumber } from "../result/format-number.js";
+import { historyPath } from "./command-config.js";
 import type { CliIo } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 
@@ -14,7 +13,7 @@ export const HISTORY_HELP = `Usage: slogate history <list|invalidate> [options]
 
 Options:
   --history <file>   JSON Lines history (default: history.path of slogate.yaml)
-  --config <file>    slogate.yaml to take history.path from
+  --config <file>    slogate.yaml to take history.path from (default: ./slogate.yaml)
   -h, --help         show this help
 `;
 
@@ -33,9 +32,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     io.stdout(HISTORY_HELP);
     return values.help ? 0 : 2;
   }
-  let path = typeof values.history === "string" ? resolve(io.cwd, values.history) : undefined;
-  if (!path && typeof values.config === "string") path = (await loadConfigFile(resolve(io.cwd, values.config))).history?.path;
-  if (!path) throw usageError("no history file given", "Pass --history <file.jsonl>");
+  const path = await historyPath(io, values);
   const store = new FileHistoryStore(path, { onWarning: (message) => io.stderr(`${message}\n`) });
 
   if (action === "list") {

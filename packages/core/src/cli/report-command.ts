@@ -1,19 +1,21 @@
-import { resolve } from "node:path";
 import { SlogateError } from "../errors.js";
 import { FileHistoryStore } from "../history/file-store.js";
 import { recentRuns } from "../history/recent-runs.js";
 import { GATE_OPTIONS } from "../options.js";
 import { renderReport } from "../report/index.js";
+import { historyPath } from "./command-config.js";
 import { HTML_RUNS, MARKDOWN_RUNS, positiveCount, stdoutFormat, text } from "./gate-command.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 
-export const REPORT_HELP = `Usage: slogate report --history <file> [options]
+export const REPORT_HELP = `Usage: slogate report [--history <file>] [options]
 
 Rebuilds the reports of a stored result from the history, with the heatmap and trends of
 the runs before it. No backend is asked; nothing is stored.
 
-  --history <file>           JSON Lines history written by slogate (--store)
+  --history <file>           JSON Lines history written by slogate (--store); default
+                             history.path of slogate.yaml
+  --config <file>            slogate.yaml to take history.path from (default: ./slogate.yaml)
   --id <result-id>           the result to report on (default: the newest slogate result)
   --runs <n>                 earlier runs in the heatmap and trends (default ${HTML_RUNS}; Markdown ${MARKDOWN_RUNS})
   --html <file>              self-contained HTML: heatmap, trend charts, explanations
@@ -27,6 +29,7 @@ Exit status: 0 written, 2 invalid usage or history.
 `;
 
 const OPTIONS: OptionSpec = {
+  config: { type: "string" },
   history: { type: "string" },
   id: { type: "string" },
   runs: { type: "string" },
@@ -45,8 +48,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate report --help");
-  const historyPath = text(values, "history");
-  if (!historyPath) throw usageError("slogate report needs the history to read", "Add --history <file.jsonl>");
+  const historyFile = await historyPath(io, values);
   const formatText = text(values, "format");
   const format = stdoutFormat({
     ...(formatText !== undefined ? { format: GATE_OPTIONS.format.parser.parse(formatText, "--format") } : {}),
@@ -55,7 +57,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (format === "keptn") throw usageError("--format keptn is the answer of an evaluation, not a report", "Use json for the stored result");
   const runs = text(values, "runs") !== undefined ? positiveCount(text(values, "runs") as string, "--runs") : HTML_RUNS;
 
-  const entries = await new FileHistoryStore(resolve(io.cwd, historyPath)).list();
+  const entries = await new FileHistoryStore(historyFile).list();
   const id = text(values, "id");
   const index =
     id !== undefined ? entries.findLastIndex((entry) => entry.id === id) : entries.findLastIndex((entry) => entry.document !== null);
@@ -63,7 +65,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (!entry) {
     throw new SlogateError(
       "NOT_FOUND",
-      id !== undefined ? `result ${id} is not in ${historyPath}` : `${historyPath} holds no slogate result`,
+      id !== undefined ? `result ${id} is not in ${historyFile}` : `${historyFile} holds no slogate result`,
       {
         suggestion:
           id !== undefined
