@@ -5,7 +5,7 @@
  * the adapters' input readers and `npm run manifests:check` (action.yml, task.json, the GitLab
  * template, the Jenkins step) all come from this table.
  */
-import type { ProviderId } from "./config/load-config.js";
+import { PROVIDER_IDS } from "./config/load-config.js";
 import { SlogateError } from "./errors.js";
 import type { WindowRequest } from "./window.js";
 import type { WorkloadOverrides } from "./workload/workload-settings.js";
@@ -20,7 +20,6 @@ export const FAIL_ON = ["fail", "warning", "never"] as const;
 /** The verdict from which a CI step fails: `fail`, `warning` (warnings fail too) or `never`. */
 export type FailOn = (typeof FAIL_ON)[number];
 
-const PROVIDER_IDS = ["file", "prometheus", "dynatrace", "workload"] as const satisfies readonly ProviderId[];
 const MODES = ["evaluate", "run", "event"] as const;
 
 /** What a caller says about one gate; anything unsaid comes from slogate.yaml, then defaults. */
@@ -30,7 +29,7 @@ export interface GateOptions {
   slo?: string;
   sli?: string;
   sliValues?: string;
-  provider?: ProviderId;
+  provider?: (typeof PROVIDER_IDS)[number];
   settle?: string;
   concurrency?: number;
   history?: string;

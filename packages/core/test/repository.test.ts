@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROVIDER_IDS } from "../src/config/load-config.js";
+import { GATE_OPTIONS } from "../src/options.js";
 import { RENDERERS } from "../src/report/index.js";
 import { VERSION } from "../src/version.js";
 import { WORKLOAD_TYPES } from "../src/workload/create-runner.js";
@@ -31,5 +33,25 @@ describe("the repository keeps its promises", () => {
       .filter((f) => f.endsWith("-runner.ts") && f !== "workload-runner.ts" && f !== "create-runner.ts")
       .map((f) => f.replace("-runner.ts", ""));
     expect(runners.sort()).toEqual([...WORKLOAD_TYPES].sort());
+  });
+
+  it("has schema enums equal to the id lists the code registers", () => {
+    const schema = readJson<{
+      properties: Record<string, { properties: Record<string, { enum?: string[]; additionalProperties?: { enum: string[] } }> }>;
+    }>(join(CORE_ROOT, "schemas", "slogate.schema.json"));
+    const { providers, workload, evaluation } = schema.properties;
+    expect(providers?.properties.default?.enum).toEqual([...PROVIDER_IDS]);
+    expect(providers?.properties.overrides?.additionalProperties?.enum).toEqual([...PROVIDER_IDS]);
+    expect(workload?.properties.type?.enum).toEqual([...WORKLOAD_TYPES]);
+    // The options a command line or an input overrides take the values slogate.yaml takes.
+    expect(GATE_OPTIONS.missingSli.parser.parse("fail", "x")).toBe("fail");
+    for (const [option, values] of [
+      [GATE_OPTIONS.missingSli, evaluation?.properties["missing-sli"]?.enum],
+      [GATE_OPTIONS.comparison, evaluation?.properties.comparison?.enum],
+      [GATE_OPTIONS.provider, providers?.properties.default?.enum],
+    ] as const) {
+      for (const value of values ?? []) expect(option.parser.parse(value, "x")).toBe(value);
+      expect(() => option.parser.parse("other", "x")).toThrow('x: "other" is not one of');
+    }
   });
 });

@@ -9,7 +9,9 @@ import { readSlo, type SloReading } from "./load-slo.js";
 import { schemaDiagnostics } from "./schema-diagnostics.js";
 import { parseYamlSource, scalarText, type YamlSource } from "./yaml-source.js";
 
-export type ProviderId = "file" | "prometheus" | "dynatrace" | "workload";
+/** Every SLI provider slogate knows, one file each in src/sli/; the schema's enums must equal it. */
+export const PROVIDER_IDS = ["file", "prometheus", "dynatrace", "workload"] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 export interface DynatraceSettings {
   url?: string;
@@ -32,7 +34,9 @@ export interface DynatraceEventSettings {
   required?: boolean;
 }
 
-export type WorkloadType = "builtin" | "command" | "k6" | "jmeter";
+/** Every kind of workload slogate runs, one file each in src/workload/; the schema's enum must equal it. */
+export const WORKLOAD_TYPES = ["builtin", "command", "k6", "jmeter"] as const;
+export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
 
 /** slogate.yaml's `workload`, with paths made absolute. */
 export interface WorkloadSettings {

@@ -1,4 +1,4 @@
-import type { DynatraceSettings, PrometheusSettings, ProviderId } from "../config/load-config.js";
+import { type DynatraceSettings, PROVIDER_IDS, type PrometheusSettings, type ProviderId } from "../config/load-config.js";
 import { SlogateError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
 import type { WorkloadOutcome } from "../workload/workload-runner.js";
@@ -10,7 +10,7 @@ import type { SliProvider } from "./sli-provider.js";
 import { WorkloadSliProvider } from "./workload-provider.js";
 
 /** Every SLI provider slogate knows, one file each in src/sli/. */
-export const PROVIDERS = ["file", "prometheus", "dynatrace", "workload"] as const satisfies readonly ProviderId[];
+export const PROVIDERS = PROVIDER_IDS;
 
 export function isProviderId(value: string): value is ProviderId {
   return (PROVIDERS as readonly string[]).includes(value);

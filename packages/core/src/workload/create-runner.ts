@@ -7,8 +7,7 @@ import { JmeterRunner } from "./jmeter-runner.js";
 import { K6Runner } from "./k6-runner.js";
 import type { WorkloadRunner } from "./workload-runner.js";
 
-/** Every kind of workload slogate runs, one file each in src/workload/. */
-export const WORKLOAD_TYPES = ["builtin", "command", "k6", "jmeter"] as const;
+export { WORKLOAD_TYPES } from "../config/load-config.js";
 
 export const DEFAULT_TEST_NAME = "slogate load test";
 
