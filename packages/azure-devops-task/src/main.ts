@@ -70,6 +70,7 @@ const TASK_RESULT: Record<GateOutcome["state"], tl.TaskResult> = {
   failed: tl.TaskResult.Failed,
   invalid: tl.TaskResult.Failed,
   cancelled: tl.TaskResult.Failed,
+  errored: tl.TaskResult.Failed,
 };
 
 /** The agent's verbs for a gate's answer: output variables, issues, the build summary, the PR status, the task result. */

@@ -11,6 +11,7 @@ import type { HistoryStore } from "./history/history-store.js";
 import { recentRuns } from "./history/recent-runs.js";
 import type { RecentRun } from "./report/report-renderer.js";
 import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
+import { judgeReachability } from "./sli/answer.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
 
 /** Everything a gate run needs, resolved from slogate.yaml and command-line options. */
@@ -78,12 +79,14 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   options.onProgress?.({ phase: "retrieving", indicators: indicators.length });
   let answer: Awaited<ReturnType<SliProvider["fetch"]>>;
   try {
-    answer = await plan.provider.fetch({
-      indicators,
-      window: options.window,
-      filters: slo?.filter ?? {},
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    answer = judgeReachability(
+      await plan.provider.fetch({
+        indicators,
+        window: options.window,
+        filters: slo?.filter ?? {},
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
   } finally {
     await plan.provider.close?.();
   }

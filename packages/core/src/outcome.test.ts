@@ -57,6 +57,20 @@ describe("decideOutcome: one rule from a gate's answer to a step's state and exi
     expect(decideOutcome(facts(null), outcomePolicy())).toMatchObject({ state: "cancelled", verdict: null, exitCode: 130 });
   });
 
+  it("a gate that could not judge fails the step as an error with the reason, whatever fail-on says — never as FAIL score 0", () => {
+    const errored = facts({
+      result: "fail",
+      status: "errored",
+      score: 0,
+      message: "evaluation performed by lighthouse received an unexpected error: could not evaluate: SLI cpu: Dynatrace: GET failed",
+    });
+    expect(decideOutcome(errored, outcomePolicy("never"))).toMatchObject({
+      state: "errored",
+      exitCode: 1,
+      headline: "slogate: error: could not evaluate: SLI cpu: Dynatrace: GET failed",
+    });
+  });
+
   it("fails a passing gate when a required event — a test event too — was not delivered, and only then", () => {
     const testEvents = [
       { kind: "test-start", receipt: refused },

@@ -1,3 +1,4 @@
+import { ERRORED_RETRIEVAL } from "./engine/evaluate.js";
 import type { EventReceipt } from "./events/event-sink.js";
 import type { FailOn } from "./options.js";
 import type { SlogateResult } from "./result/result.js";
@@ -36,7 +37,8 @@ export interface Problem {
 }
 
 export interface GateOutcome {
-  state: StepState | "invalid" | "cancelled";
+  /** errored: the gate could not judge (a backend did not answer); the step fails, with that reason. */
+  state: StepState | "invalid" | "cancelled" | "errored";
   /** The gate's own verdict; null when there is none (invalid configuration, cancelled test). */
   verdict: SlogateResult["result"] | null;
   exitCode: number;
@@ -144,6 +146,10 @@ export function decideOutcome(facts: GateFacts, policy: OutcomePolicy): GateOutc
     };
   }
   const { result } = facts;
+  if (result.status === "errored") {
+    const reason = result.message.startsWith(ERRORED_RETRIEVAL) ? result.message.slice(ERRORED_RETRIEVAL.length) : result.message;
+    return { state: "errored", verdict: result.result, exitCode: 1, headline: `slogate: error: ${reason}`, problems };
+  }
   const verdictLine = `slogate: ${result.result} (score ${result.score})${result.message ? `: ${result.message}` : ""}`;
   if (facts.eventsRequired && undelivered.length > 0) {
     const which = undelivered.length === 1 ? `the ${undelivered[0]} event was` : `the ${undelivered.join(", ")} events were`;

@@ -239,13 +239,17 @@ describe("dynatrace provider against a local Dynatrace", () => {
     expect(values(data).probe).toContain(message);
   });
 
-  it("names a missing scope", async () => {
-    const { data } = await gate(
+  it("stops at a refused token with exit 2 and the reason: a configuration to fix, not a failed gate", async () => {
+    const run = await gate(
       slo([["n", [">=0"]]]),
       { indicators: { n: 'PV2;problemSelector=status("open")' } },
       { DT_API_TOKEN: "dt0c01.metrics-only" },
     );
-    expect(values(data).n).toContain("HTTP 401: The token authentication has failed.");
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^slogate: the backend refused the request: Dynatrace: SLI n: Dynatrace refused the problems request \(HTTP 401: The token authentication has failed\.\); query: .*; check the token or credentials\n$/,
+    );
   });
 
   it("waits for ingestion when the window has just ended, and says so", async () => {

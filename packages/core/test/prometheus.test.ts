@@ -188,13 +188,15 @@ describe("prometheus provider against a real Prometheus", () => {
     expect(stderr).toContain("slogate: warning: SLI probe has no usable value");
   });
 
-  it("fails every SLI with a clear reason when the server is down", async () => {
+  it("could not evaluate when the server is down: errored with the reason, never FAIL score 0", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const { status, data, stderr } = gate(slo([{ sli: "goroutines", pass: ["=42"] }]), SLI, [], closed);
     expect(status).toBe(1);
-    expect((data.evaluation.indicatorResults as Indicator[])[0]?.value.message).toContain(
-      `Prometheus: GET ${closed}/api/v1/query failed: ECONNREFUSED; check the URL, DNS, proxy (HTTPS_PROXY/NO_PROXY) and that the service is up`,
-    );
+    const reason = `SLI goroutines: Prometheus: GET ${closed}/api/v1/query failed: ECONNREFUSED; check the URL, DNS, proxy (HTTPS_PROXY/NO_PROXY) and that the service is up`;
+    // Keptn's errored evaluation: status errored, result fail, the reason in the message.
+    expect(data).toMatchObject({ status: "errored", result: "fail" });
+    expect(data.message).toContain(`could not evaluate: ${reason}`);
+    expect(stderr).toContain(`slogate: error: could not evaluate: ${reason}`);
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 

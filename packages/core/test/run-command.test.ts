@@ -324,19 +324,19 @@ describe("slogate run: backend faults while the workload runs", () => {
     expect(JSON.parse(run.stdout).objectives.find((o: { sli: string }) => o.sli === "cpu").value).toBe(42);
   });
 
-  it("the metrics API down: that SLI fails with the reason, the gate fails (exit 1), the stop event is still sent", async () => {
+  it("the metrics API down: the gate could not evaluate (errored, exit 1, the reason), the stop event is still sent", async () => {
     const from = accepted();
     dynatrace.inject("metrics", ...Array.from({ length: 8 }, () => ({ reset: true })));
     const run = await gate();
     expect(run.status).toBe(1);
     const result = JSON.parse(run.stdout);
-    expect(result.result).toBe("fail");
-    expect(result.objectives.find((o: { sli: string }) => o.sli === "cpu").error).toMatch(/Dynatrace/);
-    expect(run.stderr).toContain("slogate: warning: SLI cpu has no usable value");
+    expect(result).toMatchObject({ result: "fail", status: "errored" });
+    expect(result.message).toMatch(/could not evaluate: SLI cpu: Dynatrace: GET .* failed/);
+    expect(run.stderr).toMatch(/slogate: error: could not evaluate: SLI cpu: Dynatrace: GET .* failed: .*; exit status 1\n/);
     expect(titlesSince(from)).toEqual([
       "Start test: slogate load test",
       "Test finished: slogate load test",
-      "Quality gate: fail (score 50)",
+      "Quality gate: could not evaluate",
     ]);
   });
 

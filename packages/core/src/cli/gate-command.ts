@@ -109,7 +109,9 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
   for (const problem of outcome.problems.filter((p) => p.kind !== "objective")) {
     io.stderr(`slogate: ${problem.severity === "notice" ? "" : `${problem.severity}: `}${problem.message}\n`);
   }
-  if (outcome.state === "invalid" || outcome.state === "cancelled") io.stderr(`${outcome.headline}, exit status ${outcome.exitCode}\n`);
+  if (outcome.state === "errored") io.stderr(`${outcome.headline}; exit status ${outcome.exitCode}\n`);
+  else if (outcome.state === "invalid" || outcome.state === "cancelled")
+    io.stderr(`${outcome.headline}, exit status ${outcome.exitCode}\n`);
   else if (outcome.state === "failed" && outcome.verdict !== "fail") io.stderr(`${outcome.headline}; exit status 1\n`);
   return outcome.exitCode;
 }

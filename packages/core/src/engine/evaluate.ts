@@ -78,6 +78,9 @@ function erroredOutcome(
   };
 }
 
+/** Keptn's message for an errored SLI retrieval, before the retrieval's own message. */
+export const ERRORED_RETRIEVAL = "evaluation performed by lighthouse received an unexpected error: ";
+
 /**
  * Runs one evaluation with Keptn's rules (lighthouse-service `processGetSliFinishedEvent`,
  * 1.x-final), in Keptn's order of checks. Pure: time, ids and history arrive as data.
@@ -89,7 +92,7 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     return erroredOutcome(input, "evaluation performed by lighthouse was aborted", { result: "pass", sloFileContent: "" });
   }
   if (retrieval.status === "errored") {
-    return erroredOutcome(input, `evaluation performed by lighthouse received an unexpected error: ${retrieval.message}`, {
+    return erroredOutcome(input, `${ERRORED_RETRIEVAL}${retrieval.message}`, {
       result: "pass",
       sloFileContent: "",
     });

@@ -113,7 +113,10 @@ export function ingestBody(
       return {
         ...common,
         eventType: "CUSTOM_INFO",
-        title: `Quality gate: ${result.result} (score ${Math.round(result.score * 100) / 100})`,
+        title:
+          result.status === "errored"
+            ? "Quality gate: could not evaluate"
+            : `Quality gate: ${result.result} (score ${Math.round(result.score * 100) / 100})`,
         startTime: ms(result.window.start),
         endTime: ms(result.window.end),
         properties: {

@@ -21,7 +21,7 @@ export const consoleRenderer: ReportRenderer = {
   render(result: SlogateResult, options: RenderOptions = {}): string {
     const color = options.color ?? false;
     const lines = [
-      `slogate ${paint(verdictWord(result.result), result.result, color)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
+      `slogate ${paint(verdictWord(result), result.result, color)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
     ];
     if (result.message) lines.push(`  ${result.message}`);
     const rows = result.objectives.map((o) => [

@@ -13,7 +13,7 @@ export const explainRenderer: ReportRenderer = {
   render(result: SlogateResult): string {
     const totalWeight = scoredWeight(result.objectives);
     const lines = [
-      `slogate ${verdictWord(result.result)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
+      `slogate ${verdictWord(result)}  score ${formatNumber(result.score)}  window ${result.window.start || "–"} → ${result.window.end || "–"}  id ${result.id}`,
     ];
     if (result.message) lines.push(result.message);
     for (const objective of result.objectives) {

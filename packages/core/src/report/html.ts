@@ -186,7 +186,7 @@ export const htmlRenderer: ReportRenderer = {
     const verdict = statusKey(result.result === "pass" ? "pass" : result.result === "warning" ? "warning" : "fail");
     const labels = Object.entries(result.labels);
     const totalWeight = scoredWeight(result.objectives);
-    const title = `slogate: ${verdictWord(result.result)} (score ${formatNumber(result.score)})`;
+    const title = `slogate: ${verdictWord(result)} (score ${formatNumber(result.score)})`;
     const trends = result.objectives
       .map((objective, i) => trendSvg(objective, map, map.rows[i] as Heatmap["rows"][number], i))
       .filter(Boolean);
@@ -201,7 +201,7 @@ export const htmlRenderer: ReportRenderer = {
       "</head>",
       "<body>",
       '<header id="summary">',
-      `<h1><span class="verdict" style="background:${STATUS_COLORS[verdict]}"><font color="${STATUS_COLORS[verdict]}">${SYMBOL[verdict]} ${verdictWord(result.result)}</font></span> score ${escapeHtml(formatNumber(result.score))}</h1>`,
+      `<h1><span class="verdict" style="background:${STATUS_COLORS[verdict]}"><font color="${STATUS_COLORS[verdict]}">${SYMBOL[verdict]} ${verdictWord(result)}</font></span> score ${escapeHtml(formatNumber(result.score))}</h1>`,
       result.message ? `<p class="message">${escapeHtml(result.message)}</p>` : "",
       '<dl class="meta">',
       `<dt>Window</dt><dd>${escapeHtml(result.window.start || "–")} → ${escapeHtml(result.window.end || "–")}</dd>`,

@@ -41,7 +41,7 @@ export const markdownRenderer: ReportRenderer = {
   format: "markdown",
   render(result: SlogateResult, options: RenderOptions = {}): string {
     const lines: string[] = [];
-    lines.push(`## ${STATUS_MARK[result.result]} slogate: ${verdictWord(result.result)} (score ${formatNumber(result.score)})`);
+    lines.push(`## ${STATUS_MARK[result.result]} slogate: ${verdictWord(result)} (score ${formatNumber(result.score)})`);
     lines.push("");
     if (result.message) lines.push(`> ${cell(result.message)}`, "");
     const labels = Object.entries(result.labels).map(([k, v]) => `\`${k}=${v}\``);

@@ -1,6 +1,6 @@
-import type { IndicatorStatus, Target, Verdict } from "../engine/types.js";
+import type { IndicatorStatus, Target } from "../engine/types.js";
 import { formatNumber } from "../result/format-number.js";
-import type { ObjectiveResult } from "../result/result.js";
+import type { ObjectiveResult, SlogateResult } from "../result/result.js";
 
 /** Words and marks shared by the renderers, so every report says a status the same way. */
 export const STATUS_MARK: Record<IndicatorStatus, string> = {
@@ -10,8 +10,9 @@ export const STATUS_MARK: Record<IndicatorStatus, string> = {
   info: "ℹ️",
 };
 
-export function verdictWord(verdict: Verdict): string {
-  return verdict.toUpperCase();
+/** The verdict in one word; ERROR when the gate could not judge (never FAIL, which reads as a regression). */
+export function verdictWord(result: Pick<SlogateResult, "result" | "status">): string {
+  return result.status === "errored" ? "ERROR" : result.result.toUpperCase();
 }
 
 export function objectiveName(objective: ObjectiveResult): string {

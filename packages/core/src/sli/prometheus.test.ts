@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { json, type LocalServer, localServer } from "../../test/local-server.js";
@@ -128,12 +128,13 @@ describe("PrometheusSliProvider on the wire", () => {
       ],
       { cwd: directory, env: { PROMETHEUS_URL: server.url, PROMETHEUS_TOKEN: token } },
     );
-    expect(run.status).toBe(1);
+    // A refused token is a configuration to fix: exit 2, the reason, and no report that could pass for a verdict.
+    expect(run.status).toBe(2);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
-    const written = [run.stdout, run.stderr, ...["r.json", "r.md", "r.xml"].map((f) => readFileSync(join(directory, f), "utf8"))];
-    expect(written[0]).toContain(
-      "Prometheus refused the query of up (unauthorized: bad Bearer ***); check PROMETHEUS_TOKEN or the basic-auth credentials; query: up",
+    expect(run.stderr).toBe(
+      "slogate: the backend refused the request: Prometheus: SLI up: Prometheus refused the query of up (unauthorized: bad Bearer ***); check PROMETHEUS_TOKEN or the basic-auth credentials; query: up; check the token or credentials\n",
     );
-    for (const text of written) expect(text).not.toContain(token);
+    expect(["r.json", "r.md", "r.xml"].filter((f) => existsSync(join(directory, f)))).toEqual([]);
+    for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(token);
   });
 });

@@ -1,5 +1,5 @@
 import type { SliResult } from "../engine/types.js";
-import { ExternalServiceError } from "../http/external-error.js";
+import { type ExternalFailure, ExternalServiceError, failureForStatus } from "../http/external-error.js";
 import { HttpClient, type HttpClientOptions } from "../http/http-client.js";
 import { backendAnswer, failedSli } from "./answer.js";
 import { type PlaceholderContext, resolvePlaceholders, windowSeconds } from "./placeholders.js";
@@ -111,6 +111,7 @@ export class PrometheusSliProvider implements SliProvider {
     const context: PlaceholderContext = { window: request.window, labels: this.options.labels, filters: request.filters };
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
+    const unreachable: Record<string, ExternalFailure> = {};
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? defaultPrometheusQuery(sli, context);
@@ -128,7 +129,7 @@ export class PrometheusSliProvider implements SliProvider {
             `query of ${sli} uses ${missing.join(", ")} but no value was given; pass it as a label (e.g. --label ${missing[0]?.replace(/^\$(LABEL\.)?/, "").toLowerCase()}=…)`,
           );
         }
-        const result = await this.query(sli, query, request);
+        const result = await this.query(sli, query, request, unreachable);
         if (this.options.series && result.success) {
           const minutes = await this.minuteValues(written, context, request);
           if (minutes.length > 0) samples[sli] = minutes;
@@ -136,10 +137,11 @@ export class PrometheusSliProvider implements SliProvider {
         return result;
       }),
     );
-    return { ...backendAnswer("Prometheus", results, queries), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
+    return { ...backendAnswer("Prometheus", results, queries, unreachable), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
   }
 
-  private async query(sli: string, query: string, request: SliRequest): Promise<SliResult> {
+  /** One instant query; a refusal or an outage is also recorded in `unreachable`. */
+  private async query(sli: string, query: string, request: SliRequest, unreachable: Record<string, ExternalFailure>): Promise<SliResult> {
     const time = String(Date.parse(request.window.end) / 1000);
     try {
       const response = await this.client.getJson("api/v1/query", { query, time }, request.signal);
@@ -147,12 +149,16 @@ export class PrometheusSliProvider implements SliProvider {
       if (response.status >= 300 || body.status === "error") {
         const said = body.error ? `${body.errorType ?? "error"}: ${body.error}` : `HTTP ${response.status}`;
         const advice = AUTH_ADVICE[response.status] ?? "";
+        if (response.status >= 300) unreachable[sli] = failureForStatus(response.status);
         // The server's own words may quote what it was sent, credentials included.
         return failedSli(sli, this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}; query: ${query}`));
       }
       return this.valueFrom(sli, query, body);
     } catch (error) {
-      if (error instanceof ExternalServiceError) return failedSli(sli, `${error.message}; query: ${query}`);
+      if (error instanceof ExternalServiceError) {
+        unreachable[sli] = error.failure;
+        return failedSli(sli, `${error.message}; query: ${query}`);
+      }
       throw error;
     }
   }

@@ -40,6 +40,7 @@ export class RoutedSliProvider implements SliProvider {
       queries: Object.assign({}, ...answers.map((answer) => answer.queries ?? {})),
       units: Object.assign({}, ...answers.map((answer) => answer.units ?? {})),
       samples: Object.assign({}, ...answers.map((answer) => answer.samples ?? {})),
+      unreachable: Object.assign({}, ...answers.map((answer) => answer.unreachable ?? {})),
       ...(windows[0] ? { window: windows[0] } : {}),
     };
   }

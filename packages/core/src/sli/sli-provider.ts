@@ -1,4 +1,5 @@
 import type { SliRetrieval } from "../engine/evaluate.js";
+import type { ExternalFailure } from "../http/external-error.js";
 
 export interface SliWindow {
   start: string;
@@ -24,6 +25,11 @@ export interface SliAnswer extends SliRetrieval {
   samples?: Record<string, number[]>;
   /** Labels and the project/stage/service a Keptn get-sli.finished event carried, passed on as Keptn did. */
   labels?: Record<string, string>;
+  /**
+   * SLIs without a value because the backend refused the credentials or did not answer (not for
+   * want of data), by SLI: the gate then could not judge, which is not a failed verdict.
+   */
+  unreachable?: Record<string, { service: string; failure: ExternalFailure }>;
 }
 
 /** A source of SLI values. Stateless: configuration in the constructor, the window per call. */

@@ -1,5 +1,5 @@
 import type { SliResult } from "../../engine/types.js";
-import { ExternalServiceError } from "../../http/external-error.js";
+import { type ExternalFailure, ExternalServiceError, failureForStatus } from "../../http/external-error.js";
 import { HttpClient, type HttpClientOptions, sleep } from "../../http/http-client.js";
 import { backendAnswer, failedSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
@@ -28,7 +28,7 @@ export interface DynatraceOptions {
   series?: boolean;
 }
 
-type Outcome = { value: number } | { error: string };
+type Outcome = { value: number } | { error: string; failure?: ExternalFailure };
 
 const UNIT_DIVISOR = { MicroSecond: 1000, Byte: 1024 } as const;
 
@@ -87,6 +87,7 @@ export class DynatraceSliProvider implements SliProvider {
     const useDefaults = Object.keys(this.options.indicators).length === 0;
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
+    const unreachable: Record<string, ExternalFailure> = {};
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? (useDefaults ? DEFAULT_DYNATRACE_QUERIES[sli] : undefined);
@@ -109,19 +110,25 @@ export class DynatraceSliProvider implements SliProvider {
         if ("error" in parsed) return failedSli(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`);
         try {
           const outcome = await this.run(parsed.query, request.window, request.signal);
-          if ("error" in outcome) return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+          if ("error" in outcome) {
+            if (outcome.failure) unreachable[sli] = outcome.failure;
+            return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+          }
           if (this.options.series && parsed.query.kind === "metrics") {
             const minutes = await this.minuteValues(parsed.query.parameters, request.window, parsed.query.unit, request.signal);
             if (minutes.length > 0) samples[sli] = minutes;
           }
           return { metric: sli, value: outcome.value, success: true, message: "" };
         } catch (error) {
-          if (error instanceof ExternalServiceError) return failedSli(sli, this.classic.redact(`${error.message}; query: ${query}`));
+          if (error instanceof ExternalServiceError) {
+            unreachable[sli] = error.failure;
+            return failedSli(sli, this.classic.redact(`${error.message}; query: ${query}`));
+          }
           throw error;
         }
       }),
     );
-    return { ...backendAnswer("Dynatrace", results, queries), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
+    return { ...backendAnswer("Dynatrace", results, queries, unreachable), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
   }
 
   /**
@@ -178,7 +185,8 @@ export class DynatraceSliProvider implements SliProvider {
     const explicitResolution = parameters.resolution !== undefined;
     const query = { ...parameters, resolution: parameters.resolution ?? "Inf", ...this.timeframe(window) };
     const response = await this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
-    if (response.status >= 300) return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})` };
+    if (response.status >= 300)
+      return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
     const body = response.body as {
       result?: Array<{ metricId?: string; data?: Array<{ values?: Array<number | null> }> }>;
       warnings?: string[];
@@ -215,7 +223,8 @@ export class DynatraceSliProvider implements SliProvider {
       signal,
       await this.auth.classic(signal),
     );
-    if (response.status >= 300) return { error: `Dynatrace refused the SLO request (${dynatraceErrorText(response)})` };
+    if (response.status >= 300)
+      return { error: `Dynatrace refused the SLO request (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
     const body = response.body as { evaluatedPercentage?: unknown; error?: unknown };
     // A 200 can still carry an evaluation error; -1 means the SLO was not evaluated.
     if (typeof body?.error === "string" && body.error !== "NONE") return { error: `SLO ${id} could not be evaluated: ${body.error}` };
@@ -236,7 +245,11 @@ export class DynatraceSliProvider implements SliProvider {
       signal,
       await this.auth.classic(signal),
     );
-    if (response.status >= 300) return { error: `Dynatrace refused the ${path} request (${dynatraceErrorText(response)})` };
+    if (response.status >= 300)
+      return {
+        error: `Dynatrace refused the ${path} request (${dynatraceErrorText(response)})`,
+        failure: failureForStatus(response.status),
+      };
     const total = (response.body as { totalCount?: unknown })?.totalCount;
     if (typeof total !== "number") return { error: `Dynatrace answered the ${path} request without a totalCount` };
     return { value: total };
@@ -258,7 +271,8 @@ export class DynatraceSliProvider implements SliProvider {
       { headers, idempotent: false, ...(signal ? { signal } : {}) },
     );
     for (;;) {
-      if (response.status >= 300) return { error: `Dynatrace refused the DQL query (${dynatraceErrorText(response)})` };
+      if (response.status >= 300)
+        return { error: `Dynatrace refused the DQL query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
       const body = response.body as { state?: string; requestToken?: string; result?: { records?: unknown[] } };
       if (body?.state === "SUCCEEDED") return this.dqlValue(body.result?.records);
       if (body?.state !== "RUNNING" && body?.state !== "NOT_STARTED")
