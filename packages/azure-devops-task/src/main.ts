@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   type Diagnostic,
   describeFailure,
+  exitCancelled,
   type GateOutcome,
   type GatePublisher,
   HTML_RUNS,
@@ -111,7 +112,7 @@ async function gate(inputs: TaskInputs): Promise<void> {
     env,
     recentRuns: HTML_RUNS,
     ...(inputs.mode === "run"
-      ? { signal: terminationSignal((signal) => tl.warning(`slogate: ${signal} received: stopping the load test`)) }
+      ? { signal: terminationSignal((signal) => tl.warning(`slogate: ${signal} received: stopping the load test`), exitCancelled) }
       : {}),
     onDiagnostic: issue,
     onWarning: (message) => tl.warning(message),

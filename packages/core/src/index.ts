@@ -63,7 +63,7 @@ export { createProvider, PROVIDERS } from "./sli/providers.js";
 export type { SliAnswer, SliProvider, SliRequest, SliWindow } from "./sli/sli-provider.js";
 export { parseSliValues } from "./sli/values-file.js";
 export { WorkloadSliProvider } from "./sli/workload-provider.js";
-export { CANCELLED_EXIT_CODE, terminationSignal } from "./termination.js";
+export { CANCELLED_EXIT_CODE, exitCancelled, terminationSignal } from "./termination.js";
 export { VERSION } from "./version.js";
 export { resolveWindow, type TimeWindow, type WindowRequest } from "./window.js";
 export { BuiltinRunner, type BuiltinWorkload, type Endpoint } from "./workload/builtin-runner.js";

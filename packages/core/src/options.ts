@@ -51,6 +51,8 @@ export interface GateOptions {
   failOn?: FailOn;
   warningExitCode?: number;
   format?: "console" | "explain" | "json" | "keptn" | "markdown" | "junit";
+  color?: boolean;
+  dryRun?: boolean;
   explain?: boolean;
   reportJson?: string;
   reportMd?: string;
@@ -490,6 +492,24 @@ export const GATE_OPTIONS = {
     yaml: null,
     inputs: nowhere,
     parser: choice(["console", "explain", "json", "keptn", "markdown", "junit"] as const),
+  },
+  color: {
+    flag: "color",
+    help: "colour the console report even when stdout is not a terminal (CI logs show ANSI colours); also FORCE_COLOR=1",
+    group: "outcome",
+    commands: BOTH,
+    yaml: null,
+    inputs: nowhere,
+    parser: flag,
+  },
+  dryRun: {
+    flag: "dry-run",
+    help: "resolve the plan and every SLI's query over the window and print them; query nothing, store nothing, send nothing",
+    group: "outcome",
+    commands: BOTH,
+    yaml: null,
+    inputs: nowhere,
+    parser: flag,
   },
   explain: {
     flag: "explain",

@@ -36,6 +36,8 @@ export interface LoadedPlan {
   config: SlogateConfig | null;
   /** True when an SLI comes from a backend that is queried over a window (not a values file). */
   queriesBackend: boolean;
+  /** Where each SLI is fetched and the query written for it (sli.yaml), for a dry run. */
+  routing: { defaultProvider: string; overrides: Record<string, string>; indicators: Record<string, string> };
 }
 
 /** Placeholders in an entity selector; one without a value is an error, never sent as written. */
@@ -99,6 +101,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
     return {
       config,
       queriesBackend: false,
+      routing: { defaultProvider: "replay", overrides: {}, indicators: {} },
       plan: {
         slo,
         provider: new ReplaySliProvider(history, options.replay),
@@ -188,6 +191,11 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   return {
     config,
     queriesBackend: [...created.keys()].some((id) => id !== "file" && id !== "workload"),
+    routing: {
+      defaultProvider: defaultId,
+      overrides: Object.fromEntries(Object.entries(routes).filter(([, id]) => id !== defaultId)),
+      indicators: sli?.indicators ?? {},
+    },
     plan: {
       slo,
       provider,

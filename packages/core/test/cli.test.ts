@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORE_ROOT, REPO_ROOT, readJson, runCli, tempDir, writeFiles } from "./support.js";
@@ -180,6 +180,59 @@ describe("slogate CLI as a process", () => {
         "slogate: no history file given, and there is no slogate.yaml here. Pass --history <file.jsonl>, or set history.path in slogate.yaml\n",
     });
     expect(runCli(["report"], { cwd: bare }).status).toBe(2);
+  });
+
+  it("slogate init writes a first gate that validates and passes, and never overwrites without --force", () => {
+    const directory = tempDir();
+    const init = runCli(["init", "--provider", "file"], { cwd: directory });
+    expect(init).toMatchObject({
+      status: 0,
+      stdout:
+        "wrote slogate.yaml\nwrote slo.yaml\nwrote values.json\nNext: set the service label in slogate.yaml, then run: slogate evaluate\n",
+    });
+    expect(readFileSync(join(directory, "slogate.yaml"), "utf8")).toMatch(
+      /^# yaml-language-server: \$schema=node_modules\/@slogate\/core\/schemas\/slogate.schema.json\n/,
+    );
+    expect(runCli(["validate"], { cwd: directory }).status).toBe(0);
+    expect(runCli(["evaluate", "--format", "json"], { cwd: directory })).toMatchObject({ status: 0 });
+    expect(JSON.parse(runCli(["evaluate", "--format", "json"], { cwd: directory }).stdout).comparedEvents).toHaveLength(1);
+    expect(runCli(["init", "--provider", "dynatrace"], { cwd: directory })).toMatchObject({
+      status: 2,
+      stderr:
+        "slogate: slogate.yaml, slo.yaml already exist here; nothing was written. Run slogate init in another directory, or add --force to overwrite\n",
+    });
+    expect(runCli(["init", "--provider", "dynatrace", "--force"], { cwd: directory }).status).toBe(0);
+    expect(runCli(["validate"], { cwd: directory }).status).toBe(0);
+  });
+
+  it("--dry-run prints each SLI's source and resolved query, and queries, stores and sends nothing", () => {
+    const directory = tempDir();
+    runCli(["init", "--provider", "prometheus"], { cwd: directory });
+    const run = runCli(
+      ["evaluate", "--start", "2024-05-01T10:00:00Z", "--end", "2024-05-01T10:15:00Z", "--service", "carts", "--send-event", "--dry-run"],
+      { cwd: directory, env: { PROMETHEUS_URL: "http://127.0.0.1:1", DT_URL: "https://abc.live.dynatrace.com", DT_API_TOKEN: "dt0c01.x" } },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout.split("\n").slice(3)).toEqual([
+      "window      2024-05-01T10:00:00.000Z → 2024-05-01T10:15:00.000Z",
+      "labels      service=carts, stage=staging",
+      "SLIs:",
+      "  response_time_p95        prometheus histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{job='carts'}[900s])) by (le)) * 1000",
+      "  error_rate               prometheus sum(rate(http_requests_total{job='carts',code=~'5..'}[900s])) / sum(rate(http_requests_total{job='carts'}[900s]))",
+      `history     ${join(directory, ".slogate", "history.jsonl")} (this result would be stored)`,
+      "events      Dynatrace",
+      "",
+    ]);
+    expect(existsSync(join(directory, ".slogate"))).toBe(false);
+  });
+
+  it("colours the console report for CI logs when asked (--color, FORCE_COLOR), never with NO_COLOR", () => {
+    const directory = workspace({ rt: 500, errors: 0 });
+    const plain = runCli(evaluateArgs, { cwd: directory });
+    expect(plain.stdout).not.toContain("\u001b[");
+    expect(runCli([...evaluateArgs, "--color"], { cwd: directory, env: { NO_COLOR: "" } }).stdout).toContain("\u001b[32mPASS");
+    expect(runCli(evaluateArgs, { cwd: directory, env: { NO_COLOR: "", FORCE_COLOR: "1" } }).stdout).toContain("\u001b[32mPASS");
+    expect(runCli([...evaluateArgs, "--color"], { cwd: directory, env: { NO_COLOR: "1" } }).stdout).not.toContain("\u001b[");
   });
 
   it("explains each objective with --explain", () => {

@@ -7,6 +7,7 @@ import {
   DynatraceEventSink,
   describeFailure,
   dynatraceConnection,
+  exitCancelled,
   type GateOutput,
   type GatePublisher,
   GitBranchHistoryStore,
@@ -109,7 +110,9 @@ async function gate(inputs: ActionInputs, mode: "evaluate" | "run"): Promise<voi
     cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
     env: environment(inputs),
     recentRuns: HTML_RUNS,
-    ...(mode === "run" ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`)) } : {}),
+    ...(mode === "run"
+      ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`), exitCancelled) }
+      : {}),
     ...(branch ? { historyStore: branch } : {}),
     onDiagnostic: annotate,
     onWarning: (message) => core.warning(message),

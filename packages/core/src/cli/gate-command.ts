@@ -1,9 +1,12 @@
 import { formatDiagnostic } from "../config/diagnostics.js";
-import { commandLineSpec, type GateCommand, type GateOptions, readCommandLine } from "../options.js";
+import { commandLineSpec, type GateCommand, type GateOptions, readCommandLine, windowOf } from "../options.js";
 import { decideOutcome, outcomePolicy } from "../outcome.js";
 import { gateFacts, runPipelineGate } from "../pipeline-gate.js";
+import { loadPlan } from "../plan.js";
 import { HTML_RUNS, MARKDOWN_RUNS } from "../publish.js";
 import { renderReport } from "../report/index.js";
+import { resolvePlaceholders } from "../sli/placeholders.js";
+import { resolveWindow } from "../window.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
 import { parseCommandLine, usageError } from "./usage.js";
 
@@ -74,6 +77,7 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
   }
   const options = readCommandLine(values, command, trailing);
   const format = stdoutFormat(options);
+  if (options.dryRun) return dryRun(command, options, io);
   const tty = io.stderrIsTTY ?? io.isTTY;
   const gate = await runPipelineGate({
     mode: command,
@@ -99,7 +103,7 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
   if (run && outcome.state !== "invalid") {
     const { result } = run;
     const recent = run.recent.slice(-MARKDOWN_RUNS);
-    if (format !== "keptn") io.stdout(renderReport(format, result, { color: useColor(io), recent }));
+    if (format !== "keptn") io.stdout(renderReport(format, result, { color: useColor(io, options.color === true), recent }));
     if (options.reportJson !== undefined) await writeOutput(io, options.reportJson, renderReport("json", result));
     if (options.reportMd !== undefined) await writeOutput(io, options.reportMd, renderReport("markdown", result, { recent }));
     if (options.reportJunit !== undefined) await writeOutput(io, options.reportJunit, renderReport("junit", result));
@@ -114,4 +118,47 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
     io.stderr(`${outcome.headline}, exit status ${outcome.exitCode}\n`);
   else if (outcome.state === "failed" && outcome.verdict !== "fail") io.stderr(`${outcome.headline}; exit status 1\n`);
   return outcome.exitCode;
+}
+
+/**
+ * --dry-run: what the gate would do, resolved as far as it can be without a backend — the files,
+ * the window, each SLI's source and query with its placeholders filled, history and events.
+ */
+async function dryRun(command: GateCommand, options: GateOptions, io: CliIo): Promise<number> {
+  const loaded = await loadPlan({ ...options, cwd: io.cwd, env: io.env, ...(command === "run" ? { measured: () => null } : {}) });
+  const { plan, routing, config } = loaded;
+  const lines: string[] = [`slogate ${command} --dry-run: nothing is queried, stored or sent`];
+  if (config) lines.push(`config      ${config.file}`);
+  lines.push(`slo         ${plan.slo.file}`);
+  const window =
+    command === "run"
+      ? { start: "<the load test's start>", end: "<its end>" }
+      : Object.keys(windowOf(options)).length > 0
+        ? resolveWindow(windowOf(options), io.now())
+        : { start: "<the values' own window, else now>", end: "" };
+  lines.push(`window      ${window.start}${window.end ? ` → ${window.end}` : ""}`);
+  const labels = Object.entries(plan.labels);
+  lines.push(`labels      ${labels.length > 0 ? labels.map(([k, v]) => `${k}=${v}`).join(", ") : "none"}`);
+  lines.push("SLIs:");
+  for (const objective of plan.slo.slo?.objectives ?? []) {
+    const provider = routing.overrides[objective.sli] ?? routing.defaultProvider;
+    const written = routing.indicators[objective.sli];
+    let query = "(no query in sli.yaml: the provider's own value or default, if it has one)";
+    if (written !== undefined) {
+      const resolved = resolvePlaceholders(written, {
+        window: { start: window.start, end: window.end },
+        labels: plan.labels,
+        filters: plan.slo.slo?.filter ?? {},
+        env: io.env,
+      });
+      query = `${resolved.query}${resolved.missing.length > 0 ? `   (no value for ${resolved.missing.join(", ")})` : ""}`;
+    }
+    lines.push(`  ${objective.sli.padEnd(24)} ${provider.padEnd(10)} ${query}`);
+  }
+  lines.push(
+    `history     ${plan.history ? `${plan.history.location}${plan.storeHistory ? " (this result would be stored)" : " (read only)"}` : "none"}`,
+  );
+  lines.push(`events      ${plan.events ? `Dynatrace${plan.eventsRequired ? " (required)" : ""}` : "none"}`);
+  io.stdout(`${lines.join("\n")}\n`);
+  return 0;
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { terminationSignal } from "../termination.js";
+import { exitCancelled, terminationSignal } from "../termination.js";
 
 /** What a command may touch of the outside world; injected so commands run in-process in tests. */
 export interface CliIo {
@@ -31,7 +31,10 @@ export function processIo(): CliIo {
     env: process.env,
     now: () => new Date(),
     cancelSignal: () =>
-      terminationSignal((signal) => process.stderr.write(`\nslogate: ${signal} received: stopping the workload (again to exit at once)\n`)),
+      terminationSignal(
+        (signal) => process.stderr.write(`\nslogate: ${signal} received: stopping the workload (again to exit at once)\n`),
+        exitCancelled,
+      ),
   };
 }
 
@@ -41,7 +44,12 @@ export async function writeOutput(io: CliIo, path: string, text: string): Promis
   await writeFile(target, text, "utf8");
 }
 
-/** Colour only for people at a terminal, and never when NO_COLOR asks for none. */
-export function useColor(io: CliIo): boolean {
-  return io.isTTY && !io.env.NO_COLOR && io.env.TERM !== "dumb";
+/**
+ * Colour for people at a terminal, or when asked (--color, FORCE_COLOR: CI logs render ANSI
+ * colours); never when NO_COLOR asks for none.
+ */
+export function useColor(io: CliIo, asked = false): boolean {
+  if (io.env.NO_COLOR) return false;
+  const forced = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "" && io.env.FORCE_COLOR !== "0";
+  return asked || forced || (io.isTTY && io.env.TERM !== "dumb");
 }

@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
 import { EVENT_HELP, eventCommand } from "./event-command.js";
 import { HISTORY_HELP, historyCommand } from "./history-command.js";
+import { INIT_HELP, initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
 import { REPORT_HELP, reportCommand } from "./report-command.js";
 import { RUN_HELP, runCommand } from "./run-command.js";
@@ -19,6 +20,7 @@ const COMMANDS = {
     summary: "rebuild reports (HTML heatmap and trends, Markdown, JUnit) from stored results",
   },
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check slogate.yaml, slo.yaml and sli.yaml files" },
+  init: { run: initCommand, help: INIT_HELP, summary: "write a starting slogate.yaml, slo.yaml and sli.yaml here" },
   history: { run: historyCommand, help: HISTORY_HELP, summary: "list stored results, invalidate one" },
   event: { run: eventCommand, help: EVENT_HELP, summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace" },
 } as const;

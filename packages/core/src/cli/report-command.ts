@@ -49,6 +49,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate report --help");
   const historyFile = await historyPath(io, values);
+  // Messages name the history as the user wrote it.
+  const historyName = text(values, "history") ?? historyFile;
   const formatText = text(values, "format");
   const format = stdoutFormat({
     ...(formatText !== undefined ? { format: GATE_OPTIONS.format.parser.parse(formatText, "--format") } : {}),
@@ -65,7 +67,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (!entry) {
     throw new SlogateError(
       "NOT_FOUND",
-      id !== undefined ? `result ${id} is not in ${historyFile}` : `${historyFile} holds no slogate result`,
+      id !== undefined ? `result ${id} is not in ${historyName}` : `${historyName} holds no slogate result`,
       {
         suggestion:
           id !== undefined

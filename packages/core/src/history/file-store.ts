@@ -26,6 +26,10 @@ export class FileHistoryStore implements HistoryStore {
     private readonly options: FileHistoryOptions = {},
   ) {}
 
+  get location(): string {
+    return this.path;
+  }
+
   private async *lines(): AsyncGenerator<HistoryLine> {
     let input: ReturnType<typeof createReadStream>;
     try {

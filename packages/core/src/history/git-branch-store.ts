@@ -41,6 +41,10 @@ export class GitBranchHistoryStore implements HistoryStore {
     this.path = options.path ?? "history.jsonl";
   }
 
+  get location(): string {
+    return `${this.path} in branch ${this.branch} of ${this.options.remote}`;
+  }
+
   private async git(cwd: string, args: string[]): Promise<string> {
     const config = this.options.authHeader ? ["-c", `http.extraHeader=${this.options.authHeader}`] : [];
     try {

@@ -12,6 +12,8 @@ export interface SelectionOptions {
 
 /** Where results are kept between runs. One implementation per backend (file, git branch, …). */
 export interface HistoryStore {
+  /** Where the history is kept, in words for messages (a path, a repository's branch). */
+  readonly location: string;
   /** Every entry, oldest first, with invalidation marks applied. */
   list(): Promise<StoredEvaluation[]>;
   /** The previous evaluations the comparison needs, newest first, reading no more than that. */
