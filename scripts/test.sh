@@ -16,6 +16,9 @@ done
 npx biome check .
 # Every platform's manifest declares the inputs the options table gives it.
 npm run --silent manifests:check
+# The npm packages are publishable as they stand (exports, types, files).
+npx publint --strict packages/core
+npx publint --strict packages/gitlab-component
 mkdir -p test-results
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { evaluate, FileHistoryStore } from "../dist/index.js";
+import { evaluate } from "../dist/engine.js";
+import { FileHistoryStore } from "../dist/internal.js";
 
 const OBJECTIVES = 100;
 const RESULTS = 10_000;

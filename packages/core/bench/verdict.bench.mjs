@@ -5,7 +5,7 @@
 // and by slogate's statistical comparison (the last 5 runs' p95 values and 500 samples each).
 // Reported: how often each fails an unchanged build (false alarm), how often it catches each
 // regression (detection), and the share the statistical mode calls inconclusive.
-import { DEFAULT_STATISTICAL_SETTINGS, judgeRelative } from "../dist/index.js";
+import { DEFAULT_STATISTICAL_SETTINGS, judgeRelative } from "../dist/engine.js";
 
 const TRIALS = Number(process.env.SLOGATE_VERDICT_TRIALS ?? 400);
 const REQUESTS = 1000;

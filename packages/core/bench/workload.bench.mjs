@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { BuiltinRunner } from "../dist/index.js";
+import { BuiltinRunner } from "../dist/internal.js";
 
 const ROUNDS = 3;
 const CONNECTIONS = 8;

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,12 @@ describe("the repository keeps its promises", () => {
       execFileSync(process.execPath, [join(CORE_ROOT, "scripts", "config-reference.mjs"), "--check"], { stdio: "pipe" }),
     ).not.toThrow();
   });
+
+  it("has the public API in the committed report (api/): a surface change shows in review", () => {
+    const run = spawnSync(process.execPath, [join(CORE_ROOT, "scripts", "api-report.mjs")], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("api-report: the public API matches api/\n");
+  }, 30_000);
 
   it("reports the version in package.json", () => {
     expect(VERSION).toBe(readJson<{ version: string }>(join(CORE_ROOT, "package.json")).version);

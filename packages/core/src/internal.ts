@@ -1,0 +1,7 @@
+/**
+ * Internals the repository's own benchmarks measure. Built as dist/internal.js but not in the
+ * package's exports: nothing outside this repository may rely on it.
+ */
+
+export { FileHistoryStore } from "./history/file-store.js";
+export { BuiltinRunner } from "./workload/builtin-runner.js";
