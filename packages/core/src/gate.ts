@@ -13,6 +13,7 @@ import type { RecentRun } from "./report/report-renderer.js";
 import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import { judgeReachability } from "./sli/answer.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
+import type { WorkloadOutcome } from "./workload/workload-runner.js";
 
 /** Everything a gate run needs, resolved from slogate.yaml and command-line options. */
 export interface Plan {
@@ -49,6 +50,8 @@ export interface RunOptions {
   recentRuns?: number;
   /** Compare only with results stored before this one (replaying a stored run). */
   olderThan?: string;
+  /** What the load test before this gate measured, for the workload provider. */
+  workload?: WorkloadOutcome;
   signal?: AbortSignal;
   onProgress?: (progress: GateProgress) => void;
   /** Injected for reproducible runs and tests. */
@@ -85,6 +88,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
         window: options.window,
         filters: slo?.filter ?? {},
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.workload ? { workload: options.workload } : {}),
       }),
     );
   } finally {

@@ -7,7 +7,7 @@ import type { HistoryStore } from "./history/history-store.js";
 import { type GateCommand, type GateOptions, windowOf, workloadOverridesOf } from "./options.js";
 import type { GateFacts } from "./outcome.js";
 import { type LoadedPlan, loadPlan } from "./plan.js";
-import { runWorkloadGate, WorkloadMeasurements } from "./run.js";
+import { runWorkloadGate } from "./run.js";
 import { evaluationWindow } from "./window.js";
 import { createWorkloadRunner } from "./workload/create-runner.js";
 import { describeOutcome, describeProgress, type WorkloadOutcome } from "./workload/workload-runner.js";
@@ -71,12 +71,11 @@ function usage(message: string, suggestion: string): SlogateError {
 export async function runPipelineGate(request: PipelineGateRequest): Promise<PipelineGate> {
   const { options } = request;
   const now = request.now ?? (() => new Date());
-  const measurements = new WorkloadMeasurements();
   const loaded = await loadPlan({
     ...options,
     cwd: request.cwd,
     env: request.env,
-    ...(request.mode === "run" ? { measured: measurements.read } : {}),
+    ...(request.mode === "run" ? { afterLoadTest: true } : {}),
     ...(request.onWarning ? { onWarning: request.onWarning } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
@@ -117,7 +116,6 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
   const outcome = await runWorkloadGate(plan, {
     ...common,
     runner,
-    measurements,
     ...(options.deploymentEvent && deploymentName ? { deployment: { name: deploymentName } } : {}),
     onOutput: request.log,
     onWorkloadProgress: (progress) => {

@@ -7,26 +7,24 @@ import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import { SlogateError } from "./errors.js";
 import { DynatraceEventSink } from "./events/dynatrace.js";
-import type { EventSink } from "./events/event-sink.js";
 import type { Plan } from "./gate.js";
 import { FileHistoryStore } from "./history/file-store.js";
 import { GitBranchHistoryStore } from "./history/git-branch-store.js";
 import { type GateOptions, labelsOf } from "./options.js";
 import { dynatraceConnection } from "./sli/dynatrace/connection.js";
 import { resolvePlaceholders } from "./sli/placeholders.js";
-import { createProvider, isProviderId, PROVIDERS } from "./sli/providers.js";
+import { createProvider, type ProviderSettings } from "./sli/providers.js";
 import { ReplaySliProvider } from "./sli/replay-provider.js";
 import { RoutedSliProvider } from "./sli/routed-provider.js";
 import type { SliProvider } from "./sli/sli-provider.js";
 import { isWorkloadQuery } from "./sli/workload-provider.js";
-import type { WorkloadOutcome } from "./workload/workload-runner.js";
 
 /** A gate's options, where it runs, and where its warnings go; anything unsaid comes from slogate.yaml. */
 export interface PlanOptions extends GateOptions {
   cwd: string;
   env: Record<string, string | undefined>;
-  /** What `slogate run`'s workload measured; makes `workload` the default SLI source. */
-  measured?: () => WorkloadOutcome | null;
+  /** The gate follows a load test (`slogate run`): its measurements are the default SLI source. */
+  afterLoadTest?: boolean;
   onWarning?: (message: string) => void;
   onProgress?: (message: string, done?: boolean) => void;
 }
@@ -75,53 +73,35 @@ function usage(message: string, suggestion: string): SlogateError {
   return new SlogateError("INVALID_USAGE", message, { suggestion });
 }
 
-/**
- * Resolves slogate.yaml and the caller's options into a runnable plan. Mistakes in slogate.yaml
- * or sli.yaml stop here (ConfigError); an invalid SLO is carried on, so that Keptn's answer for it
- * can still be reported.
- */
-export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
-  const at = (path: string) => resolve(options.cwd, path);
-  const config = await findConfig(options.cwd, options.config, options.slo === undefined);
+type Sli = Awaited<ReturnType<typeof loadSliFile>> | null;
 
-  const slo = options.slo ? await loadSloFile(at(options.slo)) : config?.slo;
+/** The SLO and sli.yaml: the caller's files over slogate.yaml's. A broken sli.yaml stops here. */
+async function resolveFiles(options: PlanOptions, config: SlogateConfig | null) {
+  const slo = options.slo ? await loadSloFile(resolve(options.cwd, options.slo)) : config?.slo;
   if (!slo) throw usage("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
-  const sli = options.sli ? await loadSliFile(at(options.sli)) : config?.sli;
+  const sli: Sli = options.sli ? await loadSliFile(resolve(options.cwd, options.sli)) : (config?.sli ?? null);
   if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
+  return { slo, sli };
+}
 
-  const labels = { ...(config?.labels ?? {}), ...labelsOf(options) };
-  const historyPath = options.history ? at(options.history) : config?.history?.path;
+/** Where results are kept and whether this one is stored. */
+function resolveHistory(options: PlanOptions, config: SlogateConfig | null): Pick<Plan, "history" | "storeHistory"> {
+  const path = options.history ? resolve(options.cwd, options.history) : config?.history?.path;
+  if (options.store && !path && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
   const history = options.historyBranch
     ? gitBranchHistory(options)
-    : historyPath
-      ? new FileHistoryStore(historyPath, options.onWarning ? { onWarning: options.onWarning } : {})
+    : path
+      ? new FileHistoryStore(path, options.onWarning ? { onWarning: options.onWarning } : {})
       : null;
-  if (options.replay !== undefined) {
-    if (!history) throw usage("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
-    return {
-      config,
-      queriesBackend: false,
-      routing: { defaultProvider: "replay", overrides: {}, indicators: {} },
-      plan: {
-        slo,
-        provider: new ReplaySliProvider(history, options.replay),
-        history,
-        storeHistory: false,
-        labels,
-        missingSli: (options.missingSli ?? config?.evaluation.missingSli ?? "keptn") as MissingSliPolicy,
-        diagnostics: [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])],
-      },
-    };
-  }
-  const defaultId =
-    options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.measured ? "workload" : undefined)));
-  if (!defaultId)
-    throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
-  if (!isProviderId(defaultId))
-    throw usage(`--provider ${JSON.stringify(defaultId)} is not a provider slogate has`, `Use one of ${PROVIDERS.join(", ")}`);
+  const storeHistory =
+    options.historyBranch !== undefined || options.store === true || (options.history === undefined && (config?.history?.store ?? false));
+  return { history, storeHistory };
+}
+
+/** How objectives are judged: the missing-SLI policy and the comparison of relative criteria. */
+function resolveEvaluation(options: PlanOptions, config: SlogateConfig | null): Pick<Plan, "missingSli" | "statistics"> {
+  const missingSli: MissingSliPolicy = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
   const comparison = options.comparison ?? config?.evaluation.comparison ?? "keptn";
-  if (comparison !== "keptn" && comparison !== "statistical")
-    throw usage(`--comparison ${JSON.stringify(comparison)} is not a comparison slogate has`, "Use keptn or statistical");
   const configured = config?.evaluation.statistics ?? {};
   const statistics: StatisticalSettings | null =
     comparison === "statistical"
@@ -131,20 +111,24 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
           minRuns: configured["min-runs"] ?? DEFAULT_STATISTICAL_SETTINGS.minRuns,
         }
       : null;
+  return { missingSli, statistics };
+}
 
-  const settings = {
-    ...(statistics ? { series: true } : {}),
-    ...(options.sliValues
-      ? { valuesPath: at(options.sliValues) }
-      : config?.providers.file
-        ? { valuesPath: config.providers.file.path }
-        : {}),
+/** Where each SLI comes from: the default provider, sli.yaml's workload: queries and slogate.yaml's overrides. */
+function resolveSources(options: PlanOptions, config: SlogateConfig | null, sli: Sli, labels: Record<string, string>, series: boolean) {
+  const defaultId: ProviderId | undefined =
+    options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.afterLoadTest ? "workload" : undefined)));
+  if (!defaultId)
+    throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
+  const valuesPath = options.sliValues ? resolve(options.cwd, options.sliValues) : config?.providers.file?.path;
+  const settings: ProviderSettings = {
+    ...(series ? { series: true } : {}),
+    ...(valuesPath ? { valuesPath } : {}),
     ...(config?.providers.prometheus ? { prometheus: config.providers.prometheus } : {}),
     ...(config?.providers.dynatrace ? { dynatrace: config.providers.dynatrace } : {}),
     ...(options.settle !== undefined ? { settle: options.settle } : {}),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.measured ? { workload: options.measured } : {}),
     indicators: sli?.indicators ?? {},
     labels,
     env: options.env,
@@ -160,54 +144,72 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const workloadQueries = Object.entries(sli?.indicators ?? {}).flatMap(([name, query]) =>
     isWorkloadQuery(query) ? [[name, "workload"] as const] : [],
   );
-  const routes = { ...Object.fromEntries(workloadQueries), ...(config?.providers.overrides ?? {}) };
-  const overrides = new Map(
-    Object.entries(routes)
-      .filter(([, id]) => id !== defaultId)
-      .map(([name, id]) => [name, providerFor(id)] as const),
+  const routes = Object.entries({ ...Object.fromEntries(workloadQueries), ...(config?.providers.overrides ?? {}) }).filter(
+    ([, id]) => id !== defaultId,
   );
-  const provider = overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider;
+  const overrides = new Map(routes.map(([name, id]) => [name, providerFor(id)] as const));
+  return {
+    provider: overrides.size > 0 ? new RoutedSliProvider(defaultProvider, overrides) : defaultProvider,
+    queriesBackend: [...created.keys()].some((id) => id !== "file" && id !== "workload"),
+    routing: { defaultProvider: defaultId, overrides: Object.fromEntries(routes), indicators: sli?.indicators ?? {} },
+  };
+}
 
-  if (options.store && !historyPath && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
-  const storeHistory =
-    options.historyBranch !== undefined || options.store === true || (options.history === undefined && (config?.history?.store ?? false));
-  const missingSli = options.missingSli ?? config?.evaluation.missingSli ?? "keptn";
-  if (missingSli !== "keptn" && missingSli !== "fail")
-    throw usage(`--missing-sli ${JSON.stringify(missingSli)} is not a policy`, "Use keptn or fail");
+/** Where delivery events go (Dynatrace), and whether one that is not delivered fails the gate. */
+function resolveEvents(
+  options: PlanOptions,
+  config: SlogateConfig | null,
+  labels: Record<string, string>,
+): Pick<Plan, "events" | "eventsRequired"> {
+  const settings = config?.events.dynatrace ?? null;
+  const eventsRequired = options.eventsRequired ?? settings?.required ?? false;
+  if (options.sendEvent !== true && settings === null) return { events: null, eventsRequired };
+  const entitySelector = options.entitySelector ?? settings?.["entity-selector"];
+  const events = new DynatraceEventSink({
+    ...dynatraceConnection(config?.providers.dynatrace ?? {}, options.env),
+    ...(entitySelector ? { entitySelector: resolveEventSelector(entitySelector, labels, options.env) } : {}),
+    ...(settings?.["timeout-minutes"] ? { timeoutMinutes: settings["timeout-minutes"] } : {}),
+    http: { env: options.env },
+  });
+  return { events, eventsRequired };
+}
 
-  const eventSettings = config?.events.dynatrace ?? null;
-  const wantsEvents = options.sendEvent === true || eventSettings !== null;
-  let events: EventSink | null = null;
-  if (wantsEvents) {
-    const entitySelector = options.entitySelector ?? eventSettings?.["entity-selector"];
-    events = new DynatraceEventSink({
-      ...dynatraceConnection(config?.providers.dynatrace ?? {}, options.env),
-      ...(entitySelector ? { entitySelector: resolveEventSelector(entitySelector, labels, options.env) } : {}),
-      ...(eventSettings?.["timeout-minutes"] ? { timeoutMinutes: eventSettings["timeout-minutes"] } : {}),
-      http: { env: options.env },
-    });
+/**
+ * Resolves slogate.yaml and the caller's options into a runnable plan, one concern per resolver.
+ * Mistakes in slogate.yaml or sli.yaml stop here (ConfigError); an invalid SLO is carried on, so
+ * that Keptn's answer for it can still be reported.
+ */
+export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
+  const config = await findConfig(options.cwd, options.config, options.slo === undefined);
+  const { slo, sli } = await resolveFiles(options, config);
+  const labels = { ...(config?.labels ?? {}), ...labelsOf(options) };
+  const history = resolveHistory(options, config);
+  const evaluation = resolveEvaluation(options, config);
+  const diagnostics = [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])];
+  if (options.replay !== undefined) {
+    if (!history.history) throw usage("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
+    const provider = new ReplaySliProvider(history.history, options.replay);
+    return {
+      config,
+      queriesBackend: false,
+      routing: { defaultProvider: provider.id, overrides: {}, indicators: {} },
+      plan: { slo, provider, history: history.history, storeHistory: false, labels, missingSli: evaluation.missingSli, diagnostics },
+    };
   }
-
+  const sources = resolveSources(options, config, sli, labels, evaluation.statistics !== null);
   return {
     config,
-    queriesBackend: [...created.keys()].some((id) => id !== "file" && id !== "workload"),
-    routing: {
-      defaultProvider: defaultId,
-      overrides: Object.fromEntries(Object.entries(routes).filter(([, id]) => id !== defaultId)),
-      indicators: sli?.indicators ?? {},
-    },
+    queriesBackend: sources.queriesBackend,
+    routing: sources.routing,
     plan: {
       slo,
-      provider,
-      history,
-      storeHistory,
+      provider: sources.provider,
+      ...history,
       labels,
-      missingSli: missingSli as MissingSliPolicy,
-      statistics,
-      events,
-      eventsRequired: options.eventsRequired ?? eventSettings?.required ?? false,
+      ...evaluation,
+      ...resolveEvents(options, config, labels),
       context: readCiContext(options.env),
-      diagnostics: [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])],
+      diagnostics,
     },
   };
 }

@@ -3,23 +3,8 @@ import { type GateRun, type Plan, type RunOptions, runGate } from "./gate.js";
 import type { SliProvider } from "./sli/sli-provider.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload/workload-runner.js";
 
-/**
- * Where a workload's outcome waits for the gate: the plan's `workload` SLI provider reads it once
- * the test has run.
- */
-export class WorkloadMeasurements {
-  private current: WorkloadOutcome | null = null;
-
-  readonly read = (): WorkloadOutcome | null => this.current;
-
-  record(outcome: WorkloadOutcome): void {
-    this.current = outcome;
-  }
-}
-
-export interface WorkloadRunOptions extends Omit<RunOptions, "window" | "windowFromValues"> {
+export interface WorkloadRunOptions extends Omit<RunOptions, "window" | "windowFromValues" | "workload"> {
   runner: WorkloadRunner;
-  measurements: WorkloadMeasurements;
   /** Marks a deployment before the test starts. */
   deployment?: { name: string; version?: string };
   onOutput?: WorkloadContext["onOutput"];
@@ -70,24 +55,16 @@ export async function runWorkloadGate(plan: Plan, options: WorkloadRunOptions): 
     await plan.events?.close?.();
     throw error;
   }
-  options.measurements.record(workload);
   if (workload.status === "cancelled") {
     await plan.events?.close?.();
     await plan.provider.close?.();
     return { workload, gate: null, events: sent };
   }
-  const {
-    runner: _runner,
-    measurements: _measurements,
-    deployment: _deployment,
-    onOutput: _o,
-    onWorkloadProgress: _p,
-    onEvent: _e,
-    ...gateOptions
-  } = options;
+  const { runner: _runner, deployment: _deployment, onOutput: _o, onWorkloadProgress: _p, onEvent: _e, ...gateOptions } = options;
   const gate = await runGate(workload.status === "completed" ? plan : { ...plan, provider: failingWith(plan.provider, workload) }, {
     ...gateOptions,
     window: { start: workload.start, end: workload.end },
+    workload,
   });
   return { workload, gate, events: sent };
 }

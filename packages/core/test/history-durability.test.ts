@@ -7,7 +7,7 @@ import { FileHistoryStore } from "../src/history/file-store.js";
 import { CORE_ROOT, storedResult, tempDir } from "./support.js";
 
 const exec = promisify(execFile);
-const STORE = JSON.stringify(join(CORE_ROOT, "dist", "index.js"));
+const STORE = JSON.stringify(join(CORE_ROOT, "dist", "internal.js"));
 
 /** A stored result as slogate writes it; each writer gives it its own ids. */
 const TEMPLATE = JSON.stringify(storedResult("x", "pass", 1));

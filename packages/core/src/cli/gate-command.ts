@@ -125,7 +125,7 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
  * the window, each SLI's source and query with its placeholders filled, history and events.
  */
 async function dryRun(command: GateCommand, options: GateOptions, io: CliIo): Promise<number> {
-  const loaded = await loadPlan({ ...options, cwd: io.cwd, env: io.env, ...(command === "run" ? { measured: () => null } : {}) });
+  const loaded = await loadPlan({ ...options, cwd: io.cwd, env: io.env, ...(command === "run" ? { afterLoadTest: true } : {}) });
   const { plan, routing, config } = loaded;
   const lines: string[] = [`slogate ${command} --dry-run: nothing is queried, stored or sent`];
   if (config) lines.push(`config      ${config.file}`);

@@ -157,7 +157,7 @@ describe("FileHistoryStore", () => {
   it("loses nothing when several processes append at once", async () => {
     const { path } = store();
     const script = `
-      import { FileHistoryStore } from ${JSON.stringify(join(CORE_ROOT, "dist", "index.js"))};
+      import { FileHistoryStore } from ${JSON.stringify(join(CORE_ROOT, "dist", "internal.js"))};
       const store = new FileHistoryStore(process.argv[1]);
       const template = JSON.parse(process.argv[2]);
       for (let i = 0; i < 40; i++) await store.append({ ...template, id: process.argv[3] + "-" + i });

@@ -1,7 +1,6 @@
 import { type DynatraceSettings, PROVIDER_IDS, type PrometheusSettings, type ProviderId } from "../config/load-config.js";
 import { SlogateError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
-import type { WorkloadOutcome } from "../workload/workload-runner.js";
 import { dynatraceConnection } from "./dynatrace/connection.js";
 import { DynatraceSliProvider } from "./dynatrace/index.js";
 import { FileSliProvider } from "./file-provider.js";
@@ -31,8 +30,6 @@ export interface ProviderSettings {
   env: Record<string, string | undefined>;
   /** Read SLIs as series too (minute values), for the statistical comparison. */
   series?: boolean;
-  /** What `slogate run`'s workload measured, once it has run. */
-  workload?: () => WorkloadOutcome | null;
 }
 
 function missing(what: string, suggestion: string): SlogateError {
@@ -73,7 +70,7 @@ export function createProvider(id: ProviderId, settings: ProviderSettings): SliP
     case "dynatrace":
       return dynatraceProvider(settings);
     case "workload":
-      return new WorkloadSliProvider(settings.workload ?? (() => null), settings.indicators);
+      return new WorkloadSliProvider(settings.indicators);
   }
 }
 

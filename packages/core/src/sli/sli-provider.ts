@@ -1,5 +1,6 @@
 import type { SliRetrieval } from "../engine/evaluate.js";
 import type { ExternalFailure } from "../http/external-error.js";
+import type { WorkloadOutcome } from "../workload/workload-runner.js";
 
 export interface SliWindow {
   start: string;
@@ -12,6 +13,8 @@ export interface SliRequest {
   window: SliWindow;
   /** The SLO's `filter`, forwarded as Keptn's customFilters. */
   filters: Record<string, string>;
+  /** What `slogate run`'s load test measured, for the workload provider; absent outside a load test. */
+  workload?: WorkloadOutcome;
   signal?: AbortSignal;
 }
 

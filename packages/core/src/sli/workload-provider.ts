@@ -1,6 +1,5 @@
 import { nearestKey } from "../config/suggest.js";
 import type { SliResult } from "../engine/types.js";
-import type { WorkloadOutcome } from "../workload/workload-runner.js";
 import { backendAnswer, failedSli } from "./answer.js";
 import type { SliAnswer, SliProvider, SliRequest } from "./sli-provider.js";
 
@@ -19,13 +18,10 @@ export function isWorkloadQuery(query: string): boolean {
 export class WorkloadSliProvider implements SliProvider {
   readonly id = "workload";
 
-  constructor(
-    private readonly outcome: () => WorkloadOutcome | null,
-    private readonly indicators: Record<string, string>,
-  ) {}
+  constructor(private readonly indicators: Record<string, string>) {}
 
   async fetch(request: SliRequest): Promise<SliAnswer> {
-    const outcome = this.outcome();
+    const outcome = request.workload;
     const queries: Record<string, string> = {};
     const units: Record<string, string> = {};
     const samples: Record<string, number[]> = {};

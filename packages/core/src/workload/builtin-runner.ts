@@ -80,6 +80,228 @@ interface PreparedEndpoint {
   testHeaderTail: string;
 }
 
+/** One endpoint as one virtual user sends it: its connection and its request, built once. */
+interface Route {
+  dispatcher: Dispatcher;
+  options: Dispatcher.DispatchOptions;
+}
+
+/** Every answer of a load test: the latency histogram, status counts, samples and counters. */
+class LoadRecorder {
+  requests = 0;
+  errors = 0;
+  dropped = 0;
+  /** Set on cancel: a request cut short then is not an answer of the service. */
+  stopped = false;
+  private readonly statusCounts = new Map<number, number>();
+  private readonly reservoir = new Reservoir();
+
+  // Microseconds, so sub-millisecond answers from a local service keep their resolution.
+  constructor(private readonly histogram: Histogram) {}
+
+  record(status: number, dueAt: number): void {
+    if (this.stopped) return;
+    this.requests++;
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    if (status === TRANSPORT_ERROR) {
+      this.errors++;
+      return;
+    }
+    if (status < 200 || status >= 400) this.errors++;
+    const latency = performance.now() - dueAt;
+    this.histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
+    this.reservoir.add(latency);
+  }
+
+  progress(elapsedMs: number) {
+    return {
+      elapsedMs,
+      requests: this.requests,
+      errors: this.errors,
+      rps: elapsedMs > 0 ? this.requests / (elapsedMs / 1000) : 0,
+      ...(this.histogram.totalCount > 0 ? { p95Ms: this.histogram.getValueAtPercentile(95) / 1000 } : {}),
+    };
+  }
+
+  /** The measurements (SLIs) of the test, and the latency samples; frees the histogram. */
+  finish(durationSeconds: number) {
+    const { histogram } = this;
+    const percentiles = Object.fromEntries(
+      histogram.totalCount > 0 ? RESPONSE_TIME_PERCENTILES.map((p) => [p, histogram.getValueAtPercentile(p) / 1000]) : [],
+    );
+    const measured = requestMetrics({
+      requests: this.requests,
+      errors: this.errors,
+      durationSeconds,
+      percentiles,
+      ...(histogram.totalCount > 0 ? { meanMs: histogram.mean / 1000 } : {}),
+      statusCounts: Object.fromEntries(
+        [...this.statusCounts].map(([status, count]) => [status === TRANSPORT_ERROR ? "transport_errors" : String(status), count]),
+      ),
+    });
+    if (this.dropped > 0) {
+      measured.metrics.dropped_requests = this.dropped;
+      measured.units.dropped_requests = "count";
+    }
+    histogram.destroy();
+    return { ...measured, samples: this.reservoir.responseTimeSamples() };
+  }
+}
+
+/**
+ * The connections and requests of a load test. Closed model: each virtual user keeps its own
+ * keep-alive connection per origin, as a browser tab would. Open model: one pool per origin as
+ * large as the requests allowed in flight.
+ */
+class Connections {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly routesByUser: Route[][] = [];
+  private readonly endpoints: PreparedEndpoint[];
+  private readonly weights: number[];
+  private readonly totalWeight: number;
+
+  constructor(
+    private readonly workload: BuiltinWorkload,
+    private readonly undici: Undici,
+  ) {
+    this.endpoints = workload.endpoints.map((endpoint) => {
+      const url = new URL(endpoint.url);
+      const method = (endpoint.method ?? "GET").toUpperCase();
+      return {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: endpoint.headers ?? {},
+        body: endpoint.body,
+        testHeaderTail: testHeaderTail(workload.name, endpoint.name ?? `${method} ${url.pathname}`),
+      };
+    });
+    this.weights = workload.endpoints.map((endpoint) => endpoint.weight ?? 1);
+    this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
+  }
+
+  /** A virtual user's route to a weighted random endpoint. */
+  next(vu: number): Route {
+    const routes = this.routesOf(vu);
+    if (routes.length === 1) return routes[0] as Route;
+    let r = Math.random() * this.totalWeight;
+    for (let i = 0; i < routes.length; i++) {
+      r -= this.weights[i] ?? 0;
+      if (r < 0) return routes[i] as Route;
+    }
+    return routes[routes.length - 1] as Route;
+  }
+
+  /** Ends every connection at once (a cancel) or when the test is over. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.dispatchers.values()].map((dispatcher) => dispatcher.destroy().catch(() => {})));
+  }
+
+  private routesOf(vu: number): Route[] {
+    let routes = this.routesByUser[vu];
+    if (!routes) {
+      routes = this.endpoints.map((endpoint) => ({
+        dispatcher: this.connection(endpoint.origin, vu),
+        options: {
+          origin: endpoint.origin,
+          path: endpoint.path,
+          method: endpoint.method as Dispatcher.HttpMethod,
+          headers: { ...endpoint.headers, "x-dynatrace-test": `VU=${vu};${endpoint.testHeaderTail}` },
+          ...(endpoint.body !== undefined ? { body: endpoint.body } : {}),
+        },
+      }));
+      this.routesByUser[vu] = routes;
+    }
+    return routes;
+  }
+
+  private connection(origin: string, vu: number): Dispatcher {
+    const { workload } = this;
+    const key = workload.rate !== undefined ? origin : `${vu} ${origin}`;
+    let dispatcher = this.dispatchers.get(key);
+    if (!dispatcher) {
+      const timeoutMs = workload.requestTimeoutMs ?? 30_000;
+      const options = { keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+      dispatcher =
+        workload.rate !== undefined
+          ? new this.undici.Pool(origin, { ...options, connections: workload.maxInFlight ?? 100 })
+          : new this.undici.Client(origin, options);
+      this.dispatchers.set(key, dispatcher);
+    }
+    return dispatcher;
+  }
+}
+
+/** How many requests may still start: until the deadline, the request count, or a cancel. */
+class RequestBudget {
+  private issued = 0;
+
+  constructor(
+    private readonly workload: BuiltinWorkload,
+    private readonly deadline: number,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  more(): boolean {
+    return (
+      !this.signal.aborted &&
+      performance.now() < this.deadline &&
+      (this.workload.requests === undefined || this.issued < this.workload.requests)
+    );
+  }
+
+  /** Counts one request when it may start. */
+  take(): boolean {
+    if (!this.more()) return false;
+    this.issued++;
+    return true;
+  }
+}
+
+async function send(route: Route, dueAt: number, recorder: LoadRecorder): Promise<void> {
+  recorder.record(await dispatchOnce(route.dispatcher, route.options), dueAt);
+}
+
+/** Closed model: each virtual user sends its next request when the last is answered. */
+async function runClosedModel(vus: number, connections: Connections, recorder: LoadRecorder, budget: RequestBudget): Promise<void> {
+  const user = async (vu: number) => {
+    while (budget.take()) await send(connections.next(vu), performance.now(), recorder);
+  };
+  await Promise.all(Array.from({ length: vus }, (_, i) => user(i + 1)));
+}
+
+/**
+ * Open model: `rate` requests started per second, each measured from when it was due; beyond
+ * `maxInFlight` a due request is dropped (and counted), never queued.
+ */
+async function runOpenModel(
+  workload: BuiltinWorkload & { rate: number },
+  startedAt: number,
+  deadline: number,
+  connections: Connections,
+  recorder: LoadRecorder,
+  budget: RequestBudget,
+): Promise<void> {
+  const maxInFlight = workload.maxInFlight ?? 100;
+  const interval = 1000 / workload.rate;
+  const inFlight = new Set<Promise<void>>();
+  let due = startedAt;
+  while (budget.more()) {
+    const current = performance.now();
+    while (due <= current && budget.take()) {
+      if (inFlight.size >= maxInFlight) recorder.dropped++;
+      else {
+        const request = send(connections.next(inFlight.size + 1), due, recorder).finally(() => inFlight.delete(request));
+        inFlight.add(request);
+      }
+      due += interval;
+    }
+    const wait = Math.min(Math.max(due - performance.now(), 0), 10, Math.max(deadline - performance.now(), 0));
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  await Promise.all(inFlight);
+}
+
 /**
  * An HTTP load generator on undici's pooled keep-alive connections, with latencies in an HDR
  * histogram. The closed model keeps `vus` requests in flight; the open model starts `rate`
@@ -95,185 +317,40 @@ export class BuiltinRunner implements WorkloadRunner {
   }
 
   async run(context: WorkloadContext): Promise<WorkloadOutcome> {
-    const [{ build }, { Client, Pool }] = (await Promise.all([import("hdr-histogram-js"), import("undici")])) as [Hdr, Undici];
+    const [{ build }, undici] = (await Promise.all([import("hdr-histogram-js"), import("undici")])) as [Hdr, Undici];
     const { workload } = this;
-    const vus = workload.vus ?? 1;
-    const timeoutMs = workload.requestTimeoutMs ?? 30_000;
-    const connectionOptions = { keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    // Closed model: each virtual user keeps its own keep-alive connection per origin, as a
-    // browser tab would. Open model: a pool as large as the requests allowed in flight.
-    const dispatcherFor = new Map<string, Dispatcher>();
-    const connection = (origin: string, vu: number): Dispatcher => {
-      const key = workload.rate !== undefined ? origin : `${vu} ${origin}`;
-      let dispatcher = dispatcherFor.get(key);
-      if (!dispatcher) {
-        dispatcher =
-          workload.rate !== undefined
-            ? new Pool(origin, { ...connectionOptions, connections: workload.maxInFlight ?? 100 })
-            : new Client(origin, connectionOptions);
-        dispatcherFor.set(key, dispatcher);
-      }
-      return dispatcher;
-    };
-    const endpoints: PreparedEndpoint[] = workload.endpoints.map((endpoint) => {
-      const url = new URL(endpoint.url);
-      const method = (endpoint.method ?? "GET").toUpperCase();
-      return {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers: endpoint.headers ?? {},
-        body: endpoint.body,
-        testHeaderTail: testHeaderTail(workload.name, endpoint.name ?? `${method} ${url.pathname}`),
-      };
-    });
-    const weights = workload.endpoints.map((endpoint) => endpoint.weight ?? 1);
-    const totalWeight = weights.reduce((a, b) => a + b, 0);
-    const pick = (): number => {
-      if (endpoints.length === 1) return 0;
-      let r = Math.random() * totalWeight;
-      for (let i = 0; i < endpoints.length; i++) {
-        r -= weights[i] ?? 0;
-        if (r < 0) return i;
-      }
-      return endpoints.length - 1;
-    };
-
-    // Microseconds, so sub-millisecond answers from a local service keep their resolution.
-    const histogram: Histogram = build({
-      lowestDiscernibleValue: 1,
-      highestTrackableValue: 60_000_000,
-      numberOfSignificantValueDigits: 3,
-      autoResize: true,
-    });
-    const statusCounts = new Map<number, number>();
-    const reservoir = new Reservoir();
-    let requests = 0;
-    let errors = 0;
-    let dropped = 0;
-    let stopped = false;
-
-    const now = context.now ?? (() => new Date());
-    const startTime = now();
+    const connections = new Connections(workload, undici);
+    const recorder = new LoadRecorder(
+      build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true }),
+    );
+    const startTime = (context.now ?? (() => new Date()))();
     const startedAt = performance.now();
     const deadline = workload.durationMs !== undefined ? startedAt + workload.durationMs : Number.POSITIVE_INFINITY;
-    let issued = 0;
-    const canIssue = () =>
-      !context.signal.aborted && performance.now() < deadline && (workload.requests === undefined || issued < workload.requests);
-
-    interface Route {
-      dispatcher: Dispatcher;
-      options: Dispatcher.DispatchOptions;
-    }
-    // Each user's connection and request per endpoint, built once: the loop only dispatches.
-    const routesByUser: Route[][] = [];
-    const routesOf = (vu: number): Route[] => {
-      let routes = routesByUser[vu];
-      if (!routes) {
-        routes = endpoints.map((endpoint) => ({
-          dispatcher: connection(endpoint.origin, vu),
-          options: {
-            origin: endpoint.origin,
-            path: endpoint.path,
-            method: endpoint.method as Dispatcher.HttpMethod,
-            headers: { ...endpoint.headers, "x-dynatrace-test": `VU=${vu};${endpoint.testHeaderTail}` },
-            ...(endpoint.body !== undefined ? { body: endpoint.body } : {}),
-          },
-        }));
-        routesByUser[vu] = routes;
-      }
-      return routes;
-    };
-    const send = async (route: Route, dueAt: number) => {
-      const status = await dispatchOnce(route.dispatcher, route.options);
-      // A request cut short by a cancel is not an answer of the service.
-      if (stopped) return;
-      requests++;
-      statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
-      if (status === TRANSPORT_ERROR) {
-        errors++;
-        return;
-      }
-      if (status < 200 || status >= 400) errors++;
-      const latency = performance.now() - dueAt;
-      histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
-      reservoir.add(latency);
-    };
-
+    const budget = new RequestBudget(workload, deadline, context.signal);
     const progress = context.onProgress
-      ? setInterval(() => {
-          const elapsedMs = performance.now() - startedAt;
-          context.onProgress?.({
-            elapsedMs,
-            requests,
-            errors,
-            rps: elapsedMs > 0 ? requests / (elapsedMs / 1000) : 0,
-            ...(histogram.totalCount > 0 ? { p95Ms: histogram.getValueAtPercentile(95) / 1000 } : {}),
-          });
-        }, PROGRESS_INTERVAL_MS)
+      ? setInterval(() => context.onProgress?.(recorder.progress(performance.now() - startedAt)), PROGRESS_INTERVAL_MS)
       : undefined;
     const onAbort = () => {
-      stopped = true;
-      for (const dispatcher of dispatcherFor.values()) void dispatcher.destroy().catch(() => {});
+      recorder.stopped = true;
+      void connections.destroy();
     };
     context.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      if (workload.rate !== undefined) {
-        const maxInFlight = workload.maxInFlight ?? 100;
-        const interval = 1000 / workload.rate;
-        const inFlight = new Set<Promise<void>>();
-        let due = startedAt;
-        while (canIssue()) {
-          const current = performance.now();
-          while (due <= current && canIssue()) {
-            issued++;
-            if (inFlight.size >= maxInFlight) {
-              dropped++;
-            } else {
-              const request = send(routesOf(inFlight.size + 1)[pick()] as Route, due).finally(() => inFlight.delete(request));
-              inFlight.add(request);
-            }
-            due += interval;
-          }
-          const wait = Math.min(Math.max(due - performance.now(), 0), 10, Math.max(deadline - performance.now(), 0));
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-        await Promise.all(inFlight);
-      } else {
-        const user = async (vu: number) => {
-          const routes = routesOf(vu);
-          while (canIssue()) {
-            issued++;
-            await send(routes[pick()] as Route, performance.now());
-          }
-        };
-        await Promise.all(Array.from({ length: vus }, (_, i) => user(i + 1)));
-      }
+      if (workload.rate !== undefined)
+        await runOpenModel({ ...workload, rate: workload.rate }, startedAt, deadline, connections, recorder, budget);
+      else await runClosedModel(workload.vus ?? 1, connections, recorder, budget);
     } finally {
       if (progress) clearInterval(progress);
       context.signal.removeEventListener("abort", onAbort);
-      await Promise.all([...dispatcherFor.values()].map((dispatcher) => dispatcher.destroy().catch(() => {})));
+      await connections.destroy();
     }
     const durationSeconds = (performance.now() - startedAt) / 1000;
-    const percentiles = Object.fromEntries(
-      histogram.totalCount > 0 ? RESPONSE_TIME_PERCENTILES.map((p) => [p, histogram.getValueAtPercentile(p) / 1000]) : [],
-    );
-    const measured = requestMetrics({
-      requests,
-      errors,
-      durationSeconds,
-      percentiles,
-      ...(histogram.totalCount > 0 ? { meanMs: histogram.mean / 1000 } : {}),
-      statusCounts: Object.fromEntries(
-        [...statusCounts].map(([status, count]) => [status === TRANSPORT_ERROR ? "transport_errors" : String(status), count]),
-      ),
-    });
-    if (dropped > 0) {
-      measured.metrics.dropped_requests = dropped;
-      measured.units.dropped_requests = "count";
-    }
-    histogram.destroy();
-    const cancelled = context.signal.aborted;
+    return this.outcome(startTime, durationSeconds, recorder, context.signal.aborted);
+  }
+
+  private outcome(startTime: Date, durationSeconds: number, recorder: LoadRecorder, cancelled: boolean): WorkloadOutcome {
+    const { requests, dropped } = recorder;
+    const measured = recorder.finish(durationSeconds);
     const reason = cancelled
       ? "the built-in load generator was cancelled"
       : requests === 0
@@ -289,8 +366,8 @@ export class BuiltinRunner implements WorkloadRunner {
       ...(reason ? { reason } : {}),
       metrics: measured.metrics,
       units: measured.units,
-      samples: reservoir.responseTimeSamples(),
-      notes: dropped > 0 ? [`${dropped} scheduled requests were dropped: ${workload.maxInFlight ?? 100} were in flight already`] : [],
+      samples: measured.samples,
+      notes: dropped > 0 ? [`${dropped} scheduled requests were dropped: ${this.workload.maxInFlight ?? 100} were in flight already`] : [],
     };
   }
 }
