@@ -9,6 +9,7 @@ import {
   HTML_RUNS,
   type Problem,
   publishGate,
+  readCiContext,
   runPipelineGate,
   type SlogateResult,
   terminationSignal,
@@ -29,10 +30,8 @@ function issue(diagnostic: Diagnostic): void {
 }
 
 async function pullRequestStatus(result: SlogateResult): Promise<void> {
-  const pullRequestId = tl.getVariable("System.PullRequest.PullRequestId");
-  const collectionUri = tl.getVariable("System.CollectionUri");
-  const project = tl.getVariable("System.TeamProject");
-  const repositoryId = tl.getVariable("Build.Repository.ID");
+  const context = readCiContext(process.env);
+  const { pullRequest: pullRequestId, serverUrl: collectionUri, projectId: project, repository: repositoryId } = context;
   const accessToken = endpointParameter("SystemVssConnection", "AccessToken");
   if (!pullRequestId || !collectionUri || !project || !repositoryId) {
     console.log("slogate: not a pull-request build; no pull-request status");
@@ -46,6 +45,7 @@ async function pullRequestStatus(result: SlogateResult): Promise<void> {
   const warning = await postPullRequestStatus(
     { collectionUri, project, repositoryId, pullRequestId, accessToken, env: process.env },
     result,
+    context.runUrl,
   );
   if (warning) tl.warning(`slogate: ${warning}`);
   else console.log(`slogate: pull-request status posted on !${pullRequestId}`);
@@ -108,7 +108,7 @@ async function gate(inputs: TaskInputs): Promise<void> {
   const pipeline = await runPipelineGate({
     mode: inputs.mode,
     options: inputs.gate,
-    cwd: tl.getVariable("System.DefaultWorkingDirectory") ?? process.cwd(),
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
     env,
     recentRuns: HTML_RUNS,
     ...(inputs.mode === "run"

@@ -173,7 +173,13 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(azure.statuses.at(-1)).toEqual({
       path: "/acme/shop/_apis/git/repositories/repo-1/pullRequests/12/statuses?api-version=7.1",
       auth: `Bearer ${ACCESS_TOKEN}`,
-      body: { state: "succeeded", description: "slogate: pass (score 100)", context: { name: "slogate", genre: "quality-gate" } },
+      body: {
+        state: "succeeded",
+        description: "slogate: pass (score 100)",
+        context: { name: "slogate", genre: "quality-gate" },
+        // Back to the build that decided it.
+        targetUrl: `${azure.url}shop/_build/results?buildId=314`,
+      },
     });
     expect(run.stdout).toContain("slogate: pull-request status posted on !12");
     azure.answer = 403;

@@ -53,8 +53,8 @@ function annotate(diagnostic: Diagnostic): void {
 function historyBranchStore(inputs: ActionInputs) {
   const branch = inputs.gate.historyBranch;
   if (!branch) return null;
-  const remote =
-    inputs.gate.historyRemote ?? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}.git`;
+  const context = readCiContext(process.env);
+  const remote = inputs.gate.historyRemote ?? `${context.serverUrl ?? "https://github.com"}/${context.repository}.git`;
   const authHeader = inputs.githubToken
     ? `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.githubToken}`).toString("base64")}`
     : undefined;
@@ -107,7 +107,7 @@ async function gate(inputs: ActionInputs, mode: "evaluate" | "run"): Promise<voi
   const pipeline = await runPipelineGate({
     mode,
     options: inputs.gate,
-    cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
     env: environment(inputs),
     recentRuns: HTML_RUNS,
     ...(mode === "run"

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type CliIo, describeFailure, main, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
+import { type CiContext, type CliIo, describeFailure, main, readCiContext, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
 import { upsertMergeRequestNote } from "./merge-request-note.js";
 import { gateArguments, type JobSettings, readSettings } from "./settings.js";
 
@@ -19,9 +19,9 @@ export function dotenv(values: Record<string, string>): string {
     .join("\n")}\n`;
 }
 
-function artifactUrl(env: Record<string, string | undefined>, path: string): string | null {
-  const job = env.CI_JOB_URL ?? (env.CI_PROJECT_URL && env.CI_JOB_ID ? `${env.CI_PROJECT_URL}/-/jobs/${env.CI_JOB_ID}` : null);
-  return job ? `${job}/artifacts/file/${path}` : null;
+/** A link to one of this job's artifacts (the run URL of a GitLab job is the job's page). */
+function artifactUrl(context: CiContext, path: string): string | null {
+  return context.runUrl?.includes("/-/jobs/") ? `${context.runUrl}/artifacts/file/${path}` : null;
 }
 
 async function write(io: JobIo, path: string, text: string): Promise<void> {
@@ -39,15 +39,15 @@ async function readResult(io: JobIo, settings: JobSettings): Promise<SlogateResu
 }
 
 async function postNote(io: JobIo, settings: JobSettings, result: SlogateResult): Promise<void> {
-  const env = io.env;
+  const context = readCiContext(io.env);
   if (!settings.gitlabToken) {
     io.stdout(
       `slogate: no merge-request note: put a project access token (api scope) in a masked variable named ${settings.gitlabTokenVariable} to get one (the job token cannot write notes)\n`,
     );
     return;
   }
-  const url = env.SLOGATE_GITLAB_URL ?? env.CI_SERVER_URL;
-  if (!url || !env.CI_PROJECT_ID) {
+  const url = io.env.SLOGATE_GITLAB_URL ?? context.serverUrl;
+  if (!url || !context.projectId) {
     io.stdout("slogate: no merge-request note: CI_SERVER_URL and CI_PROJECT_ID are not set (not a GitLab job?)\n");
     return;
   }
@@ -57,9 +57,9 @@ async function postNote(io: JobIo, settings: JobSettings, result: SlogateResult)
       {
         url,
         token: settings.gitlabToken,
-        projectId: env.CI_PROJECT_ID,
-        ...(env.CI_MERGE_REQUEST_IID ? { mergeRequestIid: env.CI_MERGE_REQUEST_IID } : {}),
-        ...(env.CI_COMMIT_SHA ? { commitSha: env.CI_COMMIT_SHA } : {}),
+        projectId: context.projectId,
+        ...(context.pullRequest ? { mergeRequestIid: context.pullRequest } : {}),
+        ...(context.commit ? { commitSha: context.commit } : {}),
       },
       markdown,
     );
@@ -108,7 +108,7 @@ export async function runJob(io: JobIo): Promise<number> {
     ["slogate report (Markdown)", `${settings.reportDir}/report.md`],
     ["slogate result (JSON)", `${settings.reportDir}/result.json`],
   ].flatMap(([label, path]) => {
-    const url = artifactUrl(io.env, path as string);
+    const url = artifactUrl(readCiContext(io.env), path as string);
     return url ? [{ external_link: { label, url } }] : [];
   });
   await write(io, `${settings.reportDir}/annotations.json`, `${JSON.stringify({ slogate: links })}\n`);

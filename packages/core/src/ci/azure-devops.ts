@@ -1,5 +1,6 @@
 import { type CiContext, type CiContextReader, defined } from "./ci-context.js";
 
+/** https://learn.microsoft.com/azure/devops/pipelines/build/variables */
 export const readAzureDevops: CiContextReader = (env): CiContext | null => {
   if (env.TF_BUILD !== "True") return null;
   const collection = env.SYSTEM_COLLECTIONURI ?? env.SYSTEM_TEAMFOUNDATIONCOLLECTIONURI;
@@ -15,5 +16,9 @@ export const readAzureDevops: CiContextReader = (env): CiContext | null => {
     pipeline: env.BUILD_DEFINITIONNAME,
     actor: env.BUILD_REQUESTEDFOR,
     pullRequest: env.SYSTEM_PULLREQUEST_PULLREQUESTID,
+    repository: env.BUILD_REPOSITORY_ID,
+    serverUrl: collection,
+    projectId: project,
+    workspace: env.SYSTEM_DEFAULTWORKINGDIRECTORY ?? env.BUILD_SOURCESDIRECTORY,
   });
 };

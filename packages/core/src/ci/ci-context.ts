@@ -6,7 +6,18 @@ export interface CiContext {
   branch?: string;
   pipeline?: string;
   actor?: string;
+  /** The pull or merge request's number (GitHub, GitLab, Azure Repos, Jenkins' CHANGE_ID). */
   pullRequest?: string;
+  /** The repository: owner/name on GitHub, the project path on GitLab, the repository id on Azure. */
+  repository?: string;
+  /** The platform's web address (GitHub server, GitLab instance, Azure collection URI). */
+  serverUrl?: string;
+  /** The platform's REST API base (GitHub API URL, GitLab's /api/v4). */
+  apiUrl?: string;
+  /** The platform's project (GitLab project id, Azure team project). */
+  projectId?: string;
+  /** Where the checkout is (the step's working directory). */
+  workspace?: string;
 }
 
 export type Env = Record<string, string | undefined>;

@@ -1,5 +1,6 @@
 import { type CiContext, type CiContextReader, defined } from "./ci-context.js";
 
+/** https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables */
 export const readGithub: CiContextReader = (env): CiContext | null => {
   if (env.GITHUB_ACTIONS !== "true") return null;
   const server = env.GITHUB_SERVER_URL ?? "https://github.com";
@@ -12,5 +13,9 @@ export const readGithub: CiContextReader = (env): CiContext | null => {
     pipeline: env.GITHUB_WORKFLOW,
     actor: env.GITHUB_ACTOR,
     pullRequest: pr,
+    repository: env.GITHUB_REPOSITORY,
+    serverUrl: server,
+    apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    workspace: env.GITHUB_WORKSPACE,
   });
 };

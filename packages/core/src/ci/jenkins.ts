@@ -1,5 +1,6 @@
 import { type CiContext, type CiContextReader, defined } from "./ci-context.js";
 
+/** https://www.jenkins.io/doc/book/pipeline/jenkins-file/#using-environment-variables */
 export const readJenkins: CiContextReader = (env): CiContext | null => {
   if (!env.JENKINS_URL || !env.BUILD_URL) return null;
   return defined({
@@ -10,5 +11,7 @@ export const readJenkins: CiContextReader = (env): CiContext | null => {
     pipeline: env.JOB_NAME,
     actor: env.BUILD_USER_ID ?? env.CHANGE_AUTHOR,
     pullRequest: env.CHANGE_ID,
+    serverUrl: env.JENKINS_URL,
+    workspace: env.WORKSPACE,
   });
 };
