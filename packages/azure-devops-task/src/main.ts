@@ -90,7 +90,7 @@ function azurePublisher(inputs: TaskInputs): GatePublisher {
       const variable = OUTPUT_NAMES[name];
       if (variable) tl.setVariable(variable, value, false, true);
     },
-    artifact: (name, text) => write(join(directory, name), text),
+    artifact: (_kind, name, text) => write(join(directory, name), text),
     problem: (problem) => ANNOUNCE[problem.severity](`slogate: ${problem.message}`),
     // The section is titled by the file's name: one stable "slogate" for every run.
     summary: async (markdown, result) => tl.uploadSummary(await write(join(directory, result.id, "slogate.md"), markdown)),

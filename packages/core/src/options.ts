@@ -890,25 +890,27 @@ export function labelsOf(options: GateOptions): Record<string, string> {
   return labels;
 }
 
+/** Options that are the workload's settings under the same name. */
+const WORKLOAD_OVERRIDES = [
+  "target",
+  "method",
+  "headers",
+  "body",
+  "command",
+  "shell",
+  "duration",
+  "requests",
+  "vus",
+  "rate",
+  "timeout",
+] as const satisfies ReadonlyArray<keyof GateOptions & keyof WorkloadOverrides>;
+
 /** The workload the options describe, laid over slogate.yaml's by the core. */
 export function workloadOverridesOf(options: GateOptions): WorkloadOverrides {
-  const overrides: WorkloadOverrides = {};
-  const copy = <K extends keyof WorkloadOverrides>(key: K, value: WorkloadOverrides[K] | undefined) => {
-    if (value !== undefined) overrides[key] = value;
-  };
-  copy("target", options.target);
-  copy("method", options.method);
-  copy("headers", options.headers);
-  copy("body", options.body);
-  copy("command", options.command);
-  copy("shell", options.shell);
-  copy("duration", options.duration);
-  copy("requests", options.requests);
-  copy("vus", options.vus);
-  copy("rate", options.rate);
-  copy("timeout", options.timeout);
-  copy("name", options.testName);
-  return overrides;
+  const overrides: Record<string, unknown> = {};
+  for (const key of WORKLOAD_OVERRIDES) if (options[key] !== undefined) overrides[key] = options[key];
+  if (options.testName !== undefined) overrides.name = options.testName;
+  return overrides as WorkloadOverrides;
 }
 
 /** The evaluation window the options ask for (none: the values' own window, else now). */

@@ -20,6 +20,19 @@ export type GateOutput =
   | "windowStart"
   | "windowEnd";
 
+/** The report files a gate can leave: its result JSON, Markdown, HTML (heatmap, trends), JUnit XML. */
+export type ReportKind = "json" | "markdown" | "html" | "junit";
+
+/** What a CI step keeps unless it says otherwise. */
+const DEFAULT_REPORTS: readonly ReportKind[] = ["json", "markdown", "html"];
+const REPORT_OUTPUT: Record<ReportKind, GateOutput | null> = {
+  json: "reportJson",
+  markdown: "reportMarkdown",
+  html: "reportHtml",
+  junit: null,
+};
+const REPORT_EXTENSION: Record<ReportKind, string> = { json: "json", markdown: "md", html: "html", junit: "xml" };
+
 /**
  * What a CI platform does with a gate's answer, in its own verbs. Each adapter implements this
  * port; `publishGate` decides what is said, in which order and within which limits.
@@ -29,9 +42,11 @@ export interface GatePublisher {
   readonly summaryLimit: number;
   /** Annotations the platform shows per severity; the rest are counted in one notice. */
   readonly problemLimit: number;
+  /** The reports this platform keeps (default: JSON, Markdown and HTML). */
+  readonly reports?: readonly ReportKind[];
   output(name: GateOutput, value: string): void;
-  /** Writes one report file (`<result id>.json`, `.md`, `.html`) and returns its path. */
-  artifact(name: string, text: string): Promise<string>;
+  /** Writes one report file (named `<result id>.<json|md|html|xml>`) and returns its path. */
+  artifact(kind: ReportKind, name: string, text: string): Promise<string>;
   problem(problem: Problem): void;
   summary(markdown: string, result: SlogateResult): Promise<void>;
   /** Feedback beside the step (a pull-request comment or status); it never changes the outcome. */
@@ -60,12 +75,17 @@ export async function publishGate(gate: PipelineGate, policy: OutcomePolicy, pub
     publisher.output("result", result.result);
     publisher.output("score", String(result.score));
     publisher.output("evaluationId", result.id);
-    publisher.output("reportJson", await publisher.artifact(`${result.id}.json`, renderReport("json", result)));
-    publisher.output("reportMarkdown", await publisher.artifact(`${result.id}.md`, markdownWithin(publisher.summaryLimit)));
-    publisher.output(
-      "reportHtml",
-      await publisher.artifact(`${result.id}.html`, renderReport("html", result, { recent: recentRuns.slice(-HTML_RUNS) })),
-    );
+    const render: Record<ReportKind, () => string> = {
+      json: () => renderReport("json", result),
+      markdown: () => markdownWithin(publisher.summaryLimit),
+      html: () => renderReport("html", result, { recent: recentRuns.slice(-HTML_RUNS) }),
+      junit: () => renderReport("junit", result),
+    };
+    for (const kind of publisher.reports ?? DEFAULT_REPORTS) {
+      const path = await publisher.artifact(kind, `${result.id}.${REPORT_EXTENSION[kind]}`, render[kind]());
+      const output = REPORT_OUTPUT[kind];
+      if (output) publisher.output(output, path);
+    }
     await publisher.summary(markdownWithin(publisher.summaryLimit), result);
     publishProblems(outcome.problems, publisher);
     await publisher.feedback?.(result, markdownWithin);

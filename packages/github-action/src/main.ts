@@ -76,7 +76,7 @@ function githubPublisher(inputs: ActionInputs): GatePublisher {
     summaryLimit: 1_000_000,
     problemLimit: 10,
     output: (name, value) => core.setOutput(OUTPUT_NAMES[name], value),
-    async artifact(name, text) {
+    async artifact(_kind, name, text) {
       await mkdir(directory, { recursive: true });
       const path = join(directory, name);
       await writeFile(path, text);

@@ -1,10 +1,11 @@
 import { formatDiagnostic } from "../config/diagnostics.js";
 import { commandLineSpec, type GateCommand, type GateOptions, readCommandLine, windowOf } from "../options.js";
-import { decideOutcome, outcomePolicy } from "../outcome.js";
-import { gateFacts, runPipelineGate } from "../pipeline-gate.js";
+import { outcomePolicy } from "../outcome.js";
+import { runPipelineGate } from "../pipeline-gate.js";
 import { loadPlan } from "../plan.js";
-import { HTML_RUNS, MARKDOWN_RUNS } from "../publish.js";
+import { type GatePublisher, HTML_RUNS, MARKDOWN_RUNS, publishGate, type ReportKind } from "../publish.js";
 import { renderReport } from "../report/index.js";
+import type { RecentRun } from "../report/report-renderer.js";
 import { resolvePlaceholders } from "../sli/placeholders.js";
 import { resolveWindow } from "../window.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
@@ -95,29 +96,58 @@ export async function gateCommand(command: GateCommand, args: string[], io: CliI
     now: io.now,
   });
   const configured = gate.loaded.config?.evaluation.warningExitCode ?? undefined;
-  const outcome = decideOutcome(gateFacts(gate), outcomePolicy(options.failOn, options.warningExitCode ?? configured ?? 0));
-  const run = gate.run;
   // Keptn's answer (also for an invalid SLO) is part of the contract; slogate's own reports are
   // not written for a run whose configuration is wrong, so no one mistakes one for a verdict.
-  if (run && format === "keptn") io.stdout(`${JSON.stringify(run.keptn)}\n`);
-  if (run && outcome.state !== "invalid") {
-    const { result } = run;
-    const recent = run.recent.slice(-MARKDOWN_RUNS);
-    if (format !== "keptn") io.stdout(renderReport(format, result, { color: useColor(io, options.color === true), recent }));
-    if (options.reportJson !== undefined) await writeOutput(io, options.reportJson, renderReport("json", result));
-    if (options.reportMd !== undefined) await writeOutput(io, options.reportMd, renderReport("markdown", result, { recent }));
-    if (options.reportJunit !== undefined) await writeOutput(io, options.reportJunit, renderReport("junit", result));
-    if (options.reportHtml !== undefined) await writeOutput(io, options.reportHtml, renderReport("html", result, { recent: run.recent }));
-  }
-  // The console report lists every objective; everything else is said here.
-  for (const problem of outcome.problems.filter((p) => p.kind !== "objective")) {
-    io.stderr(`slogate: ${problem.severity === "notice" ? "" : `${problem.severity}: `}${problem.message}\n`);
-  }
-  if (outcome.state === "errored") io.stderr(`${outcome.headline}; exit status ${outcome.exitCode}\n`);
-  else if (outcome.state === "invalid" || outcome.state === "cancelled")
-    io.stderr(`${outcome.headline}, exit status ${outcome.exitCode}\n`);
-  else if (outcome.state === "failed" && outcome.verdict !== "fail") io.stderr(`${outcome.headline}; exit status 1\n`);
+  if (gate.run && format === "keptn") io.stdout(`${JSON.stringify(gate.run.keptn)}\n`);
+  const outcome = await publishGate(
+    gate,
+    outcomePolicy(options.failOn, options.warningExitCode ?? configured ?? 0),
+    cliPublisher(io, options, gate.run?.recent ?? []),
+  );
   return outcome.exitCode;
+}
+
+/** The report files a command line asked for, by kind. */
+function requestedReports(options: GateOptions): Partial<Record<ReportKind, string>> {
+  const paths: Partial<Record<ReportKind, string>> = {};
+  if (options.reportJson !== undefined) paths.json = options.reportJson;
+  if (options.reportMd !== undefined) paths.markdown = options.reportMd;
+  if (options.reportHtml !== undefined) paths.html = options.reportHtml;
+  if (options.reportJunit !== undefined) paths.junit = options.reportJunit;
+  return paths;
+}
+
+/** The terminal's verbs for a gate's answer: the report on stdout, files asked for, findings and the end on stderr. */
+function cliPublisher(io: CliIo, options: GateOptions, recent: readonly RecentRun[]): GatePublisher {
+  const format = stdoutFormat(options);
+  const paths = requestedReports(options);
+  return {
+    // A file on disk is not a comment: the whole report, every finding.
+    summaryLimit: Number.MAX_SAFE_INTEGER,
+    problemLimit: Number.MAX_SAFE_INTEGER,
+    reports: Object.keys(paths) as ReportKind[],
+    output: () => {},
+    async artifact(kind, _name, text) {
+      const path = paths[kind] ?? "";
+      await writeOutput(io, path, text);
+      return path;
+    },
+    // The console report lists every objective; everything else is said on stderr.
+    problem(problem) {
+      if (problem.kind === "objective") return;
+      io.stderr(`slogate: ${problem.severity === "notice" ? "" : `${problem.severity}: `}${problem.message}\n`);
+    },
+    async summary(_markdown, result) {
+      if (format === "keptn") return;
+      io.stdout(renderReport(format, result, { color: useColor(io, options.color === true), recent: recent.slice(-MARKDOWN_RUNS) }));
+    },
+    finish(outcome) {
+      if (outcome.state === "errored") io.stderr(`${outcome.headline}; exit status ${outcome.exitCode}\n`);
+      else if (outcome.state === "invalid" || outcome.state === "cancelled")
+        io.stderr(`${outcome.headline}, exit status ${outcome.exitCode}\n`);
+      else if (outcome.state === "failed" && outcome.verdict !== "fail") io.stderr(`${outcome.headline}; exit status 1\n`);
+    },
+  };
 }
 
 /**
