@@ -35,7 +35,7 @@ export {
 } from "./options.js";
 export { decideOutcome, type GateOutcome, type OutcomePolicy, outcomePolicy, type Problem, type StepState } from "./outcome.js";
 export { gateFacts, type PipelineGate, type PipelineGateRequest, runPipelineGate } from "./pipeline-gate.js";
-export { type GateOutput, type GatePublisher, HTML_RUNS, MARKDOWN_RUNS, publishGate } from "./publish.js";
+export { type GateOutput, type GatePublisher, HTML_RUNS, MARKDOWN_RUNS, publishGate, type ReportKind } from "./publish.js";
 export { type ReportFormat, renderReport } from "./report/index.js";
 export { renderMarkdownWithin } from "./report/markdown.js";
 export { type ObjectiveResult, RESULT_SCHEMA_VERSION, type SlogateResult } from "./result/result.js";
