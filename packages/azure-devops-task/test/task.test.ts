@@ -33,6 +33,12 @@ beforeAll(async () => {
       body += chunk;
     });
     request.on("end", () => {
+      // The pull request's iterations (pushes): two so far.
+      if (request.method === "GET" && /\/pullRequests\/\d+\/iterations\?/.test(request.url ?? "")) {
+        response.writeHead(state.answer === 403 ? 403 : 200, { "content-type": "application/json" });
+        response.end(JSON.stringify(state.answer === 403 ? { message: "TF401027" } : { count: 2, value: [{ id: 1 }, { id: 2 }] }));
+        return;
+      }
       statuses.push({ path: request.url ?? "", auth: request.headers.authorization, body: JSON.parse(body || "{}") });
       response.writeHead(state.answer, { "content-type": "application/json" });
       response.end(
@@ -97,7 +103,7 @@ describe("the packaged task folder, run as the agent runs it", () => {
         `##vso[task.setvariable variable=evaluationId;isOutput=true;issecret=false;]${id}`,
         `##vso[task.setvariable variable=reportJson;isOutput=true;issecret=false;]${temp}/${id}.json`,
         `##vso[task.setvariable variable=reportHtml;isOutput=true;issecret=false;]${temp}/${id}.html`,
-        `##vso[task.uploadsummary]${temp}/${id}/slogate.md`,
+        `##vso[task.addattachment type=Distributedtask.Core.Summary;name=slogate quality gate;]${temp}/${id}/slogate.md`,
         "##vso[task.complete result=Succeeded;]slogate: pass (score 100)",
       ]);
       expect(readFileSync(join(temp, id, "slogate.md"), "utf8")).toMatch(/^## ✅ slogate: PASS \(score 100\)/);
@@ -171,12 +177,14 @@ describe("the packaged task folder, run as the agent runs it", () => {
     azure.answer = 201;
     const run = await runTask(NODE24, { ...dynatraceInputs, pullRequestStatus: "true" }, { env: pr });
     expect(azure.statuses.at(-1)).toEqual({
-      path: "/acme/shop/_apis/git/repositories/repo-1/pullRequests/12/statuses?api-version=7.1",
+      // On the latest iteration, so the next push makes it expire.
+      path: "/acme/shop/_apis/git/repositories/repo-1/pullRequests/12/iterations/2/statuses?api-version=7.1",
       auth: `Bearer ${ACCESS_TOKEN}`,
       body: {
         state: "succeeded",
         description: "slogate: pass (score 100)",
-        context: { name: "slogate", genre: "quality-gate" },
+        // Shown as slogate/quality-gate: the genre names the tool.
+        context: { genre: "slogate", name: "quality-gate" },
         // Back to the build that decided it.
         targetUrl: `${azure.url}shop/_build/results?buildId=314`,
       },

@@ -74,6 +74,7 @@ export interface GateOptions {
   shell?: boolean;
   timeout?: string;
   testName?: string;
+  gateName?: string;
 }
 
 /** How a raw value (an input, a flag's argument) becomes the option's value. */
@@ -713,6 +714,15 @@ export const GATE_OPTIONS = {
     commands: RUN,
     yaml: "workload.name",
     inputs: everywhere("test-name"),
+    parser: text,
+  },
+  gateName: {
+    flag: null,
+    help: "a name for this gate where a pipeline runs several: keys its pull-request comment, its report folder and report name, so two gates never read or overwrite each other's",
+    group: "outcome",
+    commands: NONE,
+    yaml: null,
+    inputs: only({ github: "gate-name", jenkins: "gateName" }),
     parser: text,
   },
 } as const satisfies OptionTable;

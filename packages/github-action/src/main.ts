@@ -88,7 +88,9 @@ function githubPublisher(inputs: ActionInputs): GatePublisher {
     },
     async feedback(_result, markdownWithin) {
       if (!inputs.commentOnPr || !inputs.githubToken) return;
-      const comment = await upsertPullRequestComment(inputs.githubToken, markdownWithin(COMMENT_LIMIT));
+      // Without a gate name, the step's place in the workflow keys its comment.
+      const key = inputs.gate.gateName ?? readCiContext(process.env).job ?? "slogate";
+      const comment = await upsertPullRequestComment(inputs.githubToken, markdownWithin(COMMENT_LIMIT), key);
       if (comment.kind === "not-allowed")
         core.warning(`Could not comment on the pull request (${comment.reason}); the job summary has the report.`);
       else if (comment.kind !== "no-pull-request") core.info(`Pull-request comment ${comment.kind} (${comment.id}).`);

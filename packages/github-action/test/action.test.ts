@@ -132,9 +132,27 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     writeFileSync(join(workspace, "values.json"), JSON.stringify({ response_time: 900, error_rate: 0 }));
     await runAction({ slo: "slo.yaml", "sli-values": "values.json" }, { workspace, pullRequest: 12 });
     expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]?.body).toMatch(/^<!-- slogate:report -->\n## ❌ slogate: FAIL/);
+    expect(github.comments[0]?.body).toMatch(/^<!-- slogate:report gate\/slogate -->\n## ❌ slogate: FAIL/);
     expect(github.calls.filter((c) => c.method === "PATCH")).toHaveLength(1);
     expect(github.calls.every((c) => c.authorization === "token ghs_canaryGithubToken0123")).toBe(true);
+  });
+
+  it("keys the comment by the gate: two gates keep two comments, and one someone else wrote with the marker is left alone", async () => {
+    github.comments.length = 0;
+    github.comments.push({ id: 1, body: "<!-- slogate:report checkout -->\ncopied", user: { login: "mallory", type: "User" } });
+    const workspace = workspaceWith({ response_time: 420, error_rate: 0.2 });
+    const patchesBefore = github.calls.filter((c) => c.method === "PATCH").length;
+    for (const gate of ["checkout", "payments", "checkout"]) {
+      const run = await runAction({ slo: "slo.yaml", "sli-values": "values.json", "gate-name": gate }, { workspace, pullRequest: 14 });
+      expect(run.status).toBe(0);
+    }
+    expect(github.comments.map((c) => [c.user.login, c.body.split("\n")[0]])).toEqual([
+      ["mallory", "<!-- slogate:report checkout -->"],
+      ["github-actions[bot]", "<!-- slogate:report checkout -->"],
+      ["github-actions[bot]", "<!-- slogate:report payments -->"],
+    ]);
+    expect(github.comments[0]?.body).toBe("<!-- slogate:report checkout -->\ncopied");
+    expect(github.calls.filter((c) => c.method === "PATCH").length - patchesBefore).toBe(1);
   });
 
   it("on a fork's read-only token warns and keeps the report in the summary", async () => {

@@ -39,6 +39,7 @@ export class FakeGitHub {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(JSON.stringify(payload));
       };
+      if (path === "/graphql" && request.method === "POST") return send(200, { data: { viewer: { login: "github-actions[bot]" } } });
       const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path);
       const edit = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path);
       if (list && request.method === "GET") return send(200, this.comments);

@@ -41,6 +41,9 @@ export function runAction(
     ...(options.apiUrl ? { GITHUB_API_URL: options.apiUrl } : {}),
     GITHUB_SERVER_URL: "https://github.example",
     GITHUB_RUN_ID: "77",
+    // The runner names the job and the step (its id) running the action.
+    GITHUB_JOB: "gate",
+    GITHUB_ACTION: "slogate",
     GITHUB_SHA: "4f2a9c1",
     RUNNER_TEMP: files,
     ...options.env,

@@ -42,7 +42,14 @@ binding.setVariable('writeFile', { Map a ->
 def inWorkspace = { String path -> path.startsWith('/') ? new File(path) : new File(env.WORKSPACE as String, path) }
 binding.setVariable('fileExists', { String path -> inWorkspace(path).exists() })
 binding.setVariable('readJSON', { Map a -> new JsonSlurper().parse(inWorkspace(a.file as String)) })
-binding.setVariable('junit', { Map a -> calls << [step: 'junit', testResults: a.testResults as String] })
+// The junit step marks the build UNSTABLE when the XML holds a failure (junit-plugin
+// JUnitResultsStepExecution), unless skipMarkingBuildUnstable; a result only ever worsens.
+binding.setVariable('junit', { Map a ->
+    def file = inWorkspace(a.testResults as String)
+    int failures = file.exists() ? (new XmlSlurper().parse(file).'**'.findAll { it.name() == 'failure' }.size()) : 0
+    calls << [step: 'junit', testResults: a.testResults as String, skipMarkingBuildUnstable: a.skipMarkingBuildUnstable == true, failures: failures]
+    if (failures > 0 && a.skipMarkingBuildUnstable != true && build.status == 'SUCCESS') build.status = 'UNSTABLE'
+})
 binding.setVariable('publishHTML', { Map a -> calls << [step: 'publishHTML', target: a.target] })
 binding.setVariable('unstable', { String message -> calls << [step: 'unstable', message: message as String]; build.status = 'UNSTABLE' })
 binding.setVariable('error', { String message -> calls << [step: 'error', message: message as String]; throw new StepError(message as String) })

@@ -24,6 +24,8 @@ interface Call {
   testResults?: string;
   credentialsId?: string;
   target?: Record<string, unknown>;
+  failures?: number;
+  skipMarkingBuildUnstable?: boolean;
 }
 interface Outcome {
   workspace: string;
@@ -54,14 +56,15 @@ const LOAD_SLO = LOAD_TEST_SLO;
 /** Runs vars/slogate.groovy in the harness, in a fresh workspace, as Jenkins would on an agent. */
 function runStep(
   args: Record<string, unknown>,
-  options: { slo?: string; path?: string; files?: Record<string, string> } = {},
+  options: { slo?: string; path?: string; files?: Record<string, string>; workspace?: string; env?: Record<string, string> } = {},
 ): Promise<Outcome> {
-  const workspace = mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
-  writeFileSync(join(workspace, "slo.yaml"), options.slo ?? SLO("<=350"));
+  // Jenkins keeps a job's workspace from build to build: a test may hand one over.
+  const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
+  if (!options.workspace) writeFileSync(join(workspace, "slo.yaml"), options.slo ?? SLO("<=350"));
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), text);
   writeFileSync(join(workspace, "sli.yaml"), ADAPTER_SLI);
-  mkdirSync(join(workspace, "out"));
-  const scenario = join(workspace, "scenario.json");
+  mkdirSync(join(workspace, "out"), { recursive: true });
+  const scenario = join(mkdtempSync(join(tmpdir(), "slogate-jenkins-scenario-")), "scenario.json");
   writeFileSync(
     scenario,
     JSON.stringify({
@@ -75,7 +78,7 @@ function runStep(
         credentialsId: "dt-token",
         ...args,
       },
-      env: { WORKSPACE: workspace, PATH: options.path ?? process.env.PATH, HOME: process.env.HOME, DT_URL: dynatrace.url },
+      env: { WORKSPACE: workspace, PATH: options.path ?? process.env.PATH, HOME: process.env.HOME, DT_URL: dynatrace.url, ...options.env },
       credentials: { "dt-token": TOKEN },
     }),
   );
@@ -105,7 +108,7 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     expect(outcome.status).toBe("SUCCESS");
     expect(outcome.returned).toMatchObject({ result: "pass", score: 100 });
     expect(outcome.returned?.evaluationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(steps(outcome)).toEqual(["sh", "sh", "libraryResource", "writeFile", "withCredentials", "sh", "junit", "publishHTML"]);
+    expect(steps(outcome)).toEqual(["sh", "sh", "libraryResource", "writeFile", "sh", "withCredentials", "sh", "junit", "publishHTML"]);
     expect(outcome.returned?.reportPaths).toEqual({
       json: "slogate-reports/result.json",
       junit: "slogate-reports/junit.xml",
@@ -155,6 +158,52 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     const lenient = await runStep({ failOn: "never" }, { slo: failing });
     expect(lenient.status).toBe("UNSTABLE");
     expect(lenient.returned?.result).toBe("fail");
+  });
+
+  it("keeps a passing gate SUCCESS when a non-key objective failed: the junit step does not turn it UNSTABLE", async () => {
+    const slo = `objectives:
+  - sli: response_time
+    pass:
+      - criteria: ["<=350"]
+  - sli: error_rate
+    pass:
+      - criteria: ["<0.1"]
+total_score:
+  pass: "50%"
+  warning: "25%"
+`;
+    const outcome = await runStep({}, { slo });
+    expect(outcome.returned).toMatchObject({ result: "pass", score: 50 });
+    expect(outcome.calls.find((c) => c.step === "junit")).toMatchObject({ failures: 1, skipMarkingBuildUnstable: true });
+    expect(outcome.status).toBe("SUCCESS");
+  });
+
+  it("never reads an earlier build's result left in the workspace: no result written is an error with the tool's reason", async () => {
+    const first = await runStep({});
+    expect(first.status).toBe("SUCCESS");
+    // The next build's gate cannot read its history (a path below a file): the tool exits 1 and writes no result.
+    const second = await runStep({ history: "slo.yaml/history.jsonl" }, { workspace: first.workspace });
+    expect(second.status).toBe("FAILURE");
+    expect(second.error).toBe("slogate: the gate stopped without a result (exit status 1); see the log above");
+    expect(second.calls.find((c) => c.step === "sh" && c.status === 1)?.output).toContain("slogate: cannot read history");
+    expect(steps(second)).not.toContain("junit");
+  });
+
+  it("keeps two gates in parallel stages apart: each its own bundle copy, report folder and report name", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "slogate-jenkins-shared-"));
+    writeFileSync(join(workspace, "pass.yaml"), SLO("<=350"));
+    writeFileSync(join(workspace, "fail.yaml"), FAILING_ADAPTER_SLO);
+    const [checkout, payments] = await Promise.all([
+      runStep({ slo: "pass.yaml" }, { workspace, env: { STAGE_NAME: "checkout" } }),
+      runStep({ slo: "fail.yaml", failOn: "never" }, { workspace, env: { STAGE_NAME: "payments api" } }),
+    ]);
+    expect([checkout.status, checkout.returned?.result]).toEqual(["SUCCESS", "pass"]);
+    expect([payments.status, payments.returned?.result]).toEqual(["UNSTABLE", "fail"]);
+    expect(checkout.returned?.reportPaths.json).toBe("slogate-reports/checkout/result.json");
+    expect(payments.returned?.reportPaths.json).toBe("slogate-reports/payments-api/result.json");
+    expect(JSON.parse(readFileSync(join(workspace, "slogate-reports", "checkout", "result.json"), "utf8")).result).toBe("pass");
+    expect(checkout.calls.find((c) => c.step === "publishHTML")?.target).toMatchObject({ reportName: "slogate: checkout" });
+    expect(payments.calls.find((c) => c.step === "writeFile")?.file).toBe(`${workspace}@tmp/slogate/slogate-payments-api.cjs`);
   });
 
   it("says how to provide Node when the agent has none", async () => {

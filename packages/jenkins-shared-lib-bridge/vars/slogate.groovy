@@ -9,8 +9,12 @@ def call(Map args = [:]) {
               '(tools { nodejs "node-24" } or nodejs(nodeJSInstallationName: ...) { ... }), a tool installer, ' +
               'or run the step in a container image that has node (for example node:24).')
     }
+    // Two gates in one build (parallel stages too) keep apart: each has its own bundle copy, report
+    // folder and report name, keyed by gateName or the stage.
+    String gateKey = String.valueOf(args.gateName ?: env.STAGE_NAME ?: '')
+    String fileKey = gateKey.replaceAll(/[^A-Za-z0-9._-]+/, '-')
     String workdir = "${env.WORKSPACE ?: pwd()}@tmp/slogate"
-    String bundle = "${workdir}/slogate.cjs"
+    String bundle = fileKey ? "${workdir}/slogate-${fileKey}.cjs" : "${workdir}/slogate.cjs"
     sh(script: "mkdir -p ${quote(workdir)}")
     // Base64 both ways keeps the bundle byte-identical to the library's copy.
     writeFile(file: bundle, text: libraryResource(resource: 'io/slogate/slogate.cjs', encoding: 'Base64'), encoding: 'Base64')
@@ -24,11 +28,13 @@ def call(Map args = [:]) {
     boolean loadTest = args.mode == 'run'
 
     // Reports go into the workspace: junit and publishHTML take paths relative to it.
-    String reportDir = String.valueOf(args.reportDir ?: 'slogate-reports')
+    String reportDir = String.valueOf(args.reportDir ?: (fileKey ? "slogate-reports/${fileKey}" : 'slogate-reports'))
     Map reports = [
         json: "${reportDir}/result.json", junit: "${reportDir}/junit.xml", markdown: "${reportDir}/report.md",
         html: "${reportDir}/report.html",
     ]
+    // The workspace outlives the build: a result left by an earlier build must never be read as this one's.
+    sh(script: 'rm -f ' + reports.values().collect { quote(it) }.join(' '))
     // The exit status the CLI gives a gate left in the warning state: the build becomes UNSTABLE.
     int warningExitCode = 3
     List<String> argv = [loadTest ? 'run' : 'evaluate']
@@ -67,10 +73,12 @@ def call(Map args = [:]) {
     }
     Map result = readJSON(file: reports.json)
     if (args.publishReports != false) {
-        junit(testResults: reports.junit, allowEmptyResults: true)
+        // The step maps the verdict itself: a failed non-key objective in a passing gate must not
+        // turn the build UNSTABLE, as the junit step would on any failure.
+        junit(testResults: reports.junit, allowEmptyResults: true, skipMarkingBuildUnstable: true)
         // The report is one file without scripts or external assets: it renders under Jenkins' default CSP.
         publishHTML(target: [
-            reportName: 'slogate', reportDir: reportDir, reportFiles: 'report.html',
+            reportName: gateKey ? "slogate: ${gateKey}".toString() : 'slogate', reportDir: reportDir, reportFiles: 'report.html',
             keepAll: true, alwaysLinkToLastBuild: true, allowMissing: false,
         ])
     }

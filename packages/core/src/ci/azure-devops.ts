@@ -19,6 +19,7 @@ export const readAzureDevops: CiContextReader = (env): CiContext | null => {
     repository: env.BUILD_REPOSITORY_ID,
     serverUrl: collection,
     projectId: project,
+    job: env.AGENT_JOBNAME,
     workspace: env.SYSTEM_DEFAULTWORKINGDIRECTORY ?? env.BUILD_SOURCESDIRECTORY,
   });
 };

@@ -16,6 +16,8 @@ export interface CiContext {
   apiUrl?: string;
   /** The platform's project (GitLab project id, Azure team project). */
   projectId?: string;
+  /** The job (GitHub: and step) running the gate: keys its comment or note when no gate name is given. */
+  job?: string;
   /** Where the checkout is (the step's working directory). */
   workspace?: string;
 }

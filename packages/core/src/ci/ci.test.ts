@@ -62,6 +62,7 @@ describe("CI context from the environment", () => {
         CI_MERGE_REQUEST_IID: "7",
         CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "feat",
         CI_COMMIT_SHA: "def",
+        CI_JOB_NAME: "slogate",
       },
       {
         platform: "gitlab",
@@ -74,6 +75,7 @@ describe("CI context from the environment", () => {
         serverUrl: "https://gitlab.example",
         apiUrl: "https://gitlab.example/api/v4",
         projectId: "42",
+        job: "slogate",
         workspace: "/builds/acme/shop",
       },
     ],

@@ -16,6 +16,7 @@ export const readGithub: CiContextReader = (env): CiContext | null => {
     repository: env.GITHUB_REPOSITORY,
     serverUrl: server,
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    job: env.GITHUB_JOB && env.GITHUB_ACTION ? `${env.GITHUB_JOB}/${env.GITHUB_ACTION}` : env.GITHUB_JOB,
     workspace: env.GITHUB_WORKSPACE,
   });
 };

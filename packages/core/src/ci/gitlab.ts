@@ -17,6 +17,7 @@ export const readGitlab: CiContextReader = (env): CiContext | null => {
     serverUrl: env.CI_SERVER_URL,
     apiUrl: env.CI_API_V4_URL,
     projectId: env.CI_PROJECT_ID,
+    job: env.CI_JOB_NAME,
     workspace: env.CI_PROJECT_DIR,
   });
 };

@@ -12,6 +12,7 @@ export const readJenkins: CiContextReader = (env): CiContext | null => {
     actor: env.BUILD_USER_ID ?? env.CHANGE_AUTHOR,
     pullRequest: env.CHANGE_ID,
     serverUrl: env.JENKINS_URL,
+    job: env.STAGE_NAME,
     workspace: env.WORKSPACE,
   });
 };

@@ -33,15 +33,24 @@ export class FileHistoryStore implements HistoryStore {
   private async *lines(): AsyncGenerator<HistoryLine> {
     let input: ReturnType<typeof createReadStream>;
     try {
-      await stat(this.path);
+      if ((await stat(this.path)).isDirectory()) throw directoryGiven(this.path);
       input = createReadStream(this.path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      if (error instanceof SlogateError) throw error;
       throw new SlogateError("HISTORY_IO", `cannot read history ${this.path}: ${(error as Error).message}`, { cause: error });
     }
     const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let lineNumber = 0;
-    for await (const text of reader) {
+    // A read that fails half-way (a disk error, a file pulled away) is the history's failure, said so.
+    const texts = (async function* () {
+      try {
+        yield* reader;
+      } catch (error) {
+        throw new SlogateError("HISTORY_IO", `cannot read history ${input.path}: ${(error as Error).message}`, { cause: error });
+      }
+    })();
+    for await (const text of texts) {
       lineNumber++;
       if (text.trim() === "") continue;
       try {
@@ -151,6 +160,13 @@ export class FileHistoryStore implements HistoryStore {
 
 const CHUNK = 64 * 1024;
 
+/** A directory where the history file should be: the user's path to fix, not a failing disk. */
+function directoryGiven(path: string): SlogateError {
+  return new SlogateError("INVALID_INPUT", `the history ${path} is a directory, not a file`, {
+    suggestion: "Name a JSON Lines file, e.g. --history .slogate/history.jsonl",
+  });
+}
+
 /**
  * The lines of a file from last to first; `fromEnd` is 0 for the last line. A final newline ends
  * the last line rather than starting an empty one.
@@ -164,7 +180,9 @@ async function* readLinesBackward(path: string): AsyncGenerator<{ text: string; 
     throw new SlogateError("HISTORY_IO", `cannot read history ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    let position = (await handle.stat()).size;
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw directoryGiven(path);
+    let position = stats.size;
     let carry = Buffer.alloc(0);
     let fromEnd = 0;
     let first = true;

@@ -16,7 +16,10 @@ function xml(text: string): string {
 
 /**
  * JUnit XML, one test case per objective, so every CI's test view shows the gate: a failed
- * objective is a failure, a missing SLI an error, a warning passes with "[warning]" in its name.
+ * objective is a failure, a missing SLI an error, a warning passes. A test's name is the
+ * objective's alone — never its value or status — so GitLab's merge-request test comparison and
+ * Jenkins' test history follow the same objective from run to run; the value and the status are
+ * in its message.
  */
 export const junitRenderer: ReportRenderer = {
   format: "junit",
@@ -24,10 +27,8 @@ export const junitRenderer: ReportRenderer = {
     const failures = result.objectives.filter((o) => o.status === "fail" && o.success).length;
     const errors = result.objectives.filter((o) => o.status === "fail" && !o.success).length;
     const cases = result.objectives.map((objective) => {
-      const prefix = objective.status === "warning" ? "[warning] " : objective.status === "info" ? "[info] " : "";
-      const name = xml(`${prefix}${objectiveName(objective)} = ${valueText(objective)}`);
-      const open = `    <testcase classname="slogate.${xml(objective.sli)}" name="${name}" time="0">`;
-      const detail = xml(objective.explanation);
+      const open = `    <testcase classname="slogate.${xml(objective.sli)}" name="${xml(objectiveName(objective))}" time="0">`;
+      const detail = xml(`value ${valueText(objective)}; ${objective.explanation}`);
       if (objective.status === "fail" && !objective.success) {
         return `${open}\n      <error message="${xml(objective.error ?? "no value")}" type="sli-missing">${detail}</error>\n    </testcase>`;
       }

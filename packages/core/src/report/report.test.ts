@@ -121,7 +121,7 @@ Window: 2024-03-01T10:00:00.000Z → 2024-03-01T10:15:00.000Z · Labels: \`servi
     expect(renderMarkdownWithin(result, full, recent)).toBe(text);
   });
 
-  it("renders JUnit with a failure for a missed objective and an error for a missing value", () => {
+  it("renders JUnit with a failure for a missed objective and an error for a missing value, named by the objective alone", () => {
     expect(renderReport("junit", result)).toBe(`<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="slogate" tests="3" failures="0" errors="1">
   <testsuite name="slogate" tests="3" failures="0" errors="1" skipped="0" timestamp="2024-03-01T10:15:02.000Z">
@@ -130,14 +130,14 @@ Window: 2024-03-01T10:00:00.000Z → 2024-03-01T10:15:00.000Z · Labels: \`servi
       <property name="score" value="25"/>
       <property name="evaluationId" value="run-7"/>
     </properties>
-    <testcase classname="slogate.rt" name="[warning] Response | time = 650 ms" time="0">
-      <system-out>warning: no pass block met (pass block 1: &lt;=+10% (target 550) violated AND &lt;600 (target 600) violated); warning block 1 met: &lt;=800 (target 800) met; compared value 500 from 1 previous result</system-out>
+    <testcase classname="slogate.rt" name="Response | time" time="0">
+      <system-out>value 650 ms; warning: no pass block met (pass block 1: &lt;=+10% (target 550) violated AND &lt;600 (target 600) violated); warning block 1 met: &lt;=800 (target 800) met; compared value 500 from 1 previous result</system-out>
     </testcase>
-    <testcase classname="slogate.errors" name="errors = no value" time="0">
-      <error message="query &lt;timed out&gt; &amp; gave up" type="sli-missing">fail: no usable value (query &lt;timed out&gt; &amp; gave up); scores 0 of weight 1 and, as a key SLI, fails the evaluation</error>
+    <testcase classname="slogate.errors" name="errors" time="0">
+      <error message="query &lt;timed out&gt; &amp; gave up" type="sli-missing">value no value; fail: no usable value (query &lt;timed out&gt; &amp; gave up); scores 0 of weight 1 and, as a key SLI, fails the evaluation</error>
     </testcase>
-    <testcase classname="slogate.cpu" name="[info] cpu = no value" time="0">
-      <system-out>info: no pass criteria, not scored; no value was received</system-out>
+    <testcase classname="slogate.cpu" name="cpu" time="0">
+      <system-out>value no value; info: no pass criteria, not scored; no value was received</system-out>
     </testcase>
   </testsuite>
 </testsuites>
