@@ -1,4 +1,4 @@
 /** slogate for GitLab CI: the component's job program. */
 export { runJob } from "./job.js";
-export { NOTE_MARKER, upsertMergeRequestNote } from "./merge-request-note.js";
+export { noteMarker, upsertMergeRequestNote } from "./merge-request-note.js";
 export { gateArguments, readSettings } from "./settings.js";

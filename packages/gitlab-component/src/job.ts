@@ -58,6 +58,7 @@ async function postNote(io: JobIo, settings: JobSettings, result: SlogateResult)
         url,
         token: settings.gitlabToken,
         projectId: context.projectId,
+        key: context.job ?? "slogate",
         ...(context.pullRequest ? { mergeRequestIid: context.pullRequest } : {}),
         ...(context.commit ? { commitSha: context.commit } : {}),
       },

@@ -1,7 +1,12 @@
 import { Gitlab } from "@gitbeaker/rest";
 
-/** Finds slogate's own note again, so each pipeline updates it instead of adding another. */
-export const NOTE_MARKER = "<!-- slogate:report -->";
+/**
+ * The hidden first line that finds a gate's note again, so each pipeline updates it instead of
+ * adding another; keyed by the gate (its job's name), so two gates keep two notes.
+ */
+export function noteMarker(key: string): string {
+  return `<!-- slogate:report ${key.replace(/-->/g, "")} -->`;
+}
 
 export type NoteOutcome =
   | { kind: "created" | "updated"; mergeRequest: number; noteId: number }
@@ -13,6 +18,8 @@ export interface NoteTarget {
   url: string;
   token: string;
   projectId: string;
+  /** The gate's key (its job's name): one note per gate. */
+  key: string;
   /** Set in merge-request pipelines; found through the commit otherwise. */
   mergeRequestIid?: string;
   commitSha?: string;
@@ -24,12 +31,14 @@ function status(error: unknown): number | undefined {
 }
 
 /**
- * Creates slogate's note on the merge request, or updates it in place. Needs a project or group
- * access token with `api` scope: the job token can read notes but not write them.
+ * Creates the gate's note on the merge request, or updates it in place — only a note this token's
+ * user wrote, never someone else's that carries the marker. Needs a project or group access token
+ * with `api` scope: the job token can read notes but not write them.
  */
 export async function upsertMergeRequestNote(target: NoteTarget, markdown: string): Promise<NoteOutcome> {
   const api = new Gitlab({ host: target.url, token: target.token });
-  const body = `${NOTE_MARKER}\n${markdown}`;
+  const marker = noteMarker(target.key);
+  const body = `${marker}\n${markdown}`;
   try {
     let iid = target.mergeRequestIid ? Number(target.mergeRequestIid) : undefined;
     if (iid === undefined) {
@@ -40,7 +49,10 @@ export async function upsertMergeRequestNote(target: NoteTarget, markdown: strin
       iid = open.iid;
     }
     const notes = await api.MergeRequestNotes.all(target.projectId, iid, { perPage: 100, maxPages: 10 });
-    const mine = notes.find((note) => !note.system && typeof note.body === "string" && note.body.includes(NOTE_MARKER));
+    const me = await api.Users.showCurrentUser();
+    const mine = notes.find(
+      (note) => !note.system && typeof note.body === "string" && note.body.startsWith(`${marker}\n`) && note.author?.id === me.id,
+    );
     if (mine) {
       await api.MergeRequestNotes.edit(target.projectId, iid, mine.id, { body });
       return { kind: "updated", mergeRequest: iid, noteId: mine.id };

@@ -34,36 +34,39 @@ afterAll(async () => {
 interface Pipeline {
   output: string;
   status: string | undefined;
+  /** PASS, WARN or FAIL of a job by its name. */
+  statusOf: (job: string) => string | undefined;
   dir: string;
-  artifact: (path: string) => string;
+  artifact: (path: string, job?: string) => string;
 }
 
 /** A GitLab project that includes the component from this repository, run by gitlab-ci-local. */
 async function pipeline(
-  inputs: Record<string, string | number>,
+  inputs: Record<string, string | number> | Array<Record<string, string | number>>,
   files: Record<string, string>,
   variables: Record<string, string>,
 ): Promise<Pipeline> {
+  const includes = Array.isArray(inputs) ? inputs : [inputs];
   const dir = mkdtempSync(join(tmpdir(), "slogate-gitlab-"));
   mkdirSync(join(dir, "templates"));
   writeFileSync(join(dir, "templates", "slogate.yml"), readFileSync(TEMPLATE, "utf8"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const inputLines = Object.entries({ "slogate-command": `node ${PROGRAM}`, ...inputs })
-    .map(([key, value]) => `      ${key}: ${JSON.stringify(value)}`)
-    .join("\n");
-  writeFileSync(
-    join(dir, ".gitlab-ci.yml"),
-    `stages: [test, report]
-include:
-  - component: $CI_SERVER_FQDN/acme/shop/slogate@$CI_COMMIT_SHA
-    inputs:
-${inputLines}
-after-gate:
+  const include = (gate: Record<string, string | number>) =>
+    `  - component: $CI_SERVER_FQDN/acme/shop/slogate@$CI_COMMIT_SHA\n    inputs:\n${Object.entries({
+      "slogate-command": `node ${PROGRAM}`,
+      ...gate,
+    })
+      .map(([key, value]) => `      ${key}: ${JSON.stringify(value)}`)
+      .join("\n")}`;
+  const afterGate = `after-gate:
   stage: report
   needs: [slogate]
   script:
     - echo "got SLOGATE_RESULT=$SLOGATE_RESULT SLOGATE_SCORE=$SLOGATE_SCORE"
-`,
+`;
+  writeFileSync(
+    join(dir, ".gitlab-ci.yml"),
+    `stages: [test, report]\ninclude:\n${includes.map(include).join("\n")}\n${includes.length === 1 ? afterGate : ""}`,
   );
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "main");
@@ -81,8 +84,14 @@ after-gate:
     ),
   );
   // gitlab-ci-local exits 0 even when a job fails outside its allowed exit codes: read the status line.
-  const status = /^\s*(PASS|WARN|FAIL)\s+slogate\b/m.exec(output)?.[1];
-  return { output, status, dir, artifact: (path) => readFileSync(join(dir, ".gitlab-ci-local", "artifacts", "slogate", path), "utf8") };
+  const statusOf = (job: string) => new RegExp(`^\\s*(PASS|WARN|FAIL)\\s+${job}\\s`, "m").exec(output)?.[1];
+  return {
+    output,
+    status: statusOf("slogate"),
+    statusOf,
+    dir,
+    artifact: (path, job = "slogate") => readFileSync(join(dir, ".gitlab-ci-local", "artifacts", job, path), "utf8"),
+  };
 }
 
 function dynatraceProject(responseTime: string) {
@@ -128,7 +137,7 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
     expect(first.artifact("slogate-reports/report.html")).toContain('<svg id="heatmap"');
     const posted = gitlab.calls.filter((c) => c.path === "/api/v4/projects/42/merge_requests/7/notes" && c.method === "POST");
     expect(posted).toHaveLength(1);
-    expect(JSON.parse(posted[0]?.body ?? "{}").body).toMatch(/^<!-- slogate:report -->\n## ✅ slogate: PASS \(score 100\)/);
+    expect(JSON.parse(posted[0]?.body ?? "{}").body).toMatch(/^<!-- slogate:report slogate -->\n## ✅ slogate: PASS \(score 100\)/);
 
     const second = await pipeline(dynatraceInputs, dynatraceProject("<=350"), mrVariables());
     expect(second.status).toBe("PASS");
@@ -192,6 +201,26 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
       .trim()
       .split("\n");
     expect(lines).toHaveLength(2);
+  });
+
+  it("two gates included in one project keep two notes, two histories and two report sets; a note someone else wrote is left alone", async () => {
+    gitlab.notes.set("42!7", [
+      { id: 1, body: "<!-- slogate:report checkout -->\ncopied", system: false, author: { id: 99, username: "mallory" } },
+    ]);
+    const files = { "pass.yaml": SLO("<=350"), "fail.yaml": FAILING_ADAPTER_SLO, "sli.yaml": ADAPTER_SLI };
+    const gate = (name: string, slo: string) => ({ ...dynatraceInputs, slo, "job-name": name });
+    const run = await pipeline([gate("checkout", "pass.yaml"), gate("payments", "fail.yaml")], files, mrVariables());
+    expect([run.statusOf("checkout"), run.statusOf("payments")]).toEqual(["PASS", "FAIL"]);
+    expect(JSON.parse(run.artifact("slogate-reports/result.json", "checkout")).result).toBe("pass");
+    expect(JSON.parse(run.artifact("slogate-reports/result.json", "payments")).result).toBe("fail");
+    expect(gitlab.notes.get("42!7")?.map((note) => [note.author.username, note.body.split("\n")[0]])).toEqual([
+      ["mallory", "<!-- slogate:report checkout -->"],
+      ["token-user-1", "<!-- slogate:report checkout -->"],
+      ["token-user-1", "<!-- slogate:report payments -->"],
+    ]);
+    // Each gate's cache holds its own history.
+    const template = parseAllDocuments(readFileSync(TEMPLATE, "utf8"))[1]?.toJS() as Record<string, { cache: { key: string } }>;
+    expect(Object.values(template)[0]?.cache.key).toBe("slogate-history-$[[ inputs.job-name ]]");
   });
 
   it("finds the merge request through the commit in a branch pipeline", async () => {

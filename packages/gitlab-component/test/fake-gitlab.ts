@@ -5,6 +5,7 @@ interface Note {
   id: number;
   body: string;
   system: boolean;
+  author: { id: number; username: string };
 }
 
 export interface RecordedCall {
@@ -60,6 +61,10 @@ export class FakeGitLab {
     };
     const access = token ? this.tokens[token] : undefined;
     if (!access) return send(401, { message: "401 Unauthorized" });
+    // Every token acts as a user of its own (a project access token's bot user).
+    const userId = Object.keys(this.tokens).indexOf(token ?? "") + 1;
+    const user = { id: userId, username: `token-user-${userId}` };
+    if (url.pathname === "/api/v4/user" && request.method === "GET") return send(200, user);
     const notesPath = /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(url.pathname);
     const commitPath = /^\/api\/v4\/projects\/([^/]+)\/repository\/commits\/([^/]+)\/merge_requests$/.exec(url.pathname);
     if (commitPath && request.method === "GET") return send(200, this.commitMergeRequests.get(commitPath[2] ?? "") ?? []);
@@ -71,13 +76,14 @@ export class FakeGitLab {
     if (access !== "write") return send(403, { message: "403 Forbidden" });
     const text = (JSON.parse(body || "{}") as { body?: string }).body ?? "";
     if (request.method === "POST") {
-      const note = { id: this.nextId++, body: text, system: false };
+      const note = { id: this.nextId++, body: text, system: false, author: user };
       notes.push(note);
       return send(201, note);
     }
     if (request.method === "PUT") {
       const note = notes.find((n) => n.id === Number(notesPath[3]));
       if (!note) return send(404, { message: "404 Note Not Found" });
+      if (note.author.id !== user.id) return send(403, { message: "403 Forbidden" });
       note.body = text;
       return send(200, note);
     }
