@@ -6,6 +6,7 @@ import { DEFAULT_COMPARISON } from "./config/load-slo.js";
 import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
 import type { StatisticalSettings } from "./engine/statistical.js";
 import type { PreviousEvaluation } from "./engine/types.js";
+import { isSlogateError } from "./errors.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
 import type { HistoryStore } from "./history/history-store.js";
 import { recentRuns } from "./history/recent-runs.js";
@@ -71,6 +72,8 @@ export interface GateRun {
   event: EventReceipt | null;
   /** Earlier runs, oldest first, when asked for with `recentRuns`. */
   recent: RecentRun[];
+  /** Why the result could not be stored, when it could not: the verdict stands, said with a warning. */
+  notStored: string | null;
 }
 
 /** Runs a plan end to end: retrieve SLIs, select history, evaluate, store. */
@@ -131,9 +134,16 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   options.onProgress?.({ phase: "evaluated", result: result.result, score: result.score });
   const invalidConfig = invalidSlo || outcome.invalidConfig || hasErrors(plan.diagnostics);
   const recent = plan.history && (options.recentRuns ?? 0) > 0 ? recentRuns(await plan.history.list(), options.recentRuns ?? 0) : [];
+  let notStored: string | null = null;
   if (plan.history && plan.storeHistory && !invalidConfig) {
-    await plan.history.append(result);
-    options.onProgress?.({ phase: "stored", id: result.id });
+    try {
+      await plan.history.append(result);
+      options.onProgress?.({ phase: "stored", id: result.id });
+    } catch (error) {
+      // A history that refuses the result (a read-only token, a held lock) must not cost the verdict.
+      if (!isSlogateError(error) || (error.code !== "HISTORY_IO" && error.code !== "HISTORY_LOCKED")) throw error;
+      notStored = `${error.message}${error.suggestion ? `. ${error.suggestion}` : ""}`;
+    }
   }
   let event: EventReceipt | null = null;
   if (plan.events && !invalidConfig) {
@@ -148,5 +158,5 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     }
     options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
   }
-  return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event, recent };
+  return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event, recent, notStored };
 }

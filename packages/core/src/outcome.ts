@@ -29,7 +29,7 @@ export function outcomePolicy(failOn: FailOn = "fail", warningExitCode = 0): Out
 /** One thing worth a line of its own on the platform (an annotation, an issue). */
 export interface Problem {
   /** objective: also in every report's table; the others are said nowhere else. */
-  kind: "objective" | "sli" | "event" | "workload";
+  kind: "objective" | "sli" | "event" | "workload" | "history";
   /** notice: worth telling, changes nothing. */
   severity: "error" | "warning" | "notice";
   title: string;
@@ -58,6 +58,8 @@ export interface GateFacts {
   testEvents: Array<{ kind: string; receipt: EventReceipt }>;
   eventsRequired: boolean;
   workload: WorkloadOutcome | null;
+  /** Why the result was not stored in the history, when it was not. */
+  notStored?: string | null;
 }
 
 const STATE_EXIT: Record<StepState, (policy: OutcomePolicy) => number> = {
@@ -103,6 +105,13 @@ function problemsOf(facts: GateFacts): Problem[] {
         message: `SLI ${objective.sli} has no usable value: ${objective.error}`,
       });
   }
+  if (facts.notStored)
+    problems.push({
+      kind: "history",
+      severity: "warning",
+      title: "slogate history",
+      message: `the result was not stored: ${facts.notStored}`,
+    });
   const events = [...facts.testEvents, ...(facts.resultEvent ? [{ kind: "gate-result", receipt: facts.resultEvent }] : [])];
   for (const { kind, receipt } of events) {
     const why = receipt.warnings.join("; ");

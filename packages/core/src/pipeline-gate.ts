@@ -56,6 +56,7 @@ export function gateFacts(gate: PipelineGate): GateFacts {
     testEvents: gate.testEvents,
     eventsRequired: gate.loaded.plan.eventsRequired ?? false,
     workload: gate.workload,
+    notStored: gate.run?.notStored ?? null,
   };
 }
 

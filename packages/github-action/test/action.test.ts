@@ -232,6 +232,27 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([first.outputs["evaluation-id"], second.outputs["evaluation-id"]]);
   });
 
+  it("a history push the repository refuses costs no verdict: outputs and summary stand, a warning names the history", async () => {
+    const remote = join(mkdtempSync(join(tmpdir(), "slogate-gha-git-")), "shop.git");
+    execFileSync("git", ["init", "--quiet", "--bare", remote]);
+    // A protected branch, or a read-only token on a fork's pull request: the server refuses the push.
+    writeFileSync(join(remote, "hooks", "pre-receive"), "#!/bin/sh\necho 'refusing: slogate-history is protected' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
+    const run = await runAction(
+      { slo: "slo.yaml", "sli-values": "values.json", "history-branch": "slogate-history", "history-remote": remote },
+      { workspace: workspaceWith({ response_time: 400, error_rate: 0 }) },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs.result).toBe("pass");
+    expect(run.summary).toContain("slogate: PASS");
+    expect(run.stdout).toMatch(
+      /::warning title=slogate history::the result was not stored: git push failed for the history branch slogate-history: .*\. Check that the job's token may read and push the repository \(GitHub: permissions contents: write/,
+    );
+    // A refusal is not a lost race: no retries.
+    expect(run.stdout).not.toContain("retrying");
+  });
+
   it("mode: run puts load on the service with the built-in generator and gates on what it measured", async () => {
     const target = await localServer((_request, response) => response.end("ok"));
     try {

@@ -32,6 +32,9 @@ export interface GitBranchHistoryOptions {
  * one commit per result. A push that loses a race (non-fast-forward) fetches again and re-applies
  * the line, a bounded number of times, so concurrent jobs lose nothing.
  */
+/** What git says when the branch moved between fetch and push. */
+const LOST_RACE = /\(fetch first\)|non-fast-forward|\(stale info\)|cannot lock ref|failed to update ref|incorrect old value/;
+
 export class GitBranchHistoryStore implements HistoryStore {
   private readonly branch: string;
   private readonly path: string;
@@ -57,13 +60,15 @@ export class GitBranchHistoryStore implements HistoryStore {
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
       const text = this.options.authHeader ? stderr.split(this.options.authHeader).join("***") : stderr;
-      throw new SlogateError(
-        "HISTORY_IO",
-        `git ${args[0]} failed for the history branch ${this.branch}: ${text.trim().split("\n").at(-1)}`,
-        {
-          suggestion: "Check that the job may read and push the repository (contents: write)",
-        },
-      );
+      const said = text
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("hint:"));
+      throw new SlogateError("HISTORY_IO", `git ${args[0]} failed for the history branch ${this.branch}: ${said.at(-1) ?? ""}`, {
+        cause: new Error(text),
+        suggestion:
+          "Check that the job's token may read and push the repository (GitHub: permissions contents: write; GitLab: write_repository; Azure: Contribute)",
+      });
     }
   }
 
@@ -120,7 +125,10 @@ export class GitBranchHistoryStore implements HistoryStore {
           await this.git(dir, ["push", "--quiet", "origin", `HEAD:refs/heads/${this.branch}`]);
           return;
         } catch (error) {
-          // Another job pushed first: fetch its line and add ours again on top.
+          // Only a lost race is worth another try (another job pushed first: fetch its line and add
+          // ours again on top); a refusal — no permission, a protected branch — stays a refusal.
+          const said = ((error as SlogateError).cause as Error | undefined)?.message ?? "";
+          if (!LOST_RACE.test(said)) throw error;
           if (attempt >= attempts) {
             throw new SlogateError("HISTORY_IO", `could not push to the history branch ${this.branch} after ${attempts} attempts`, {
               cause: error,
