@@ -8,10 +8,10 @@ import type { StatisticalSettings } from "./engine/statistical.js";
 import type { PreviousEvaluation } from "./engine/types.js";
 import { isSlogateError } from "./errors.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
-import type { HistoryStore } from "./history/history-store.js";
+import type { BaselineFilter, HistoryStore } from "./history/history-store.js";
 import { recentRuns } from "./history/recent-runs.js";
 import type { RecentRun } from "./report/report-renderer.js";
-import { buildResult, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
+import { buildResult, type ResultSource, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import { judgeReachability } from "./sli/answer.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
 import type { WorkloadOutcome } from "./workload/workload-runner.js";
@@ -31,6 +31,8 @@ export interface Plan {
   /** An event that cannot be delivered fails the run instead of warning. */
   eventsRequired?: boolean;
   context?: CiContext;
+  /** Which earlier results are the baseline (the same gate's, the same branch's). */
+  baselineFilter?: BaselineFilter;
   /** Problems found while loading; errors make the run refuse to store a result. */
   diagnostics: Diagnostic[];
 }
@@ -76,6 +78,14 @@ export interface GateRun {
   notStored: string | null;
 }
 
+/** The code and run a result came from, as the CI context tells it. */
+function resultSource(context: CiContext): ResultSource {
+  const { platform, branch, commit, event, pullRequest, runUrl } = context;
+  return Object.fromEntries(
+    Object.entries({ platform, branch, commit, event, pullRequest, runUrl }).filter(([, value]) => value !== undefined),
+  ) as unknown as ResultSource;
+}
+
 /** Runs a plan end to end: retrieve SLIs, select history, evaluate, store. */
 export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun> {
   const now = options.now ?? (() => new Date());
@@ -105,6 +115,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
           comparison: slo.comparison ?? DEFAULT_COMPARISON,
           ...(options.baseline ? { baseline: options.baseline } : {}),
           ...(options.olderThan ? { olderThan: options.olderThan } : {}),
+          ...(plan.baselineFilter ? { filter: plan.baselineFilter } : {}),
         })
       : [];
   options.onProgress?.({ phase: "comparing", previous: previous.length });
@@ -128,6 +139,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     labels,
     ...(answer.queries ? { queries: answer.queries } : {}),
     ...(answer.units ? { units: answer.units } : {}),
+    ...(plan.context && plan.context.platform !== "local" ? { source: resultSource(plan.context) } : {}),
     // Samples are kept for later comparisons only where the statistical comparison uses them.
     ...(plan.statistics && answer.samples ? { samples: answer.samples } : {}),
   });

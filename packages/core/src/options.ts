@@ -75,6 +75,8 @@ export interface GateOptions {
   timeout?: string;
   testName?: string;
   gateName?: string;
+  compareBranch?: string;
+  storePullRequests?: boolean;
 }
 
 /** How a raw value (an input, a flag's argument) becomes the option's value. */
@@ -353,6 +355,25 @@ export const GATE_OPTIONS = {
     yaml: null,
     inputs: everywhere("baseline"),
     parser: text,
+  },
+  compareBranch: {
+    flag: "compare-branch",
+    value: "<branch>",
+    help: "compare only with results of code on this branch (default: in a pull-request run, the branch it merges into; else any)",
+    group: "history",
+    commands: BOTH,
+    yaml: null,
+    inputs: everywhere("compare-branch"),
+    parser: text,
+  },
+  storePullRequests: {
+    flag: "store-pull-requests",
+    help: "store the results of pull-request runs too (by default they compare with the history but do not store into it: their code is not merged)",
+    group: "history",
+    commands: BOTH,
+    yaml: null,
+    inputs: everywhere("store-pull-requests"),
+    parser: flag,
   },
   replay: {
     flag: "replay",

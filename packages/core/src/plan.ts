@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import type { CiContext } from "./ci/ci-context.js";
 import { readCiContext } from "./ci/index.js";
 import { ConfigError, hasErrors } from "./config/diagnostics.js";
 import { findConfig } from "./config/find-config.js";
@@ -85,7 +86,12 @@ async function resolveFiles(options: PlanOptions, config: SlogateConfig | null) 
 }
 
 /** Where results are kept and whether this one is stored. */
-function resolveHistory(options: PlanOptions, config: SlogateConfig | null): Pick<Plan, "history" | "storeHistory"> {
+function resolveHistory(
+  options: PlanOptions,
+  config: SlogateConfig | null,
+  context: CiContext,
+  labels: Record<string, string>,
+): Pick<Plan, "history" | "storeHistory" | "baselineFilter"> {
   const path = options.history ? resolve(options.cwd, options.history) : config?.history?.path;
   if (options.store && !path && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
   const history = options.historyBranch
@@ -93,9 +99,12 @@ function resolveHistory(options: PlanOptions, config: SlogateConfig | null): Pic
     : path
       ? new FileHistoryStore(path, options.onWarning ? { onWarning: options.onWarning } : {})
       : null;
-  const storeHistory =
+  const asked =
     options.historyBranch !== undefined || options.store === true || (options.history === undefined && (config?.history?.store ?? false));
-  return { history, storeHistory };
+  // A pull request's code is not merged: its run compares with the history but adds nothing to it.
+  const storeHistory = asked && (context.pullRequest === undefined || options.storePullRequests === true);
+  const branch = options.compareBranch ?? (context.pullRequest !== undefined ? context.targetBranch : undefined);
+  return { history, storeHistory, baselineFilter: { labels, ...(branch ? { branch } : {}) } };
 }
 
 /** How objectives are judged: the missing-SLI policy and the comparison of relative criteria. */
@@ -183,7 +192,8 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const config = await findConfig(options.cwd, options.config, options.slo === undefined);
   const { slo, sli } = await resolveFiles(options, config);
   const labels = { ...(config?.labels ?? {}), ...labelsOf(options) };
-  const history = resolveHistory(options, config);
+  const context = readCiContext(options.env);
+  const history = resolveHistory(options, config, context, labels);
   const evaluation = resolveEvaluation(options, config);
   const diagnostics = [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])];
   if (options.replay !== undefined) {
@@ -208,7 +218,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
       labels,
       ...evaluation,
       ...resolveEvents(options, config, labels),
-      context: readCiContext(options.env),
+      context,
       diagnostics,
     },
   };

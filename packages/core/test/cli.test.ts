@@ -236,6 +236,63 @@ describe("slogate CLI as a process", () => {
     expect(runCli([...evaluateArgs, "--color"], { cwd: directory, env: { NO_COLOR: "1" } }).stdout).not.toContain("\u001b[");
   });
 
+  it("compares with the same service's results only, as Keptn's datastore did, in a history several services share", () => {
+    const directory = workspace({ rt: 500, errors: 0 });
+    const store = (service: string) =>
+      JSON.parse(
+        runCli([...evaluateArgs, "--history", "h.jsonl", "--store", "--service", service, "--format", "json"], { cwd: directory }).stdout,
+      ).id as string;
+    const carts = store("carts");
+    store("orders");
+    const next = JSON.parse(
+      runCli([...evaluateArgs, "--history", "h.jsonl", "--service", "carts", "--format", "json"], { cwd: directory }).stdout,
+    );
+    expect(next.comparedEvents).toEqual([carts]);
+  });
+
+  it("a pull request is compared with the code it merges into, and its result is not stored unless asked", () => {
+    const directory = workspace({ rt: 500, errors: 0 });
+    const github = (branch: string, more: Record<string, string> = {}) => ({
+      GITHUB_ACTIONS: "true",
+      GITHUB_REPOSITORY: "acme/shop",
+      GITHUB_RUN_ID: "9",
+      GITHUB_SHA: `sha-${branch}`,
+      GITHUB_REF_NAME: branch,
+      GITHUB_EVENT_NAME: "push",
+      ...more,
+    });
+    const pullRequest = (number: number, branch: string) =>
+      github(branch, {
+        GITHUB_EVENT_NAME: "pull_request",
+        GITHUB_REF: `refs/pull/${number}/merge`,
+        GITHUB_HEAD_REF: branch,
+        GITHUB_BASE_REF: "main",
+      });
+    const gate = (env: Record<string, string>, extra: string[] = []) =>
+      JSON.parse(
+        runCli([...evaluateArgs, "--history", "h.jsonl", "--store", ...extra, "--format", "json"], { cwd: directory, env }).stdout,
+      );
+    const onMain = gate(github("main"));
+    expect(onMain.source).toEqual({
+      platform: "github",
+      branch: "main",
+      commit: "sha-main",
+      event: "push",
+      runUrl: "https://github.com/acme/shop/actions/runs/9",
+    });
+    // Another pull request's result, stored on purpose, is never this one's baseline.
+    const otherPullRequest = gate(pullRequest(4, "feat-a"), ["--store-pull-requests"]);
+    expect(otherPullRequest.comparedEvents).toEqual([onMain.id]);
+    const mine = gate(pullRequest(5, "feat-b"));
+    expect(mine.comparedEvents).toEqual([onMain.id]);
+    expect(mine.source).toMatchObject({ branch: "feat-b", event: "pull_request", pullRequest: "5" });
+    const stored = readFileSync(join(directory, "h.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).id);
+    expect(stored).toEqual([onMain.id, otherPullRequest.id]);
+  });
+
   it("explains each objective with --explain", () => {
     const directory = workspace({ rt: 560, errors: 0 });
     writeFiles(directory, {

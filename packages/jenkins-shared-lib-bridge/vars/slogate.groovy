@@ -44,6 +44,7 @@ def call(Map args = [:]) {
         config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, provider: args.provider,
         baseline: args.baseline, settle: args.settle, history: args.history, start: args.start, end: args.end,
         timeframe: args.timeframe, 'missing-sli': args.missingSli, 'fail-on': args.failOn,
+        'compare-branch': args.compareBranch,
         target: args.target, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
         timeout: args.timeout, 'test-name': args.testName,
     ]
@@ -52,6 +53,7 @@ def call(Map args = [:]) {
     if (args.history) { argv << '--store' }
     if (args.sendEvent) { argv << '--send-event' }
     if (args.eventsRequired) { argv << '--events-required' }
+    if (args.storePullRequests) { argv << '--store-pull-requests' }
     argv += [
         '--warning-exit-code', String.valueOf(warningExitCode), '--report-json', reports.json, '--report-junit', reports.junit,
         '--report-md', reports.markdown, '--report-html', reports.html,

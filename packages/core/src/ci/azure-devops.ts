@@ -19,6 +19,8 @@ export const readAzureDevops: CiContextReader = (env): CiContext | null => {
     repository: env.BUILD_REPOSITORY_ID,
     serverUrl: collection,
     projectId: project,
+    event: env.BUILD_REASON,
+    targetBranch: env.SYSTEM_PULLREQUEST_TARGETBRANCH?.replace(/^refs\/heads\//, ""),
     job: env.AGENT_JOBNAME,
     workspace: env.SYSTEM_DEFAULTWORKINGDIRECTORY ?? env.BUILD_SOURCESDIRECTORY,
   });

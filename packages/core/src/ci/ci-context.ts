@@ -16,6 +16,10 @@ export interface CiContext {
   apiUrl?: string;
   /** The platform's project (GitLab project id, Azure team project). */
   projectId?: string;
+  /** What started the run: push, pull_request, schedule, merge_request_event, PullRequest… as the platform names it. */
+  event?: string;
+  /** A pull request's target branch: what its code merges into. */
+  targetBranch?: string;
   /** The job (GitHub: and step) running the gate: keys its comment or note when no gate name is given. */
   job?: string;
   /** Where the checkout is (the step's working directory). */

@@ -16,6 +16,8 @@ export const readGithub: CiContextReader = (env): CiContext | null => {
     repository: env.GITHUB_REPOSITORY,
     serverUrl: server,
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    event: env.GITHUB_EVENT_NAME,
+    targetBranch: env.GITHUB_BASE_REF || undefined,
     job: env.GITHUB_JOB && env.GITHUB_ACTION ? `${env.GITHUB_JOB}/${env.GITHUB_ACTION}` : env.GITHUB_JOB,
     workspace: env.GITHUB_WORKSPACE,
   });

@@ -17,6 +17,8 @@ export const readGitlab: CiContextReader = (env): CiContext | null => {
     serverUrl: env.CI_SERVER_URL,
     apiUrl: env.CI_API_V4_URL,
     projectId: env.CI_PROJECT_ID,
+    event: env.CI_PIPELINE_SOURCE,
+    targetBranch: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
     job: env.CI_JOB_NAME,
     workspace: env.CI_PROJECT_DIR,
   });

@@ -12,6 +12,8 @@ export const readJenkins: CiContextReader = (env): CiContext | null => {
     actor: env.BUILD_USER_ID ?? env.CHANGE_AUTHOR,
     pullRequest: env.CHANGE_ID,
     serverUrl: env.JENKINS_URL,
+    event: env.CHANGE_ID ? "pull_request" : undefined,
+    targetBranch: env.CHANGE_TARGET,
     job: env.STAGE_NAME,
     workspace: env.WORKSPACE,
   });

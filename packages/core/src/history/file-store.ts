@@ -82,7 +82,7 @@ export class FileHistoryStore implements HistoryStore {
    */
   async selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]> {
     const invalidations = emptyInvalidations();
-    const selector = new NewestFirstSelector(options.comparison, invalidations, options.baseline, options.olderThan);
+    const selector = new NewestFirstSelector(options.comparison, invalidations, options.baseline, options.olderThan, options.filter);
     // Line numbers are needed only for messages and id-less Keptn lines; count once, on demand.
     let lineCount: number | undefined;
     const lineNumber = async (fromEnd: number) => {

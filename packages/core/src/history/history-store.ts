@@ -8,6 +8,31 @@ export interface SelectionOptions {
   baseline?: string;
   /** Only results stored before this one count (re-scoring a stored run compares it with its past). */
   olderThan?: string;
+  /** Only results of the same gate and code count: see `BaselineFilter`. */
+  filter?: BaselineFilter;
+}
+
+/**
+ * Which earlier results are this run's baseline. As Keptn's datastore query did, only results of
+ * the same project, stage and service count (a result without the label is kept: it cannot be
+ * told apart); with a branch, only results of code on that branch — a pull request is compared
+ * with the code it merges into, never with other pull requests.
+ */
+export interface BaselineFilter {
+  labels: Record<string, string>;
+  branch?: string;
+}
+
+/** The labels that tell one gate's results from another's in a shared history. */
+const IDENTITY_LABELS = ["project", "stage", "service"] as const;
+
+export function matchesBaseline(entry: { labels: Record<string, string>; branch: string | null }, filter: BaselineFilter): boolean {
+  for (const key of IDENTITY_LABELS) {
+    const wanted = filter.labels[key];
+    const stored = entry.labels[key];
+    if (wanted !== undefined && stored !== undefined && wanted !== stored) return false;
+  }
+  return filter.branch === undefined || entry.branch === filter.branch;
 }
 
 /** Where results are kept between runs. One implementation per backend (file, git branch, …). */

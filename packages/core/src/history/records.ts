@@ -24,6 +24,10 @@ export interface StoredEvaluation {
   invalidated: boolean;
   /** The whole result, when slogate wrote the line (Keptn lines carry no report of their own). */
   document: SlogateResult | null;
+  /** Labels the result was stored with (Keptn: its project, stage, service and labels). */
+  labels: Record<string, string>;
+  /** The branch the result's code was on, when the line says. */
+  branch: string | null;
 }
 
 /** A later line that withdraws an evaluation from comparisons. */
@@ -67,6 +71,11 @@ function keptnStatuses(indicators: unknown): Record<string, string> {
   return statuses;
 }
 
+/** The string-valued entries of an object. */
+function stringEntries(value: Json): Record<string, string> {
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
 function fromSlogate(line: Json): StoredEvaluation {
   const result = line as unknown as SlogateResult;
   if (typeof result.id !== "string" || typeof result.result !== "string" || !Array.isArray(result.objectives)) {
@@ -90,6 +99,8 @@ function fromSlogate(line: Json): StoredEvaluation {
     statuses: Object.fromEntries(result.objectives.map((objective) => [objective.sli, objective.status])),
     invalidated: false,
     document: result,
+    labels: isObject(result.labels) ? stringEntries(result.labels as unknown as Json) : {},
+    branch: typeof result.source?.branch === "string" ? result.source.branch : null,
     previous: {
       id: result.id,
       result: result.result,
@@ -133,6 +144,11 @@ function fromKeptn(data: Json, envelope: Json | null, fallbackId: string): Store
     statuses: keptnStatuses(evaluation.indicatorResults),
     invalidated: false,
     document: null,
+    labels: {
+      ...(isObject(data.labels) ? stringEntries(data.labels) : {}),
+      ...stringEntries(Object.fromEntries(["project", "stage", "service"].map((key) => [key, data[key]]))),
+    },
+    branch: null,
     previous: { id, result, indicatorResults: indicatorsOf(evaluation.indicatorResults) },
   };
 }

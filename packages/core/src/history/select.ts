@@ -1,5 +1,6 @@
 import type { Comparison, PreviousEvaluation } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
+import { type BaselineFilter, matchesBaseline } from "./history-store.js";
 import type { HistoryLine, StoredEvaluation } from "./records.js";
 
 /** How many previous evaluations Keptn compares with: any unknown compare_with means 3. */
@@ -55,6 +56,7 @@ export class NewestFirstSelector {
     private readonly invalidations: Invalidations,
     private readonly baseline?: string,
     private readonly olderThan?: string,
+    private readonly filter?: BaselineFilter,
   ) {
     this.limit = comparisonLimit(comparison);
     this.reachedStart = olderThan === undefined;
@@ -73,6 +75,7 @@ export class NewestFirstSelector {
       return true;
     }
     if (this.kept.length >= this.limit) return true;
+    if (this.filter && !matchesBaseline(entry, this.filter)) return false;
     if (!isInvalidated(this.invalidations, entry) && includesResult(this.comparison, entry.result)) this.kept.push(entry.previous);
     return this.kept.length >= this.limit;
   }

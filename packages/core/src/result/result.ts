@@ -45,6 +45,18 @@ export interface SlogateResult {
   message: string;
   comparedEvents: string[];
   objectives: ObjectiveResult[];
+  /** Where the run happened (CI platform, branch, commit, event, run URL), so later runs can pick their baseline by it. */
+  source?: ResultSource;
+}
+
+/** The code and the run a result came from. */
+export interface ResultSource {
+  platform: string;
+  branch?: string;
+  commit?: string;
+  event?: string;
+  pullRequest?: string;
+  runUrl?: string;
 }
 
 export interface ResultMetadata {
@@ -56,6 +68,7 @@ export interface ResultMetadata {
   units?: Record<string, string>;
   /** Per-request samples to keep with the result, by SLI. */
   samples?: Record<string, number[]>;
+  source?: ResultSource;
 }
 
 function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): ObjectiveResult {
@@ -99,6 +112,7 @@ export function buildResult(outcome: EvaluationOutcome, metadata: ResultMetadata
     message: outcome.message,
     comparedEvents: outcome.evaluation.comparedEvents,
     objectives: outcome.objectives.map((objective) => objectiveResult(objective, metadata)),
+    ...(metadata.source ? { source: metadata.source } : {}),
   };
 }
 
