@@ -111,6 +111,12 @@ async function gate(inputs: TaskInputs): Promise<void> {
   const env = { ...process.env };
   if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
   if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
+  // A history branch is pushed with the job's access token (System.AccessToken), sent as a header.
+  const accessToken = inputs.gate.historyBranch ? endpointParameter("SystemVssConnection", "AccessToken") : undefined;
+  if (accessToken) {
+    tl.setSecret(accessToken);
+    env.SLOGATE_GIT_TOKEN = accessToken;
+  }
   const pipeline = await runPipelineGate({
     mode: inputs.mode,
     options: inputs.gate,

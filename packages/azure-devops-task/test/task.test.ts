@@ -164,6 +164,22 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(complete(unreachable)).toMatch(/^##vso\[task.complete result=Failed;\]/);
   });
 
+  it("keeps history in a git branch that survives hosted agents: the next build compares with the last", async () => {
+    const remote = join(mkdtempSync(join(tmpdir(), "slogate-azure-git-")), "shop.git");
+    execFileSync("git", ["init", "--quiet", "--bare", remote]);
+    const inputs = { ...dynatraceInputs, historyBranch: "slogate-history", historyRemote: remote };
+    const first = await runTask(NODE24, inputs, { env: connection() });
+    const second = await runTask(NODE24, inputs, { env: connection() });
+    const id = (run: typeof first) => /variable=evaluationId;isOutput=true;issecret=false;\](.+)$/m.exec(run.stdout)?.[1];
+    expect(complete(second)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+    const reportPath = /variable=reportJson;isOutput=true;issecret=false;\](.+)$/m.exec(second.stdout)?.[1] ?? "";
+    expect(JSON.parse(readFileSync(reportPath, "utf8")).comparedEvents).toEqual([id(first)]);
+    const lines = execFileSync("git", ["--git-dir", remote, "show", "slogate-history:history.jsonl"], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual([id(first), id(second)]);
+  });
+
   it("posts a pull-request status with the job's token, and degrades to a warning without permission", async () => {
     const pr = {
       ...connection(),

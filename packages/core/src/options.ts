@@ -333,7 +333,7 @@ export const GATE_OPTIONS = {
     group: "history",
     commands: BOTH,
     yaml: null,
-    inputs: only({ github: "history-branch", gitlab: "history-branch" }),
+    inputs: only({ github: "history-branch", azure: "historyBranch", gitlab: "history-branch" }),
     parser: text,
   },
   historyRemote: {
@@ -343,7 +343,7 @@ export const GATE_OPTIONS = {
     group: "history",
     commands: BOTH,
     yaml: null,
-    inputs: only({ github: "history-remote", gitlab: "history-remote" }),
+    inputs: only({ github: "history-remote", azure: "historyRemote", gitlab: "history-remote" }),
     parser: text,
   },
   baseline: {

@@ -54,17 +54,19 @@ function resolveEventSelector(selector: string, labels: Record<string, string>, 
 
 /**
  * History in a git branch. An https remote authenticates with SLOGATE_GIT_TOKEN (a token that may
- * push), sent as an HTTP header git never prints, never as part of the URL.
+ * push; SLOGATE_GIT_USER names its user where the host wants one), sent as an HTTP header git
+ * never prints, never as part of the URL.
  */
-function gitBranchHistory(options: PlanOptions): GitBranchHistoryStore {
-  const remote = options.historyRemote;
+function gitBranchHistory(options: PlanOptions, context: CiContext): GitBranchHistoryStore {
+  // In CI the history lives in the pipeline's own repository unless another is named.
+  const remote = options.historyRemote ?? context.cloneUrl;
   if (!remote) throw usage("--history-branch needs the repository to keep it in", "Add --history-remote <url or path>");
   const token = options.env.SLOGATE_GIT_TOKEN;
   return new GitBranchHistoryStore({
     remote,
     branch: options.historyBranch ?? "slogate-history",
     ...(token && /^https?:/.test(remote)
-      ? { authHeader: `AUTHORIZATION: basic ${Buffer.from(`slogate:${token}`).toString("base64")}` }
+      ? { authHeader: `AUTHORIZATION: basic ${Buffer.from(`${options.env.SLOGATE_GIT_USER ?? "slogate"}:${token}`).toString("base64")}` }
       : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
@@ -95,7 +97,7 @@ function resolveHistory(
   const path = options.history ? resolve(options.cwd, options.history) : config?.history?.path;
   if (options.store && !path && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
   const history = options.historyBranch
-    ? gitBranchHistory(options)
+    ? gitBranchHistory(options, context)
     : path
       ? new FileHistoryStore(path, options.onWarning ? { onWarning: options.onWarning } : {})
       : null;

@@ -10,7 +10,6 @@ import {
   exitCancelled,
   type GateOutput,
   type GatePublisher,
-  GitBranchHistoryStore,
   HTML_RUNS,
   outcomePolicy,
   type Problem,
@@ -40,6 +39,11 @@ function environment(inputs: ActionInputs): Record<string, string | undefined> {
   if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
   if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
   if (inputs.prometheusUrl) env.PROMETHEUS_URL = inputs.prometheusUrl;
+  // A history branch is pushed with github-token, as actions/checkout authenticates.
+  if (inputs.gate.historyBranch && inputs.githubToken) {
+    env.SLOGATE_GIT_TOKEN = inputs.githubToken;
+    env.SLOGATE_GIT_USER = "x-access-token";
+  }
   return env;
 }
 
@@ -48,18 +52,6 @@ function annotate(diagnostic: Diagnostic): void {
   const text = `${diagnostic.message}${diagnostic.expected ? `; expected ${diagnostic.expected}` : ""}${diagnostic.suggestion ? `. ${diagnostic.suggestion}` : ""}`;
   if (diagnostic.severity === "error") core.error(text, properties);
   else core.warning(text, properties);
-}
-
-function historyBranchStore(inputs: ActionInputs) {
-  const branch = inputs.gate.historyBranch;
-  if (!branch) return null;
-  const context = readCiContext(process.env);
-  const remote = inputs.gate.historyRemote ?? `${context.serverUrl ?? "https://github.com"}/${context.repository}.git`;
-  const authHeader = inputs.githubToken
-    ? `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.githubToken}`).toString("base64")}`
-    : undefined;
-  if (authHeader) core.setSecret(authHeader);
-  return new GitBranchHistoryStore({ remote, branch, ...(authHeader ? { authHeader } : {}), onWarning: (m) => core.info(m) });
 }
 
 const ANNOTATE: Record<Problem["severity"], (message: string, properties: core.AnnotationProperties) => void> = {
@@ -105,7 +97,6 @@ function githubPublisher(inputs: ActionInputs): GatePublisher {
 
 /** mode: evaluate and mode: run — the core runs the gate and decides; this translates. */
 async function gate(inputs: ActionInputs, mode: "evaluate" | "run"): Promise<void> {
-  const branch = historyBranchStore(inputs);
   const pipeline = await runPipelineGate({
     mode,
     options: inputs.gate,
@@ -115,7 +106,6 @@ async function gate(inputs: ActionInputs, mode: "evaluate" | "run"): Promise<voi
     ...(mode === "run"
       ? { signal: terminationSignal((signal) => core.warning(`${signal} received: stopping the load test`), exitCancelled) }
       : {}),
-    ...(branch ? { historyStore: branch } : {}),
     onDiagnostic: annotate,
     onWarning: (message) => core.warning(message),
     onProgress: (message) => core.info(message),

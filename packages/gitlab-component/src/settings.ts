@@ -1,4 +1,4 @@
-import { type GateOptions, gitlabVariable, readCiContext, readGateOptions, SlogateError, toCommandLine } from "@slogate/core";
+import { type GateOptions, gitlabVariable, readGateOptions, SlogateError, toCommandLine } from "@slogate/core";
 
 /**
  * The job's settings. The component maps its inputs to job variables (SLOGATE_<INPUT>): free text
@@ -52,10 +52,6 @@ export function readSettings(env: Record<string, string | undefined>): JobSettin
   if (gitlabToken) settings.gitlabToken = gitlabToken;
   const historyToken = env[platformVariable(env, "history-token-variable") ?? "SLOGATE_HISTORY_TOKEN"];
   if (historyToken) settings.historyToken = historyToken;
-  const context = readCiContext(env);
-  if (gate.historyBranch && !gate.historyRemote && context.serverUrl && context.repository) {
-    gate.historyRemote = `${context.serverUrl}/${context.repository}.git`;
-  }
   return settings;
 }
 

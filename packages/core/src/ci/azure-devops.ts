@@ -17,6 +17,7 @@ export const readAzureDevops: CiContextReader = (env): CiContext | null => {
     actor: env.BUILD_REQUESTEDFOR,
     pullRequest: env.SYSTEM_PULLREQUEST_PULLREQUESTID,
     repository: env.BUILD_REPOSITORY_ID,
+    cloneUrl: env.BUILD_REPOSITORY_URI,
     serverUrl: collection,
     projectId: project,
     event: env.BUILD_REASON,

@@ -10,6 +10,8 @@ export interface CiContext {
   pullRequest?: string;
   /** The repository: owner/name on GitHub, the project path on GitLab, the repository id on Azure. */
   repository?: string;
+  /** The repository's https clone URL (without credentials): the default home of a history branch. */
+  cloneUrl?: string;
   /** The platform's web address (GitHub server, GitLab instance, Azure collection URI). */
   serverUrl?: string;
   /** The platform's REST API base (GitHub API URL, GitLab's /api/v4). */

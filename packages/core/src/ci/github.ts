@@ -14,6 +14,7 @@ export const readGithub: CiContextReader = (env): CiContext | null => {
     actor: env.GITHUB_ACTOR,
     pullRequest: pr,
     repository: env.GITHUB_REPOSITORY,
+    cloneUrl: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}.git` : undefined,
     serverUrl: server,
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     event: env.GITHUB_EVENT_NAME,

@@ -14,6 +14,7 @@ export const readGitlab: CiContextReader = (env): CiContext | null => {
     actor: env.GITLAB_USER_LOGIN,
     pullRequest: env.CI_MERGE_REQUEST_IID,
     repository: env.CI_PROJECT_PATH,
+    cloneUrl: env.CI_SERVER_URL && env.CI_PROJECT_PATH ? `${env.CI_SERVER_URL}/${env.CI_PROJECT_PATH}.git` : undefined,
     serverUrl: env.CI_SERVER_URL,
     apiUrl: env.CI_API_V4_URL,
     projectId: env.CI_PROJECT_ID,
