@@ -762,6 +762,10 @@ export const PLATFORM_INPUTS: Record<Platform, Record<string, string>> = {
   github: {
     "dynatrace-url": "the Dynatrace environment URL (DT_URL)",
     "dynatrace-token": "the Dynatrace API token (DT_API_TOKEN), masked in the log",
+    "dynatrace-platform-token": "a Dynatrace platform token (DT_PLATFORM_TOKEN) for DQL and apps URLs, masked in the log",
+    "dynatrace-client-id": "a Dynatrace OAuth client id (DT_CLIENT_ID) for DQL and apps URLs",
+    "dynatrace-client-secret": "its secret (DT_CLIENT_SECRET), masked in the log",
+    "dynatrace-account-urn": "the account of the OAuth client (DT_ACCOUNT_URN)",
     "prometheus-url": "the Prometheus URL (PROMETHEUS_URL)",
     "comment-on-pr": "keep one comment with the report on the pull request",
     "github-token": "token for the pull-request comment and the history branch",
@@ -785,7 +789,10 @@ export const PLATFORM_INPUTS: Record<Platform, Record<string, string>> = {
     "slogate-command": "how the job starts slogate",
   },
   jenkins: {
-    credentialsId: "Jenkins credentials holding the Dynatrace API token",
+    credentialsId: "Jenkins credentials (Secret text) holding the Dynatrace API token",
+    platformCredentialsId: "Jenkins credentials (Secret text) holding a Dynatrace platform token, for DQL and apps URLs",
+    oauthCredentialsId: "Jenkins credentials (Username with password) holding a Dynatrace OAuth client's id and secret",
+    accountUrn: "the OAuth client's Dynatrace account (urn:dtaccount:…)",
     reportDir: "where the reports go in the workspace",
     publishReports: "publish the JUnit and HTML reports",
     event: "mode: 'event' — the event's kind",

@@ -6,6 +6,11 @@ export interface ActionInputs {
   gate: GateOptions;
   dynatraceUrl?: string;
   dynatraceToken?: string;
+  /** Platform credentials (DQL, apps URLs): a platform token, or an OAuth client of an account. */
+  dynatracePlatformToken?: string;
+  dynatraceClientId?: string;
+  dynatraceClientSecret?: string;
+  dynatraceAccountUrn?: string;
   prometheusUrl?: string;
   commentOnPr: boolean;
   githubToken?: string;
@@ -30,12 +35,16 @@ export function readInputs(): ActionInputs {
     commentOnPr: flag("comment-on-pr", true),
     event: {},
   };
-  const assign = (key: "dynatraceUrl" | "dynatraceToken" | "prometheusUrl" | "githubToken", input: string) => {
+  const assign = (key: keyof ActionInputs & `${"dynatrace" | "prometheus" | "github"}${string}`, input: string) => {
     const value = optional(input);
     if (value !== undefined) inputs[key] = value;
   };
   assign("dynatraceUrl", "dynatrace-url");
   assign("dynatraceToken", "dynatrace-token");
+  assign("dynatracePlatformToken", "dynatrace-platform-token");
+  assign("dynatraceClientId", "dynatrace-client-id");
+  assign("dynatraceClientSecret", "dynatrace-client-secret");
+  assign("dynatraceAccountUrn", "dynatrace-account-urn");
   assign("prometheusUrl", "prometheus-url");
   assign("githubToken", "github-token");
   for (const [key, input] of [

@@ -38,6 +38,10 @@ function environment(inputs: ActionInputs): Record<string, string | undefined> {
   const env = { ...process.env };
   if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
   if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
+  if (inputs.dynatracePlatformToken) env.DT_PLATFORM_TOKEN = inputs.dynatracePlatformToken;
+  if (inputs.dynatraceClientId) env.DT_CLIENT_ID = inputs.dynatraceClientId;
+  if (inputs.dynatraceClientSecret) env.DT_CLIENT_SECRET = inputs.dynatraceClientSecret;
+  if (inputs.dynatraceAccountUrn) env.DT_ACCOUNT_URN = inputs.dynatraceAccountUrn;
   if (inputs.prometheusUrl) env.PROMETHEUS_URL = inputs.prometheusUrl;
   // A history branch is pushed with github-token, as actions/checkout authenticates.
   if (inputs.gate.historyBranch && inputs.githubToken) {
@@ -155,7 +159,8 @@ async function sendEvent(inputs: ActionInputs): Promise<void> {
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
-    if (inputs.dynatraceToken) core.setSecret(inputs.dynatraceToken);
+    for (const secret of [inputs.dynatraceToken, inputs.dynatracePlatformToken, inputs.dynatraceClientSecret])
+      if (secret) core.setSecret(secret);
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const mode = inputs.gate.mode ?? "evaluate";
     if (mode === "event") await sendEvent(inputs);

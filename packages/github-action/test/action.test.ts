@@ -214,6 +214,40 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     }
   });
 
+  it("queries DQL with an OAuth client of the account (platform credentials as inputs), the secret masked", async () => {
+    const secret = "dt0s02.GHA.canary-client-secret";
+    const query = "fetch logs | summarize errors = count()";
+    const dynatrace = await new LocalDynatrace({
+      clients: { "dt0s02.GHA": secret },
+      dql: { [query]: { records: [{ errors: 0 }] } },
+    }).start();
+    try {
+      const workspace = workspaceWith({});
+      writeFileSync(join(workspace, "sli.yaml"), `indicators:\n  error_rate: "DQL;${query}"\n  response_time: "DQL;${query}"\n`);
+      writeFileSync(join(workspace, "slo.yaml"), SLO.replace('"<1"', '"<=0"').replace('["<=+10%", "<600"]', '["<=0"]'));
+      const run = await runAction(
+        {
+          provider: "dynatrace",
+          sli: "sli.yaml",
+          slo: "slo.yaml",
+          "dynatrace-url": dynatrace.url,
+          "dynatrace-client-id": "dt0s02.GHA",
+          "dynatrace-client-secret": secret,
+          "dynatrace-account-urn": "urn:dtaccount:test",
+          timeframe: "15m",
+          settle: "0",
+        },
+        { workspace, env: { DT_SSO_URL: `${dynatrace.url}/sso/oauth2/token` } },
+      );
+      expect(run.outputs.result).toBe("pass");
+      expect(dynatrace.requestsTo("dql-execute")).toHaveLength(2);
+      expect(run.stdout).toContain(`::add-mask::${secret}`);
+      expect(run.stdout.replace(`::add-mask::${secret}`, "")).not.toContain(secret);
+    } finally {
+      await dynatrace.stop();
+    }
+  });
+
   it("keeps history in a git branch and compares with it next time", async () => {
     const remote = join(mkdtempSync(join(tmpdir(), "slogate-gha-git-")), "shop.git");
     execFileSync("git", ["init", "--quiet", "--bare", remote]);

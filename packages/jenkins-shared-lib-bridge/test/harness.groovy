@@ -53,13 +53,29 @@ binding.setVariable('junit', { Map a ->
 binding.setVariable('publishHTML', { Map a -> calls << [step: 'publishHTML', target: a.target] })
 binding.setVariable('unstable', { String message -> calls << [step: 'unstable', message: message as String]; build.status = 'UNSTABLE' })
 binding.setVariable('error', { String message -> calls << [step: 'error', message: message as String]; throw new StepError(message as String) })
-binding.setVariable('string', { Map a -> [credentialsId: a.credentialsId as String, variable: a.variable as String] })
+binding.setVariable('string', { Map a -> [credentialsId: a.credentialsId as String, variables: [(a.variable as String): 'secret']] })
+binding.setVariable('usernamePassword', { Map a ->
+    [credentialsId: a.credentialsId as String, variables: [(a.usernameVariable as String): 'username', (a.passwordVariable as String): 'password']]
+})
+// Binds each credential's parts to its variables for the body, as the Credentials Binding plugin does.
 binding.setVariable('withCredentials', { List bindings, Closure body ->
     def saved = [:]
     bindings.each { b ->
-        saved[b.variable] = env[b.variable]
-        env[b.variable] = scenario.credentials[b.credentialsId]
-        calls << [step: 'withCredentials', credentialsId: b.credentialsId, variable: b.variable]
+        def credential = scenario.credentials[b.credentialsId]
+        b.variables.each { variable, part ->
+            saved[variable] = env[variable]
+            env[variable] = credential instanceof Map ? credential[part] : credential
+            calls << [step: 'withCredentials', credentialsId: b.credentialsId, variable: variable]
+        }
+    }
+    try { return body() } finally { saved.each { k, v -> if (v == null) env.remove(k) else env[k] = v } }
+})
+binding.setVariable('withEnv', { List entries, Closure body ->
+    def saved = [:]
+    entries.each { entry ->
+        def (name, value) = (entry as String).split('=', 2)
+        saved[name] = env[name]
+        env[name] = value
     }
     try { return body() } finally { saved.each { k, v -> if (v == null) env.remove(k) else env[k] = v } }
 })

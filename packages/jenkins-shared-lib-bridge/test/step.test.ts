@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO, LOAD_TEST_SLO } from "../../core/test/adapter-fixtures.js";
-import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
 
@@ -56,7 +56,14 @@ const LOAD_SLO = LOAD_TEST_SLO;
 /** Runs vars/slogate.groovy in the harness, in a fresh workspace, as Jenkins would on an agent. */
 function runStep(
   args: Record<string, unknown>,
-  options: { slo?: string; path?: string; files?: Record<string, string>; workspace?: string; env?: Record<string, string> } = {},
+  options: {
+    slo?: string;
+    path?: string;
+    files?: Record<string, string>;
+    workspace?: string;
+    env?: Record<string, string>;
+    credentials?: Record<string, unknown>;
+  } = {},
 ): Promise<Outcome> {
   // Jenkins keeps a job's workspace from build to build: a test may hand one over.
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "slogate-jenkins-"));
@@ -79,7 +86,7 @@ function runStep(
         ...args,
       },
       env: { WORKSPACE: workspace, PATH: options.path ?? process.env.PATH, HOME: process.env.HOME, DT_URL: dynatrace.url, ...options.env },
-      credentials: { "dt-token": TOKEN },
+      credentials: { "dt-token": TOKEN, ...options.credentials },
     }),
   );
   return new Promise((done, fail) => {
@@ -204,6 +211,37 @@ total_score:
     expect(JSON.parse(readFileSync(join(workspace, "slogate-reports", "checkout", "result.json"), "utf8")).result).toBe("pass");
     expect(checkout.calls.find((c) => c.step === "publishHTML")?.target).toMatchObject({ reportName: "slogate: checkout" });
     expect(payments.calls.find((c) => c.step === "writeFile")?.file).toBe(`${workspace}@tmp/slogate/slogate-payments-api.cjs`);
+  });
+
+  it("queries DQL with an OAuth client from Jenkins credentials (Username with password), never in the command", async () => {
+    const query = "fetch logs | summarize errors = count()";
+    const secret = "dt0s02.JENKINS.canary-client-secret";
+    const oauth = await new LocalDynatrace({
+      clients: { "dt0s02.JENKINS": secret },
+      dql: { [query]: { records: [{ errors: 0 }] } },
+    }).start();
+    try {
+      const slo = "objectives:\n  - sli: errors\n    pass:\n      - criteria: ['<=0']\ntotal_score:\n  pass: '90%'\n";
+      const outcome = await runStep(
+        { credentialsId: undefined, oauthCredentialsId: "dt-oauth", accountUrn: "urn:dtaccount:test", sli: "dql.yaml" },
+        {
+          slo,
+          files: { "dql.yaml": `indicators:\n  errors: "DQL;${query}"\n` },
+          env: { DT_URL: oauth.url, DT_SSO_URL: `${oauth.url}/sso/oauth2/token` },
+          credentials: { "dt-oauth": { username: "dt0s02.JENKINS", password: secret } },
+        },
+      );
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.returned).toMatchObject({ result: "pass", score: 100 });
+      expect(outcome.calls.filter((c) => c.step === "withCredentials").map((c) => c.variable)).toEqual([
+        "DT_CLIENT_ID",
+        "DT_CLIENT_SECRET",
+      ]);
+      expect(oauth.requestsTo("dql-execute")).toHaveLength(1);
+      for (const call of outcome.calls) expect(call.script ?? "").not.toContain(secret);
+    } finally {
+      await oauth.stop();
+    }
   });
 
   it("says how to provide Node when the agent has none", async () => {

@@ -117,14 +117,26 @@ private Map sendEvent(Map args, String bundle) {
     return [result: 'sent', score: null, event: argv[1]]
 }
 
-/** Runs the command; with credentialsId the token reaches it as DT_API_TOKEN, never in the command text. */
+/**
+ * Runs the command with the Dynatrace credentials bound as environment variables, never in the
+ * command text: credentialsId (Secret text) as DT_API_TOKEN, platformCredentialsId (Secret text)
+ * as DT_PLATFORM_TOKEN, oauthCredentialsId (Username with password: the OAuth client's id and
+ * secret) as DT_CLIENT_ID and DT_CLIENT_SECRET, with accountUrn as DT_ACCOUNT_URN.
+ */
 private int runWithToken(Map args, String command) {
-    if (!args.credentialsId) {
-        return sh(script: command, returnStatus: true)
+    List bindings = []
+    if (args.credentialsId) { bindings << string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN') }
+    if (args.platformCredentialsId) { bindings << string(credentialsId: args.platformCredentialsId, variable: 'DT_PLATFORM_TOKEN') }
+    if (args.oauthCredentialsId) {
+        bindings << usernamePassword(credentialsId: args.oauthCredentialsId, usernameVariable: 'DT_CLIENT_ID', passwordVariable: 'DT_CLIENT_SECRET')
     }
     int status = 0
-    withCredentials([string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN')]) {
-        status = sh(script: command, returnStatus: true)
+    withEnv(args.accountUrn ? ["DT_ACCOUNT_URN=${args.accountUrn}".toString()] : []) {
+        if (bindings) {
+            withCredentials(bindings) { status = sh(script: command, returnStatus: true) }
+        } else {
+            status = sh(script: command, returnStatus: true)
+        }
     }
     return status
 }
