@@ -9,7 +9,8 @@ export interface TaskInputs {
   policy: OutcomePolicy;
   pullRequestStatus: boolean;
   dynatraceUrl?: string;
-  dynatraceToken?: string;
+  /** The connection's credentials, as the core reads them (DT_API_TOKEN, DT_PLATFORM_TOKEN, DT_CLIENT_ID…). */
+  dynatraceEnv: Record<string, string>;
 }
 
 /** The task's pick-list entries for a build result, as step states. */
@@ -39,6 +40,36 @@ export function endpointParameter(connection: string, key: string): string | und
   return found?.[1] || undefined;
 }
 
+/**
+ * The service connection's credentials under the names the core reads: the token scheme's API
+ * token (and an optional platform token), or the OAuth-client scheme's id and secret with the
+ * connection's account URN. Every secret is masked.
+ */
+function connectionCredentials(connection: string): Record<string, string> {
+  const scheme = (tl.getEndpointAuthorizationScheme(connection, true) ?? "").toLowerCase();
+  const credentials: Record<string, string> = {};
+  const take = (variable: string, key: string, secret: boolean) => {
+    const value = endpointParameter(connection, key);
+    if (!value) return;
+    if (secret) tl.setSecret(value);
+    credentials[variable] = value;
+  };
+  if (scheme === "usernamepassword") {
+    take("DT_CLIENT_ID", "username", false);
+    take("DT_CLIENT_SECRET", "password", true);
+    const account = tl.getEndpointDataParameter(connection, "accountUrn", true);
+    if (account) credentials.DT_ACCOUNT_URN = account;
+    if (!credentials.DT_CLIENT_ID || !credentials.DT_CLIENT_SECRET || !account)
+      throw new SlogateError("INVALID_INPUT", `the service connection ${connection} needs the OAuth client's id, secret and account URN`);
+  } else {
+    take("DT_API_TOKEN", "apitoken", true);
+    take("DT_PLATFORM_TOKEN", "platformtoken", true);
+    if (!credentials.DT_API_TOKEN && !credentials.DT_PLATFORM_TOKEN)
+      throw new SlogateError("INVALID_INPUT", `the service connection ${connection} has no API token`);
+  }
+  return credentials;
+}
+
 export function readInputs(): TaskInputs {
   // The agent passes a filePath input left empty as the sources directory, never as "".
   const gate = readGateOptions(
@@ -53,15 +84,13 @@ export function readInputs(): TaskInputs {
     gate,
     policy: { onFail: mark("markBuildOnFail", "failed"), onWarning: mark("markBuildOnWarning", "warning"), warningExitCode: 0 },
     pullRequestStatus: parseFlag(optional("pullRequestStatus") ?? "false", "pullRequestStatus"),
+    dynatraceEnv: {},
   };
   const connection = optional("dynatraceConnection");
   if (connection) {
     const url = tl.getEndpointUrl(connection, false);
-    const token = endpointParameter(connection, "apitoken");
-    if (!token) throw new SlogateError("INVALID_INPUT", `the service connection ${connection} has no API token`);
-    tl.setSecret(token);
     if (url) inputs.dynatraceUrl = url;
-    inputs.dynatraceToken = token;
+    inputs.dynatraceEnv = connectionCredentials(connection);
   }
   return inputs;
 }

@@ -110,7 +110,7 @@ function azurePublisher(inputs: TaskInputs): GatePublisher {
 async function gate(inputs: TaskInputs): Promise<void> {
   const env = { ...process.env };
   if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
-  if (inputs.dynatraceToken) env.DT_API_TOKEN = inputs.dynatraceToken;
+  Object.assign(env, inputs.dynatraceEnv);
   // A history branch is pushed with the job's access token (System.AccessToken), sent as a header.
   const accessToken = inputs.gate.historyBranch ? endpointParameter("SystemVssConnection", "AccessToken") : undefined;
   if (accessToken) {

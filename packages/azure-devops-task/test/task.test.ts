@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
-import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { complete, NODE24, runTask } from "./run-task.js";
 
@@ -164,6 +164,40 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(complete(unreachable)).toMatch(/^##vso\[task.complete result=Failed;\]/);
   });
 
+  it("queries DQL with an OAuth client from the service connection (its id, secret and account), the secret masked", async () => {
+    const query = "fetch logs | summarize errors = count()";
+    const secret = "dt0s02.AZURE.canary-client-secret";
+    const oauth = await new LocalDynatrace({ clients: { "dt0s02.AZURE": secret }, dql: { [query]: { records: [{ errors: 0 }] } } }).start();
+    try {
+      const run = await runTask(
+        NODE24,
+        { ...dynatraceInputs, dynatraceConnection: CONNECTION, sli: "dql.yaml", slo: "dql-slo.yaml" },
+        {
+          files: {
+            "dql.yaml": `indicators:\n  errors: "DQL;${query}"\n`,
+            "dql-slo.yaml": "objectives:\n  - sli: errors\n    pass:\n      - criteria: ['<=0']\ntotal_score:\n  pass: '90%'\n",
+          },
+          env: {
+            [`ENDPOINT_URL_${CONNECTION}`]: oauth.url,
+            [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({
+              scheme: "UsernamePassword",
+              parameters: { username: "dt0s02.AZURE", password: secret },
+            }),
+            [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: "UsernamePassword",
+            [`ENDPOINT_DATA_${CONNECTION}_ACCOUNTURN`]: "urn:dtaccount:test",
+            DT_SSO_URL: `${oauth.url}/sso/oauth2/token`,
+          },
+        },
+      );
+      expect(complete(run)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+      expect(oauth.requestsTo("dql-execute")).toHaveLength(1);
+      expect(run.commands).toContain(`##vso[task.setsecret]${secret}`);
+      expect(run.stdout.replace(`##vso[task.setsecret]${secret}`, "")).not.toContain(secret);
+    } finally {
+      await oauth.stop();
+    }
+  });
+
   it("keeps history in a git branch that survives hosted agents: the next build compares with the last", async () => {
     const remote = join(mkdtempSync(join(tmpdir(), "slogate-azure-git-")), "shop.git");
     execFileSync("git", ["init", "--quiet", "--bare", remote]);
@@ -249,7 +283,11 @@ describe("the extension (.vsix) built with tfx-cli", () => {
     ]);
     const endpoint = manifest.contributions[1].properties;
     expect(endpoint.name).toBe("slogate-dynatrace");
-    expect(endpoint.authenticationSchemes[0].type).toBe("ms.vss-endpoint.endpoint-auth-scheme-token");
+    expect(endpoint.authenticationSchemes.map((scheme: { type: string }) => scheme.type)).toEqual([
+      "ms.vss-endpoint.endpoint-auth-scheme-token",
+      "ms.vss-endpoint.endpoint-auth-scheme-basic",
+    ]);
+    expect(endpoint.inputDescriptors.map((input: { id: string }) => input.id)).toEqual(["accountUrn"]);
     const task = JSON.parse(execFileSync("unzip", ["-p", vsix, "Slogate/SlogateV1/task.json"], { encoding: "utf8" }));
     expect(Object.keys(task.execution)).toEqual(["Node20_1", "Node24"]);
     expect(task.inputs.find((i: { name: string }) => i.name === "dynatraceConnection").type).toBe("connectedService:slogate-dynatrace");
