@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
-import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO, OAUTH_DQL_QUERY, oauthDynatrace } from "../../core/test/adapter-fixtures.js";
+import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { complete, NODE24, runTask } from "./run-task.js";
 
@@ -165,9 +165,9 @@ describe("the packaged task folder, run as the agent runs it", () => {
   });
 
   it("queries DQL with an OAuth client from the service connection (its id, secret and account), the secret masked", async () => {
-    const query = "fetch logs | summarize errors = count()";
+    const query = OAUTH_DQL_QUERY;
     const secret = "dt0s02.AZURE.canary-client-secret";
-    const oauth = await new LocalDynatrace({ clients: { "dt0s02.AZURE": secret }, dql: { [query]: { records: [{ errors: 0 }] } } }).start();
+    const oauth = await oauthDynatrace("dt0s02.AZURE", secret);
     try {
       const run = await runTask(
         NODE24,

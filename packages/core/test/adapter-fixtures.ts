@@ -50,3 +50,11 @@ export function adapterDynatrace(tokens: Record<string, string[]>): Promise<Loca
     },
   }).start();
 }
+
+/** The DQL query the platform-credential tests gate on: no errors in the window. */
+export const OAUTH_DQL_QUERY = "fetch logs | summarize errors = count()";
+
+/** A local Dynatrace that knows one OAuth client and answers OAUTH_DQL_QUERY with no errors. */
+export function oauthDynatrace(clientId: string, secret: string): Promise<LocalDynatrace> {
+  return new LocalDynatrace({ clients: { [clientId]: secret }, dql: { [OAUTH_DQL_QUERY]: { records: [{ errors: 0 }] } } }).start();
+}

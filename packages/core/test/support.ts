@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,15 @@ export const REPO_ROOT = resolve(CORE_ROOT, "..", "..");
 export const CLI = join(CORE_ROOT, "dist", "cli.js");
 /** ../shared beside the repository, as laid out for developers and CI. */
 export const SHARED = resolve(REPO_ROOT, "..", "shared");
+/**
+ * Whether ../shared's corpora (Keptn's vectors, the real Keptn files) are beside this clone. A
+ * user's clone has nothing beside it: the suites that read them are skipped there, saying why.
+ */
+export const HAS_SHARED = existsSync(join(SHARED, "conformance"));
+/** A suite's title, saying when it is skipped for want of ../shared. */
+export function sharedSuite(title: string): string {
+  return HAS_SHARED ? title : `${title} (skipped: ../shared/conformance is not beside this clone)`;
+}
 
 export function readJson<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;

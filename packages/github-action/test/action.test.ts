@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { LOAD_TEST_SLO } from "../../core/test/adapter-fixtures.js";
+import { LOAD_TEST_SLO, OAUTH_DQL_QUERY, oauthDynatrace } from "../../core/test/adapter-fixtures.js";
 import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
@@ -216,11 +216,8 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
 
   it("queries DQL with an OAuth client of the account (platform credentials as inputs), the secret masked", async () => {
     const secret = "dt0s02.GHA.canary-client-secret";
-    const query = "fetch logs | summarize errors = count()";
-    const dynatrace = await new LocalDynatrace({
-      clients: { "dt0s02.GHA": secret },
-      dql: { [query]: { records: [{ errors: 0 }] } },
-    }).start();
+    const query = OAUTH_DQL_QUERY;
+    const dynatrace = await oauthDynatrace("dt0s02.GHA", secret);
     try {
       const workspace = workspaceWith({});
       writeFileSync(join(workspace, "sli.yaml"), `indicators:\n  error_rate: "DQL;${query}"\n  response_time: "DQL;${query}"\n`);

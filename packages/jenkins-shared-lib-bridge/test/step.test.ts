@@ -5,8 +5,16 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO, LOAD_TEST_SLO } from "../../core/test/adapter-fixtures.js";
-import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import {
+  ADAPTER_SLI,
+  adapterDynatrace,
+  adapterSlo,
+  FAILING_ADAPTER_SLO,
+  LOAD_TEST_SLO,
+  OAUTH_DQL_QUERY,
+  oauthDynatrace,
+} from "../../core/test/adapter-fixtures.js";
+import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
 
@@ -214,12 +222,9 @@ total_score:
   });
 
   it("queries DQL with an OAuth client from Jenkins credentials (Username with password), never in the command", async () => {
-    const query = "fetch logs | summarize errors = count()";
+    const query = OAUTH_DQL_QUERY;
     const secret = "dt0s02.JENKINS.canary-client-secret";
-    const oauth = await new LocalDynatrace({
-      clients: { "dt0s02.JENKINS": secret },
-      dql: { [query]: { records: [{ errors: 0 }] } },
-    }).start();
+    const oauth = await oauthDynatrace("dt0s02.JENKINS", secret);
     try {
       const slo = "objectives:\n  - sli: errors\n    pass:\n      - criteria: ['<=0']\ntotal_score:\n  pass: '90%'\n";
       const outcome = await runStep(
