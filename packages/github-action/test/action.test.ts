@@ -261,6 +261,13 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
       .trim()
       .split("\n");
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([first.outputs["evaluation-id"], second.outputs["evaluation-id"]]);
+    // A pull request compares with the branch it merges into and stores nothing: its code is not merged.
+    const pr = await runAction(inputs, { workspace, pullRequest: 21 });
+    const prReport = JSON.parse(readFileSync(pr.outputs["report-json"] as string, "utf8"));
+    expect(prReport.comparedEvents).toEqual([second.outputs["evaluation-id"]]);
+    expect(prReport.source).toMatchObject({ platform: "github", branch: "feature", event: "pull_request", pullRequest: "21" });
+    const after = execFileSync("git", ["--git-dir", remote, "show", "slogate-history:history.jsonl"], { encoding: "utf8" });
+    expect(after.trim().split("\n")).toHaveLength(2);
   });
 
   it("a history push the repository refuses costs no verdict: outputs and summary stand, a warning names the history", async () => {

@@ -37,6 +37,10 @@ export function runAction(
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_EVENT_PATH: event,
     GITHUB_EVENT_NAME: options.pullRequest ? "pull_request" : "push",
+    // A pull_request run is on the merge ref, between the PR's branch and the one it merges into.
+    ...(options.pullRequest
+      ? { GITHUB_REF: `refs/pull/${options.pullRequest}/merge`, GITHUB_HEAD_REF: "feature", GITHUB_BASE_REF: "main" }
+      : { GITHUB_REF: "refs/heads/main", GITHUB_REF_NAME: "main" }),
     GITHUB_REPOSITORY: "acme/shop",
     ...(options.apiUrl ? { GITHUB_API_URL: options.apiUrl } : {}),
     GITHUB_SERVER_URL: "https://github.example",

@@ -14,9 +14,10 @@ export interface SelectionOptions {
 
 /**
  * Which earlier results are this run's baseline. As Keptn's datastore query did, only results of
- * the same project, stage and service count (a result without the label is kept: it cannot be
- * told apart); with a branch, only results of code on that branch — a pull request is compared
- * with the code it merges into, never with other pull requests.
+ * the same project, stage and service count; with a branch, only results of code on that branch —
+ * a pull request is compared with the code it merges into, never with other pull requests. A
+ * result that does not say (stored before results recorded their source, or a Keptn line) is
+ * kept: it cannot be told apart.
  */
 export interface BaselineFilter {
   labels: Record<string, string>;
@@ -32,7 +33,7 @@ export function matchesBaseline(entry: { labels: Record<string, string>; branch:
     const stored = entry.labels[key];
     if (wanted !== undefined && stored !== undefined && wanted !== stored) return false;
   }
-  return filter.branch === undefined || entry.branch === filter.branch;
+  return filter.branch === undefined || entry.branch === null || entry.branch === filter.branch;
 }
 
 /** Where results are kept between runs. One implementation per backend (file, git branch, …). */
