@@ -37,6 +37,12 @@ async function pullRequestStatus(result: SlogateResult): Promise<void> {
     console.log("slogate: not a pull-request build; no pull-request status");
     return;
   }
+  if (context.repositoryHost && context.repositoryHost !== "TfsGit") {
+    console.log(
+      `slogate: no pull-request status: the repository is on ${context.repositoryHost}, and statuses are for Azure Repos (the summary has the report)`,
+    );
+    return;
+  }
   if (!accessToken) {
     tl.warning("slogate: no access token for the pull-request status (allow scripts to access the OAuth token)");
     return;

@@ -246,6 +246,16 @@ describe("the packaged task folder, run as the agent runs it", () => {
       '##vso[task.issue type=warning;source=TaskInternal;]slogate: could not post the pull-request status (403): give the build service "Contribute to pull requests" on the repository',
     );
     expect(complete(denied)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+    // A GitHub repository built in Azure Pipelines has no Azure Repos pull request to post on.
+    const posted = azure.statuses.length;
+    const github = await runTask(
+      NODE24,
+      { ...dynatraceInputs, pullRequestStatus: "true" },
+      { env: { ...pr, BUILD_REPOSITORY_PROVIDER: "GitHub" } },
+    );
+    expect(azure.statuses).toHaveLength(posted);
+    expect(github.stdout).toContain("slogate: no pull-request status: the repository is on GitHub, and statuses are for Azure Repos");
+    expect(complete(github)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
     for (const output of [run.stdout, denied.stdout])
       expect(output.replace(`##vso[task.setsecret]${ACCESS_TOKEN}`, "")).not.toContain(ACCESS_TOKEN);
   });

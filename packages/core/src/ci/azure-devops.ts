@@ -18,6 +18,7 @@ export const readAzureDevops: CiContextReader = (env): CiContext | null => {
     pullRequest: env.SYSTEM_PULLREQUEST_PULLREQUESTID,
     repository: env.BUILD_REPOSITORY_ID,
     cloneUrl: env.BUILD_REPOSITORY_URI,
+    repositoryHost: env.BUILD_REPOSITORY_PROVIDER,
     serverUrl: collection,
     projectId: project,
     event: env.BUILD_REASON,

@@ -10,6 +10,8 @@ export interface CiContext {
   pullRequest?: string;
   /** The repository: owner/name on GitHub, the project path on GitLab, the repository id on Azure. */
   repository?: string;
+  /** Where the repository is hosted, as the platform names it (Azure: TfsGit, GitHub, Bitbucket…). */
+  repositoryHost?: string;
   /** The repository's https clone URL (without credentials): the default home of a history branch. */
   cloneUrl?: string;
   /** The platform's web address (GitHub server, GitLab instance, Azure collection URI). */
