@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm run release:pack`: every artifact a user installs, built from this checkout into release/
+// (git-ignored), all at packages/core's version, with MANIFEST.json (each file, its version and
+// sha256). Needs the build (run here) and tfx-cli in .tools/tfx (scripts/ensure-tools.sh).
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const release = join(root, "release");
+const version = JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")).version;
+const run = (command, args, cwd = root) => execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+
+run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
+rmSync(release, { recursive: true, force: true });
+mkdirSync(release, { recursive: true });
+
+// The npm packages, as npm publishes them.
+for (const name of ["core", "gitlab-component"]) {
+  run("npm", ["pack", "--silent", "--pack-destination", release], join(root, "packages", name));
+}
+
+// The Azure DevOps extension, with the built task inside.
+const tfx = join(root, ".tools", "tfx", "node_modules", "tfx-cli", "_build", "tfx-cli.js");
+if (!existsSync(tfx)) throw new Error("release:pack needs tfx-cli in .tools/tfx: run bash scripts/ensure-tools.sh");
+const vsixOut = join(release, ".vsix");
+mkdirSync(vsixOut);
+run(
+  process.execPath,
+  [tfx, "extension", "create", "--manifest-globs", "vss-extension.json", "--output-path", vsixOut, "--no-prompt"],
+  join(root, "packages", "azure-devops-task"),
+);
+for (const file of readdirSync(vsixOut)) renameSync(join(vsixOut, file), join(release, `slogate-${version}.vsix`));
+rmSync(vsixOut, { recursive: true });
+
+// A GitLab CI/CD component project: templates/ at its root, as the catalog requires.
+const component = join(release, "gitlab-component");
+cpSync(join(root, "packages", "gitlab-component", "templates"), join(component, "templates"), { recursive: true });
+cpSync(join(root, "packages", "gitlab-component", "README.md"), join(component, "README.md"));
+writeFileSync(
+  join(component, ".gitlab-ci.yml"),
+  `# Publishes a tagged version of this component to the CI/CD catalog.
+create-release:
+  stage: deploy
+  image: registry.gitlab.com/gitlab-org/release-cli:latest
+  rules:
+    - if: $CI_COMMIT_TAG =~ /^\\d+\\.\\d+\\.\\d+$/
+  script: echo "Releasing $CI_COMMIT_TAG"
+  release:
+    tag_name: $CI_COMMIT_TAG
+    description: "slogate $CI_COMMIT_TAG"
+`,
+);
+
+// A Jenkins shared library: vars/ and resources/ at its root.
+const jenkins = join(release, "jenkins-library");
+for (const folder of ["vars", "resources"]) {
+  cpSync(join(root, "packages", "jenkins-shared-lib-bridge", folder), join(jenkins, folder), { recursive: true });
+}
+
+function files(directory) {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+const manifest = files(release)
+  .filter((path) => !path.endsWith("MANIFEST.json"))
+  .sort()
+  .map((path) => ({
+    file: relative(release, path),
+    version,
+    sha256: createHash("sha256").update(readFileSync(path)).digest("hex"),
+  }));
+writeFileSync(join(release, "MANIFEST.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`release:pack: ${manifest.length} files of slogate ${version} in release/`);
