@@ -823,10 +823,10 @@ export function readGateOptions(read: (input: string, spec: OptionSpec<unknown>)
     if (raw === undefined || raw.trim() === "" || (spec.parser.auto && raw.trim() === "auto")) continue;
     options[name] = spec.parser.parse(raw, input);
   }
-  const read_ = options as GateOptions;
+  const gate = options as GateOptions;
   // A CI step given a history keeps its result there: that is what makes the next run comparable.
-  if (read_.history !== undefined) read_.store = true;
-  return read_;
+  if (gate.history !== undefined) gate.store = true;
+  return gate;
 }
 
 /** The parseArgs configuration of a gate command, from the table. */

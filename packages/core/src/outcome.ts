@@ -1,6 +1,7 @@
 import { ERRORED_RETRIEVAL } from "./engine/evaluate.js";
 import type { EventReceipt } from "./events/event-sink.js";
 import type { FailOn } from "./options.js";
+import { objectiveName } from "./report/text.js";
 import type { SlogateResult } from "./result/result.js";
 import { CANCELLED_EXIT_CODE } from "./termination.js";
 import type { WorkloadOutcome } from "./workload/workload-runner.js";
@@ -68,8 +69,9 @@ const STATE_EXIT: Record<StepState, (policy: OutcomePolicy) => number> = {
   failed: () => 1,
 };
 
-function objectiveName(objective: SlogateResult["objectives"][number]): string {
-  return objective.displayName || objective.sli;
+/** Every delivery event of the run, the gate-result event last. */
+function deliveries(facts: GateFacts): Array<{ kind: string; receipt: EventReceipt }> {
+  return [...facts.testEvents, ...(facts.resultEvent ? [{ kind: "gate-result", receipt: facts.resultEvent }] : [])];
 }
 
 function problemsOf(facts: GateFacts): Problem[] {
@@ -112,8 +114,7 @@ function problemsOf(facts: GateFacts): Problem[] {
       title: "slogate history",
       message: `the result was not stored: ${facts.notStored}`,
     });
-  const events = [...facts.testEvents, ...(facts.resultEvent ? [{ kind: "gate-result", receipt: facts.resultEvent }] : [])];
-  for (const { kind, receipt } of events) {
+  for (const { kind, receipt } of deliveries(facts)) {
     const why = receipt.warnings.join("; ");
     if (!receipt.delivered && facts.eventsRequired) {
       problems.push({
@@ -133,7 +134,7 @@ function problemsOf(facts: GateFacts): Problem[] {
  */
 export function decideOutcome(facts: GateFacts, policy: OutcomePolicy): GateOutcome {
   const problems = problemsOf(facts);
-  const undelivered = [...facts.testEvents, ...(facts.resultEvent ? [{ kind: "gate-result", receipt: facts.resultEvent }] : [])]
+  const undelivered = deliveries(facts)
     .filter(({ receipt }) => !receipt.delivered)
     .map(({ kind }) => kind);
   if (facts.invalidConfig) {

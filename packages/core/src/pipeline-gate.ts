@@ -3,7 +3,6 @@ import { SlogateError } from "./errors.js";
 import type { EventReceipt } from "./events/event-sink.js";
 import type { GateRun } from "./gate.js";
 import { runGate } from "./gate.js";
-import type { HistoryStore } from "./history/history-store.js";
 import { type GateCommand, type GateOptions, windowOf, workloadOverridesOf } from "./options.js";
 import type { GateFacts } from "./outcome.js";
 import { type LoadedPlan, loadPlan } from "./plan.js";
@@ -25,8 +24,6 @@ export interface PipelineGateRequest {
   /** Earlier runs for the reports' heatmaps. */
   recentRuns?: number;
   signal?: AbortSignal;
-  /** A history store the surface built itself (GitHub's token-authenticated branch); results are stored to it. */
-  historyStore?: HistoryStore;
   /** Each finding in the configuration, once, before the run. */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   onWarning?: (message: string) => void;
@@ -80,7 +77,7 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
     ...(request.onWarning ? { onWarning: request.onWarning } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
-  const plan = request.historyStore ? { ...loaded.plan, history: request.historyStore, storeHistory: true } : loaded.plan;
+  const { plan } = loaded;
   const diagnostics = [...plan.diagnostics, ...plan.slo.diagnostics];
   for (const diagnostic of diagnostics.filter((d, i) => diagnostics.indexOf(d) === i)) request.onDiagnostic?.(diagnostic);
   const common = {
@@ -89,7 +86,7 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
     ...(request.signal ? { signal: request.signal } : {}),
     now,
   };
-  const result = { loaded: { ...loaded, plan } };
+  const result = { loaded };
   if (request.mode === "evaluate") {
     const window = windowOf(options);
     if (loaded.queriesBackend && options.replay === undefined && Object.keys(window).length === 0) {

@@ -72,12 +72,14 @@ export async function publishGate(gate: PipelineGate, policy: OutcomePolicy, pub
   if (result && outcome.state !== "invalid") {
     const recent = recentRuns.slice(-MARKDOWN_RUNS);
     const markdownWithin = (limit: number) => renderMarkdownWithin(result, limit, recent);
+    // The report file and the summary are the same Markdown: rendered (and fitted) once.
+    const summary = markdownWithin(publisher.summaryLimit);
     publisher.output("result", result.result);
     publisher.output("score", String(result.score));
     publisher.output("evaluationId", result.id);
     const render: Record<ReportKind, () => string> = {
       json: () => renderReport("json", result),
-      markdown: () => markdownWithin(publisher.summaryLimit),
+      markdown: () => summary,
       html: () => renderReport("html", result, { recent: recentRuns.slice(-HTML_RUNS) }),
       junit: () => renderReport("junit", result),
     };
@@ -86,7 +88,7 @@ export async function publishGate(gate: PipelineGate, policy: OutcomePolicy, pub
       const output = REPORT_OUTPUT[kind];
       if (output) publisher.output(output, path);
     }
-    await publisher.summary(markdownWithin(publisher.summaryLimit), result);
+    await publisher.summary(summary, result);
     publishProblems(outcome.problems, publisher);
     await publisher.feedback?.(result, markdownWithin);
   } else {
