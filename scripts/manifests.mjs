@@ -93,6 +93,18 @@ for (const [platform, path] of Object.entries(MANIFESTS)) {
   }
 }
 
+// The repository root's action.yml (uses: <owner>/slogate@v1, and the Marketplace listing) is the
+// package's action with its entry point seen from the root: any other difference is drift.
+const ROOT_ACTION = "action.yml";
+const PACKAGE_MAIN = "packages/github-action/dist/index.js";
+if (existsSync(join(root, ROOT_ACTION)) && existsSync(join(root, MANIFESTS.github))) {
+  const expected = readFileSync(join(root, MANIFESTS.github), "utf8").replace(/^(\s+main:\s*)dist\/index\.js$/m, `$1${PACKAGE_MAIN}`);
+  if (readFileSync(join(root, ROOT_ACTION), "utf8") !== expected)
+    problems.push(`${ROOT_ACTION}: differs from ${MANIFESTS.github} (it must be that file with main: ${PACKAGE_MAIN})`);
+} else {
+  problems.push(`${ROOT_ACTION}: missing (copy ${MANIFESTS.github} with main: ${PACKAGE_MAIN})`);
+}
+
 if (problems.length > 0) {
   for (const problem of problems) console.error(`manifests: ${problem}`);
   console.error(`manifests: ${problems.length} difference${problems.length === 1 ? "" : "s"} from the options table`);

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const release = join(root, "release");
@@ -38,7 +39,8 @@ rmSync(vsixOut, { recursive: true });
 // A GitLab CI/CD component project: templates/ at its root, as the catalog requires.
 const component = join(release, "gitlab-component");
 cpSync(join(root, "packages", "gitlab-component", "templates"), join(component, "templates"), { recursive: true });
-cpSync(join(root, "packages", "gitlab-component", "README.md"), join(component, "README.md"));
+cpSync(join(root, "LICENSE"), join(component, "LICENSE"));
+writeFileSync(join(component, "README.md"), componentReadme(readFileSync(join(component, "templates", "slogate.yml"), "utf8")));
 writeFileSync(
   join(component, ".gitlab-ci.yml"),
   `# Publishes a tagged version of this component to the CI/CD catalog.
@@ -54,11 +56,80 @@ create-release:
 `,
 );
 
+/** The catalog page: what the component does, how to include it, and every input from its spec. */
+function componentReadme(template) {
+  const inputs = parseAllDocuments(template)[0].toJS().spec.inputs;
+  const cell = (text) => String(text).replaceAll("|", "\\|").replaceAll("\n", " ");
+  const rows = Object.entries(inputs).map(
+    ([name, input]) =>
+      `| \`${name}\` | ${input.default === undefined ? "(required)" : input.default === "" ? '""' : `\`${cell(input.default)}\``} | ${cell(input.description ?? "")} |`,
+  );
+  return `# slogate — SLI/SLO quality gate for GitLab CI/CD
+
+A gate job for your pipeline: it scores service-level indicators (from Dynatrace, Prometheus, a
+load test or a values file) against a Keptn \`slo.yaml\` and answers pass, warning (the job's
+orange "passed with warnings") or fail, with GitLab's JUnit report, dotenv variables for later
+jobs, a link to the HTML report and one note on the merge request, updated in place.
+
+## Usage
+
+\`\`\`yaml
+include:
+  - component: $CI_SERVER_FQDN/slogate/slogate/slogate@${version}
+    inputs:
+      stage: test
+      slo: quality/slo.yaml
+      sli: quality/sli.yaml
+      provider: dynatrace
+      timeframe: 15m
+\`\`\`
+
+With values measured by an earlier job instead of a backend:
+
+\`\`\`yaml
+include:
+  - component: $CI_SERVER_FQDN/slogate/slogate/slogate@${version}
+    inputs:
+      slo: slo.yaml
+      sli-values: sli-values.json
+\`\`\`
+
+Two gates in one pipeline: include the component twice with different \`job-name\` inputs.
+Credentials come from CI/CD variables: \`DT_URL\`, \`DT_API_TOKEN\` (masked), \`PROMETHEUS_URL\`, and
+\`SLOGATE_GITLAB_TOKEN\` (a project access token with \`api\` scope) for the merge-request note; the \`*-variable\` inputs rename them.
+
+The job runs \`npx --yes @slogate/gitlab-component@${version}\` (the \`slogate-command\` input) in an
+image with Node.js 20 or newer; on runners without the npm registry, point \`image\` at a mirror
+that has the package installed and \`slogate-command\` at it.
+
+## Inputs
+
+| Input | Default | Description |
+|---|---|---|
+${rows.join("\n")}
+
+## Licence
+
+Apache-2.0 (LICENSE).
+`;
+}
+
 // A Jenkins shared library: vars/ and resources/ at its root.
 const jenkins = join(release, "jenkins-library");
 for (const folder of ["vars", "resources"]) {
   cpSync(join(root, "packages", "jenkins-shared-lib-bridge", folder), join(jenkins, folder), { recursive: true });
 }
+cpSync(join(root, "LICENSE"), join(jenkins, "LICENSE"));
+writeFileSync(
+  join(jenkins, "README.md"),
+  `# slogate — Jenkins shared library ${version}
+
+\`vars/slogate.groovy\` is the \`slogate(...)\` step; \`resources/io/slogate/slogate.cjs\` is the slogate CLI
+in one file, which the step runs with the agent's Node.js (20 or newer). Register this repository as
+a shared library named \`slogate\` (no library path needed) and pin the release:
+\`@Library('slogate@v${version}') _\`. Usage: https://github.com/slogate/slogate/blob/v${version}/docs/quickstart-jenkins.md
+`,
+);
 
 function files(directory) {
   return readdirSync(directory).flatMap((name) => {

@@ -16,6 +16,8 @@ done
 npx biome check .
 # Every platform's manifest declares the inputs the options table gives it.
 npm run --silent manifests:check
+# Every artifact and quick start names the one version (packages/core's).
+npm run --silent version:check
 # The npm packages are publishable as they stand (exports, types, files).
 npx publint --strict packages/core
 npx publint --strict packages/gitlab-component

@@ -4,6 +4,7 @@ import { defineConfig } from "tsup";
 import { tsupBase } from "../../tsup.base.js";
 
 const require = createRequire(import.meta.url);
+const { version } = require("./package.json") as { version: string };
 // @actions/* pin undici 6 while the core uses undici 7; the APIs they use (fetch, ProxyAgent) are
 // the same in both, so one copy serves all and the bundle stays small.
 const undici = require.resolve("undici", { paths: [dirname(require.resolve("@slogate/core/package.json"))] });
@@ -39,7 +40,7 @@ export default defineConfig(
         },
       },
     ],
-    // Some bundled CommonJS modules call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);" },
+    // The release it belongs to, then a require() for the bundled CommonJS modules that call it.
+    banner: { js: `/* @slogate/github-action ${version} */\nimport { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);` },
   }),
 );

@@ -56,7 +56,7 @@ function section(title, file, intro) {
     "",
     intro,
     "",
-    `Schema: \`packages/core/schemas/${file}.schema.json\` (for editors: \`# yaml-language-server: $schema=<path to it>\`).`,
+    `Schema: \`${schema.$id}\` (\`packages/core/schemas/${file}.schema.json\` in the package). For editors, as the first line of the file: \`# yaml-language-server: $schema=${schema.$id}\`.`,
     "",
     "| key | type | required | meaning |",
     "|---|---|---|---|",

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { SlogateError } from "../errors.js";
+import { SCHEMA_BASE_URL } from "../version.js";
 import { type CliIo, writeOutput } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 
@@ -20,7 +21,7 @@ const OPTIONS: OptionSpec = {
   help: { type: "boolean", short: "h" },
 };
 
-const SCHEMAS = "node_modules/@slogate/core/schemas";
+const SCHEMAS = SCHEMA_BASE_URL;
 
 /** A Keptn slo.yaml with the objectives most services start from. */
 const SLO = `# yaml-language-server: $schema=${SCHEMAS}/slo.schema.json
