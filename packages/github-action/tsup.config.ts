@@ -41,6 +41,8 @@ export default defineConfig(
       },
     ],
     // The release it belongs to, then a require() for the bundled CommonJS modules that call it.
-    banner: { js: `/* @slogate/github-action ${version} */\nimport { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);` },
+    banner: {
+      js: `/* @slogate/github-action ${version} */\nimport { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);`,
+    },
   }),
 );
