@@ -28,7 +28,7 @@ export interface TaskRun {
 export function runTask(
   node: string,
   inputs: Record<string, string>,
-  options: { files?: Record<string, string>; env?: Record<string, string> } = {},
+  options: { files?: Record<string, string>; env?: Record<string, string>; taskDirectory?: string } = {},
 ): Promise<TaskRun> {
   const workspace = mkdtempSync(join(tmpdir(), "slogate-azure-"));
   const temp = join(workspace, "_temp");
@@ -53,7 +53,7 @@ export function runTask(
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] ??= value;
   return new Promise((done) => {
-    execFile(node, [join(TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
+    execFile(node, [join(options.taskDirectory ?? TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
       const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));
       done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, commands, workspace });
     });

@@ -261,19 +261,38 @@ describe("the packaged task folder, run as the agent runs it", () => {
   });
 });
 
-describe("the extension (.vsix) built with tfx-cli", () => {
-  it("packs the task folder and the Dynatrace service connection type", () => {
+describe("the extension (.vsix) as release:pack builds it (tfx-cli) and the agent unpacks it", () => {
+  const version = JSON.parse(readFileSync(join(REPO_ROOT, "packages", "core", "package.json"), "utf8")).version as string;
+  let vsix: string;
+  beforeAll(() => {
     const out = mkdtempSync(join(tmpdir(), "slogate-vsix-"));
-    execFileSync(
-      process.execPath,
-      [TFX, "extension", "create", "--manifest-globs", "vss-extension.json", "--output-path", out, "--no-prompt"],
-      {
-        cwd: PACKAGE,
-        stdio: "pipe",
-        env: { ...process.env, HOME: out },
-      },
-    );
-    const vsix = join(out, "slogate.slogate-0.1.0.vsix");
+    execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "release-pack.mjs"), "--only", "vsix", "--no-build", "--out", out], {
+      stdio: "pipe",
+      env: { ...process.env, HOME: out },
+    });
+    vsix = join(out, `slogate-${version}.vsix`);
+  }, 120_000);
+
+  for (const [label, node] of [
+    ["Node 20", process.execPath],
+    ["Node 24", NODE24],
+  ] as const) {
+    it(`the unpacked task runs on ${label} and gates`, async () => {
+      const unpacked = mkdtempSync(join(tmpdir(), "slogate-vsix-unpacked-"));
+      execFileSync("unzip", ["-q", vsix, "-d", unpacked]);
+      const run = await runTask(
+        node,
+        { slo: "slo.yaml", sliValues: "values.json" },
+        {
+          files: { "values.json": JSON.stringify({ response_time: 320, error_rate: 0 }) },
+          taskDirectory: join(unpacked, "Slogate", "SlogateV1"),
+        },
+      );
+      expect(complete(run)).toBe("##vso[task.complete result=Succeeded;]slogate: pass (score 100)");
+    });
+  }
+
+  it("packs the task folder and the Dynatrace service connection type, at the release's version", () => {
     const size = statSync(vsix).size;
     expect(size).toBeLessThan(25 * 1024 * 1024);
     const list = execFileSync("unzip", ["-Z1", vsix], { encoding: "utf8" }).split("\n");
@@ -300,6 +319,7 @@ describe("the extension (.vsix) built with tfx-cli", () => {
     expect(endpoint.inputDescriptors.map((input: { id: string }) => input.id)).toEqual(["accountUrn"]);
     const task = JSON.parse(execFileSync("unzip", ["-p", vsix, "Slogate/SlogateV1/task.json"], { encoding: "utf8" }));
     expect(Object.keys(task.execution)).toEqual(["Node20_1", "Node24"]);
+    expect(`${task.version.Major}.${task.version.Minor}.${task.version.Patch}`).toBe(version);
     expect(task.inputs.find((i: { name: string }) => i.name === "dynatraceConnection").type).toBe("connectedService:slogate-dynatrace");
     for (const input of task.inputs) expect(input.name).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
     console.log(`vsix: ${size} bytes`);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
 import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { type LocalRegistry, startLocalRegistry } from "../../core/test/local-registry.js";
 import { filesContaining } from "../../core/test/support.js";
 import { FakeGitLab } from "./fake-gitlab.js";
 
@@ -40,11 +41,16 @@ interface Pipeline {
   artifact: (path: string, job?: string) => string;
 }
 
-/** A GitLab project that includes the component from this repository, run by gitlab-ci-local. */
+/**
+ * A GitLab project that includes the component from this repository, run by gitlab-ci-local. The
+ * job runs this workspace's build of the job program, unless `installed` is set: then the
+ * template's own default command installs it from the npm registry, as for a user.
+ */
 async function pipeline(
   inputs: Record<string, string | number> | Array<Record<string, string | number>>,
   files: Record<string, string>,
   variables: Record<string, string>,
+  options: { installed?: boolean } = {},
 ): Promise<Pipeline> {
   const includes = Array.isArray(inputs) ? inputs : [inputs];
   const dir = mkdtempSync(join(tmpdir(), "slogate-gitlab-"));
@@ -53,7 +59,7 @@ async function pipeline(
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const include = (gate: Record<string, string | number>) =>
     `  - component: $CI_SERVER_FQDN/acme/shop/slogate@$CI_COMMIT_SHA\n    inputs:\n${Object.entries({
-      "slogate-command": `node ${PROGRAM}`,
+      ...(options.installed ? {} : { "slogate-command": `node ${PROGRAM}` }),
       ...gate,
     })
       .map(([key, value]) => `      ${key}: ${JSON.stringify(value)}`)
@@ -79,7 +85,7 @@ async function pipeline(
     execFile(
       NODE24,
       args,
-      { cwd: dir, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
+      { cwd: dir, encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
       (_e, stdout, stderr) => done(`${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*m/g, "")),
     ),
   );
@@ -279,6 +285,25 @@ describe("the template follows GitLab's component rules", () => {
     for (const name of Object.keys(inputs)) expect(name).not.toMatch(/(^|-)(token|password|secret)$/);
     expect(inputs["dynatrace-token-variable"]?.default).toBe("DT_API_TOKEN");
   });
+});
+
+describe("the component as a user gets it: its default command installs the job program from the npm registry", () => {
+  let registry: LocalRegistry;
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), "slogate-gitlab-release-"));
+    execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "release-pack.mjs"), "--only", "npm", "--no-build", "--out", out]);
+    const version = JSON.parse(readFileSync(join(COMPONENT, "package.json"), "utf8")).version;
+    registry = await startLocalRegistry([join(out, `slogate-core-${version}.tgz`), join(out, `slogate-gitlab-component-${version}.tgz`)]);
+  }, 120_000);
+  afterAll(() => registry?.stop());
+
+  it("runs `npx --yes @slogate/gitlab-component@<version>` from the registry and gates", async () => {
+    const run = await pipeline(dynatraceInputs, dynatraceProject("<=350"), { ...mrVariables(), ...registry.env }, { installed: true });
+    expect(run.output).not.toContain("node_modules/.bin");
+    expect(run.status, run.output).toBe("PASS");
+    expect(run.artifact("slogate-reports/slogate.env")).toMatch(/^SLOGATE_RESULT=pass\nSLOGATE_SCORE=100\n/);
+    expect(run.output).toMatch(/slogate PASS {2}score 100/);
+  }, 300_000);
 });
 
 it("has gitlab-ci-local and Node 24 in the tools folder", () => {

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +71,8 @@ function runStep(
     workspace?: string;
     env?: Record<string, string>;
     credentials?: Record<string, unknown>;
+    /** A library tree other than this package folder (the release's jenkins-library/). */
+    library?: string;
   } = {},
 ): Promise<Outcome> {
   // Jenkins keeps a job's workspace from build to build: a test may hand one over.
@@ -100,7 +102,7 @@ function runStep(
   return new Promise((done, fail) => {
     execFile(
       "groovy",
-      [join(LIBRARY, "test", "harness.groovy"), LIBRARY, scenario],
+      [join(LIBRARY, "test", "harness.groovy"), options.library ?? LIBRARY, scenario],
       { encoding: "utf8", timeout: 60_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split("\n").at(-1) ?? "";
@@ -346,6 +348,18 @@ total_score:
     expect(outcome.error).toMatch(
       /^slogate: fail \(score \d+\): lighthouse failed because SLI failed with message the command workload "slogate load test" failed: command .* exited with code 3/,
     );
+  });
+
+  it("runs from the release's library tree (vars/ and resources/ at its root), as a library repository holds it", async () => {
+    const out = mkdtempSync(join(tmpdir(), "slogate-jenkins-release-"));
+    execFileSync(process.execPath, [join(LIBRARY, "..", "..", "scripts", "release-pack.mjs"), "--only", "jenkins-library", "--no-build", "--out", out]);
+    const library = join(out, "jenkins-library");
+    const outcome = await runStep({ labels: { service: "carts" } }, { library });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.status).toBe("SUCCESS");
+    expect(outcome.returned).toMatchObject({ result: "pass", score: 100 });
+    const copied = outcome.calls.find((c) => c.step === "writeFile")?.file ?? "";
+    expect(readFileSync(copied)).toEqual(readFileSync(join(library, "resources", "io", "slogate", "slogate.cjs")));
   });
 
   it("prints its version from the resources bundle (the contract)", async () => {
