@@ -10,7 +10,7 @@ import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { FakeGitHub } from "./fake-github.js";
-import { type ActionRun, BUNDLE, NODE24, runAction as runActionProcess } from "./run-action.js";
+import { type ActionRun, BUNDLE, NODE24, REPOSITORY_ACTION, runAction as runActionProcess } from "./run-action.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ACTION = resolve(here, "..");
@@ -91,6 +91,16 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     expect(run.summary).toContain("## ✅ slogate: PASS (score 100)");
     expect(run.summary).toContain("| ✅ pass | Response time | 420 | – | ✓ `<=+10%` → 0, ✓ `<600` → 600 | ✓ `<=800` → 800 | 1/1 |");
     expect(run.stdout).toContain("::add-mask::ghs_canaryGithubToken0123");
+  });
+
+  it("uses: <owner>/slogate@v1 — the repository root's action.yml runs the committed bundle and gates", async () => {
+    const run = await runAction(
+      { slo: "slo.yaml", "sli-values": "values.json" },
+      { workspace: workspaceWith({ response_time: 420, error_rate: 0.2 }), action: REPOSITORY_ACTION },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs.result).toBe("pass");
+    expect(run.summary).toContain("## ✅ slogate: PASS (score 100)");
   });
 
   it("fails the step on a failed gate, with one annotation per failed objective", async () => {

