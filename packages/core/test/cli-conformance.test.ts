@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { HAS_SHARED, readJson, runCli, SHARED, sharedSuite, tempDir, writeFiles } from "./support.js";
+import { KEPTN_VECTORS, readJson, runCli, tempDir, writeFiles } from "./support.js";
 
 // The conformance contract of the foundation issue, exercised the way the external acceptance
 // suite does: files on disk, the built CLI as a process, Keptn's evaluation.finished data on stdout.
 // biome-ignore lint/suspicious/noExplicitAny: vectors are external JSON, read field by field
 type Vector = Record<string, any>;
-const vectors = HAS_SHARED ? readJson<Record<string, Vector[]>>(join(SHARED, "conformance", "keptn", "vectors.json")) : {};
+const vectors = readJson<Record<string, Vector[]>>(KEPTN_VECTORS);
 
 function keptnIndicators(indicators: Vector[] | null): Vector[] | null {
   // Keptn's JSON leaves out an empty message (omitempty); the vectors write it as "".
@@ -59,7 +59,7 @@ function run(sloYaml: string, getSli: Vector, history: string) {
   return { ...cli, data: cli.stdout.trim() === "" ? null : (JSON.parse(cli.stdout) as Vector) };
 }
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("CLI conformance: slogate evaluate --format keptn"), () => {
+describe("CLI conformance: slogate evaluate --format keptn", () => {
   const full = vectors.evaluation_cases?.filter((v) => v.level === "full") ?? [];
   it.each(full.map((v) => [v.name, v] as const))("%s", (_name, vector) => {
     const getSli = {

@@ -8,11 +8,11 @@ import { DynatraceSliProvider } from "../src/sli/dynatrace/index.js";
 import { type DynatraceQuery, parseDynatraceQuery } from "../src/sli/dynatrace/query.js";
 import { resolvePlaceholders } from "../src/sli/placeholders.js";
 import { LocalDynatrace } from "./dynatrace-server.js";
-import { HAS_SHARED, SHARED, sharedSuite } from "./support.js";
+import { HAS_REAL_CONFIGS, REAL_CONFIGS, realConfigsSuite } from "./support.js";
 
 // Every Dynatrace query in the 47 real sli.yaml files: read, sent over the wire as read, or refused
 // where dynatrace-service refused it too.
-const ROOT = join(SHARED, "conformance", "keptn-real-configs");
+const ROOT = REAL_CONFIGS;
 const TOKEN = "dt0c01.REAL.configs";
 const WINDOW = { start: "2024-05-01T10:00:00.000Z", end: "2024-05-01T10:15:00.000Z" };
 const LABELS = {
@@ -63,7 +63,7 @@ interface Case {
 }
 
 function cases(): Case[] {
-  if (!HAS_SHARED) return [];
+  if (!HAS_REAL_CONFIGS) return [];
   const manifest = JSON.parse(readFileSync(join(ROOT, "MANIFEST.json"), "utf8")) as Array<{
     file: string;
     kind: string;
@@ -96,7 +96,7 @@ afterAll(async () => {
   await dynatrace?.stop();
 });
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("the 47 real Dynatrace sli.yaml files"), () => {
+describe.skipIf(!HAS_REAL_CONFIGS)(realConfigsSuite("the 47 real Dynatrace sli.yaml files"), () => {
   it("reads every query, or refuses it as dynatrace-service did", () => {
     const all = cases();
     // All files but 058 (refused for its repeated keys) are read.

@@ -8,16 +8,15 @@ import { evaluateCriteriaList, evaluateObjectives, takeSliResult } from "../src/
 import { calculateScore } from "../src/engine/score.js";
 import type { Comparison, IndicatorResult, PreviousEvaluation, SliResult, Slo } from "../src/engine/types.js";
 import { resolveWindow } from "../src/window.js";
-import { HAS_SHARED, readJson, SHARED, sharedSuite } from "./support.js";
+import { KEPTN_VECTORS, readJson } from "./support.js";
 
 // The public half of the vectors transcribed from Keptn's Go tests; the rules are in
 // ../shared/reference/keptn-slo-semantics.md. Every section runs, every case must pass.
 // biome-ignore lint/suspicious/noExplicitAny: vectors are external JSON, read field by field as each section defines them
 type Vector = Record<string, any>;
-const vectors = HAS_SHARED ? readJson<Record<string, Vector[]>>(join(SHARED, "conformance", "keptn", "vectors.json")) : {};
+const vectors = readJson<Record<string, Vector[]>>(KEPTN_VECTORS);
 
 function cases(section: string): Array<[string, Vector]> {
-  if (!HAS_SHARED) return [];
   const list = vectors[section];
   if (!Array.isArray(list) || list.length === 0) throw new Error(`no vectors in ${section}`);
   return list.map((vector, index) => [`${index + 1}: ${vector.name ?? vector.criteria}`, vector]);
@@ -53,7 +52,7 @@ function expectedIndicators(indicators: Vector[] | null): IndicatorResult[] | nu
   return indicators === null ? null : indicators.map(({ metric: _metric, ...rest }) => rest as IndicatorResult);
 }
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: criteria"), () => {
+describe("Keptn vectors: criteria", () => {
   it.each(cases("criteria_parsing_cases"))("parses %s", (_name, vector) => {
     expect(parseCriteria(vector.criteria)).toEqual(vector.expected);
   });
@@ -118,7 +117,7 @@ describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: criteria"), () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: aggregation"), () => {
+describe("Keptn vectors: aggregation", () => {
   it.each(cases("aggregation_cases"))("aggregates %s", (_name, vector) => {
     const values = previousValuesFor("my-test-metric", previousFromResults(vector.previous_results));
     const aggregate = aggregatePrevious(values, vector.comparison);
@@ -136,7 +135,7 @@ describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: aggregation"), () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: slo.yaml parsing"), () => {
+describe("Keptn vectors: slo.yaml parsing", () => {
   it.each(cases("slo_parsing_cases"))("parses %s", (_name, vector) => {
     const reading = readSloText(vector.yaml, "slo.yaml");
     expect(reading.diagnostics).toEqual([]);
@@ -144,7 +143,7 @@ describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: slo.yaml parsing"), () 
   });
 });
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: objectives and score"), () => {
+describe("Keptn vectors: objectives and score", () => {
   const objectiveCases = cases("evaluation_cases").filter(([, v]) => v.level === "evaluateObjectives");
   it.each(objectiveCases)("evaluates objectives %s", (_name, vector) => {
     const slo = defaultedSlo(vector.slo);
@@ -193,7 +192,7 @@ describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: objectives and score"),
   });
 });
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("Keptn vectors: whole evaluations and event flow"), () => {
+describe("Keptn vectors: whole evaluations and event flow", () => {
   const fullCases = cases("evaluation_cases").filter(([, v]) => v.level === "full");
   it.each(fullCases)("evaluates %s", (_name, vector) => {
     const reading = readSloText(vector.slo_yaml, "slo.yaml");

@@ -6,11 +6,11 @@ import { readSli } from "../src/config/load-sli.js";
 import { readSloText } from "../src/config/load-slo.js";
 import { parseYamlSource } from "../src/config/yaml-source.js";
 import { evaluate } from "../src/engine/evaluate.js";
-import { HAS_SHARED, SHARED, sharedSuite } from "./support.js";
+import { HAS_REAL_CONFIGS, REAL_CONFIGS, realConfigsSuite } from "./support.js";
 
 // 60 slo.yaml and 62 sli.yaml files people wrote, verbatim. Files Keptn 1.x could not evaluate
 // are refused with a positioned error; every other one loads and evaluates.
-const ROOT = join(SHARED, "conformance", "keptn-real-configs");
+const ROOT = REAL_CONFIGS;
 
 /** File → the first error slogate reports, and why Keptn refused the file too. */
 const REFUSED: Record<string, string> = {
@@ -27,9 +27,9 @@ const REFUSED: Record<string, string> = {
     '058-demo-keptn-perf-dynatrace-sli-01e9859.yaml:15:3: error: YAML: duplicate key "us_dp_hotelcar_PreBookRecap_90pct"',
 };
 
-const files = (kind: "slo" | "sli") => (HAS_SHARED ? readdirSync(join(ROOT, kind)).map((name) => `${kind}/${name}`) : []);
+const files = (kind: "slo" | "sli") => (HAS_REAL_CONFIGS ? readdirSync(join(ROOT, kind)).map((name) => `${kind}/${name}`) : []);
 
-describe.skipIf(!HAS_SHARED)(sharedSuite("real Keptn files"), () => {
+describe.skipIf(!HAS_REAL_CONFIGS)(realConfigsSuite("real Keptn files"), () => {
   it("has all 60 SLO and 62 SLI files at hand", () => {
     expect(files("slo")).toHaveLength(60);
     expect(files("sli")).toHaveLength(62);

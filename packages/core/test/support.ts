@@ -10,16 +10,24 @@ export const CORE_ROOT = resolve(here, "..");
 export const REPO_ROOT = resolve(CORE_ROOT, "..", "..");
 /** The built CLI, run as a user runs it: a separate Node process. */
 export const CLI = join(CORE_ROOT, "dist", "cli.js");
-/** ../shared beside the repository, as laid out for developers and CI. */
-export const SHARED = resolve(REPO_ROOT, "..", "shared");
+/** Keptn's own test vectors (inputs and the outputs its Go tests assert), kept in this repository. */
+export const KEPTN_VECTORS = join(CORE_ROOT, "test", "fixtures", "keptn", "vectors.json");
 /**
- * Whether ../shared's corpora (Keptn's vectors, the real Keptn files) are beside this clone. A
- * user's clone has nothing beside it: the suites that read them are skipped there, saying why.
+ * The corpus of real Keptn files people wrote (third-party files under their own licences, so not
+ * kept here): SLOGATE_REAL_CONFIGS, else ../shared/conformance/keptn-real-configs beside the clone.
+ * Without it, the suites that read it are skipped with one line saying so; with
+ * SLOGATE_REQUIRE_REAL_CONFIGS=1 (set by .ci/run when the corpus is there) its absence fails.
  */
-export const HAS_SHARED = existsSync(join(SHARED, "conformance"));
-/** A suite's title, saying when it is skipped for want of ../shared. */
-export function sharedSuite(title: string): string {
-  return HAS_SHARED ? title : `${title} (skipped: ../shared/conformance is not beside this clone)`;
+export const REAL_CONFIGS = resolve(process.env.SLOGATE_REAL_CONFIGS || join(REPO_ROOT, "..", "shared", "conformance", "keptn-real-configs"));
+export const HAS_REAL_CONFIGS = existsSync(join(REAL_CONFIGS, "slo")) && existsSync(join(REAL_CONFIGS, "sli"));
+if (!HAS_REAL_CONFIGS && process.env.SLOGATE_REQUIRE_REAL_CONFIGS === "1") {
+  throw new Error(`SLOGATE_REQUIRE_REAL_CONFIGS=1 but the real Keptn files are not at ${REAL_CONFIGS} (slo/ and sli/)`);
+}
+/** A suite's title, saying when it is skipped for want of the real-files corpus. */
+export function realConfigsSuite(title: string): string {
+  return HAS_REAL_CONFIGS
+    ? title
+    : `${title} (skipped: the real Keptn files are not here; set SLOGATE_REAL_CONFIGS or put them at ../shared/conformance/keptn-real-configs)`;
 }
 
 export function readJson<T = unknown>(path: string): T {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_SHARED, SHARED, sharedSuite } from "../../test/support.js";
+import { HAS_REAL_CONFIGS, REAL_CONFIGS, realConfigsSuite } from "../../test/support.js";
 import { readSli } from "../config/load-sli.js";
 import { parseYamlSource } from "../config/yaml-source.js";
 import { promDuration, resolvePlaceholders } from "./placeholders.js";
@@ -55,8 +55,8 @@ describe("Keptn's placeholders", () => {
     expect(promDuration(seconds)).toBe(text);
   });
 
-  it.skipIf(!HAS_SHARED)(sharedSuite("resolves every query of the 11 real Prometheus sli.yaml files"), () => {
-    const root = join(SHARED, "conformance", "keptn-real-configs");
+  it.skipIf(!HAS_REAL_CONFIGS)(realConfigsSuite("resolves every query of the 11 real Prometheus sli.yaml files"), () => {
+    const root = REAL_CONFIGS;
     const manifest = JSON.parse(readFileSync(join(root, "MANIFEST.json"), "utf8")) as Array<{
       file: string;
       kind: string;
