@@ -12,6 +12,8 @@ command -v groovy >/dev/null 2>&1 && [ -x /usr/lib/jvm/default-java/bin/java ] |
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 # gitlab-ci-local runs the GitLab component; it syncs the project into jobs with rsync.
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+# The release tests list and unpack the .vsix (a zip) as the agent does.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 # The HTML report is checked in a real browser (playwright-core drives Debian's chromium).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

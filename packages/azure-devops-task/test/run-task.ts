@@ -53,9 +53,14 @@ export function runTask(
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] ??= value;
   return new Promise((done) => {
-    execFile(node, [join(options.taskDirectory ?? TASK, "index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 60_000 }, (error, stdout) => {
-      const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));
-      done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, commands, workspace });
-    });
+    execFile(
+      node,
+      [join(options.taskDirectory ?? TASK, "index.js")],
+      { cwd: workspace, env, encoding: "utf8", timeout: 60_000 },
+      (error, stdout) => {
+        const commands = stdout.split("\n").filter((line) => line.startsWith("##vso[") && !line.startsWith("##vso[task.debug]"));
+        done({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, commands, workspace });
+      },
+    );
   });
 }

@@ -18,7 +18,9 @@ export const KEPTN_VECTORS = join(CORE_ROOT, "test", "fixtures", "keptn", "vecto
  * Without it, the suites that read it are skipped with one line saying so; with
  * SLOGATE_REQUIRE_REAL_CONFIGS=1 (set by .ci/run when the corpus is there) its absence fails.
  */
-export const REAL_CONFIGS = resolve(process.env.SLOGATE_REAL_CONFIGS || join(REPO_ROOT, "..", "shared", "conformance", "keptn-real-configs"));
+export const REAL_CONFIGS = resolve(
+  process.env.SLOGATE_REAL_CONFIGS || join(REPO_ROOT, "..", "shared", "conformance", "keptn-real-configs"),
+);
 export const HAS_REAL_CONFIGS = existsSync(join(REAL_CONFIGS, "slo")) && existsSync(join(REAL_CONFIGS, "sli"));
 if (!HAS_REAL_CONFIGS && process.env.SLOGATE_REQUIRE_REAL_CONFIGS === "1") {
   throw new Error(`SLOGATE_REQUIRE_REAL_CONFIGS=1 but the real Keptn files are not at ${REAL_CONFIGS} (slo/ and sli/)`);

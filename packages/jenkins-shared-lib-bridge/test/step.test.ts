@@ -352,7 +352,14 @@ total_score:
 
   it("runs from the release's library tree (vars/ and resources/ at its root), as a library repository holds it", async () => {
     const out = mkdtempSync(join(tmpdir(), "slogate-jenkins-release-"));
-    execFileSync(process.execPath, [join(LIBRARY, "..", "..", "scripts", "release-pack.mjs"), "--only", "jenkins-library", "--no-build", "--out", out]);
+    execFileSync(process.execPath, [
+      join(LIBRARY, "..", "..", "scripts", "release-pack.mjs"),
+      "--only",
+      "jenkins-library",
+      "--no-build",
+      "--out",
+      out,
+    ]);
     const library = join(out, "jenkins-library");
     const outcome = await runStep({ labels: { service: "carts" } }, { library });
     expect(outcome.error).toBeUndefined();
