@@ -192,7 +192,7 @@ describe("slogate CLI as a process", () => {
         "wrote slogate.yaml\nwrote slo.yaml\nwrote values.json\nNext: set the service label in slogate.yaml, then run: slogate evaluate\n",
     });
     expect(readFileSync(join(directory, "slogate.yaml"), "utf8")).toMatch(
-      /^# yaml-language-server: \$schema=node_modules\/@slogate\/core\/schemas\/slogate.schema.json\n/,
+      /^# yaml-language-server: \$schema=https:\/\/cdn\.jsdelivr\.net\/npm\/@slogate\/core@1\/schemas\/slogate\.schema\.json\n/,
     );
     expect(runCli(["validate"], { cwd: directory }).status).toBe(0);
     expect(runCli(["evaluate", "--format", "json"], { cwd: directory })).toMatchObject({ status: 0 });
