@@ -47,26 +47,31 @@ async function projectWithHistory(values: number[]): Promise<string> {
 }
 
 describe("evaluate --comparison statistical", () => {
-  it("on a noisy history: Keptn's <=+10% flags a +13% blip (warning block), the statistical comparison says inconclusive and why", async () => {
+  it("on a noisy history: Keptn's <=+10% flags a +13% blip (warning block); the statistical comparison cannot tell, keeps the points and caps the gate at warning", async () => {
     const cwd = await projectWithHistory([80, 120, 95, 110, 90]);
     const keptn = await judge(cwd, 112);
     expect(keptn.result.result).toBe("warning");
     expect(keptn.result.objectives[0].status).toBe("warning");
     const statistical = await judge(cwd, 112, ["--comparison", "statistical"]);
     expect(statistical.status).toBe(0);
-    expect(statistical.result.result).toBe("warning");
+    expect(statistical.result).toMatchObject({ result: "warning", score: 100, uncappedResult: "pass" });
+    expect(statistical.result.message).toBe(
+      "Evaluation returned a warning: the statistical comparison could not decide response_time_p95 (evaluation.statistics.inconclusive: fail makes such an objective fail instead)",
+    );
     const objective = statistical.result.objectives[0];
+    expect(objective).toMatchObject({ status: "warning", score: 1 });
     expect(objective.statistics[0]).toMatchObject({ criterion: "<=+10%", decision: "inconclusive", previousRuns: 5 });
+    expect(objective.inconclusive).toMatch(/^pass or warning, the data cannot tell: <=\+10%: estimated change /);
     expect(objective.explanation).toMatch(
-      /^inconclusive \(counted as warning\) by the statistical comparison: <=\+10% inconclusive: .*the data cannot resolve it \(with this noise and 5 earlier runs, a tolerance of \+\d+\.\d% or more can be judged\)$/,
+      /^inconclusive between pass and warning \(shown as warning, scored 1 of 1; the gate is capped at warning\) by the statistical comparison: <=\+10% inconclusive: .*the data cannot resolve it \(with this noise and 5 earlier runs, a tolerance of \+\d+\.\d% or more can be judged\); <600 is absolute$|^inconclusive between pass and warning \(shown as warning, scored 1 of 1; the gate is capped at warning\) by the statistical comparison: <=\+10% inconclusive: .*the data cannot resolve it \(with this noise and 5 earlier runs, a tolerance of \+\d+\.\d% or more can be judged\)$/,
     );
   });
 
-  it("on a quiet history: a +30% regression fails, a +2% change passes", async () => {
+  it("on a quiet history: a +30% regression breaks the pass block and lands in the warning block (<800), as Keptn reads blocks; a +2% change passes", async () => {
     const cwd = await projectWithHistory([100, 101, 99, 100.5, 99.5]);
     const regression = await judge(cwd, 130, ["--comparison", "statistical"]);
-    expect(regression.status).toBe(1);
-    expect(regression.result.objectives[0]).toMatchObject({ status: "fail", statistics: [{ decision: "fail" }] });
+    expect(regression.result.objectives[0]).toMatchObject({ status: "warning", score: 0.5, statistics: [{ decision: "fail" }] });
+    expect(regression.result.result).toBe("warning");
     const steady = await judge(cwd, 102, ["--comparison", "statistical"]);
     expect(steady.result.result).toBe("pass");
     expect(steady.result.objectives[0].statistics[0].decision).toBe("pass");
@@ -92,7 +97,7 @@ describe("evaluate --comparison statistical", () => {
     );
   });
 
-  it("slogate.yaml sets it, and maps inconclusive to fail when asked", async () => {
+  it("slogate.yaml sets it; inconclusive: fail counts an undecided criterion as violated (here the warning block still holds)", async () => {
     const cwd = await projectWithHistory([80, 120, 95, 110, 90]);
     writeFiles(cwd, {
       "slogate.yaml": stringify({
@@ -104,8 +109,11 @@ describe("evaluate --comparison statistical", () => {
       "v.json": JSON.stringify({ response_time_p95: 112 }),
     });
     const run = await cli(cwd, ["evaluate", "--config", "slogate.yaml", "--sli-values", "v.json", "--format", "json"]);
-    expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout).objectives[0]).toMatchObject({ status: "fail", statistics: [{ decision: "inconclusive" }] });
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ result: "warning", score: 50 });
+    expect(result.uncappedResult).toBeUndefined();
+    expect(result.objectives[0]).toMatchObject({ status: "warning", score: 0.5, statistics: [{ decision: "inconclusive" }] });
+    expect(result.objectives[0].inconclusive).toBeUndefined();
   });
 
   it("on Dynatrace SLIs, keeps the metric minute by minute (resolution=1m) as samples", async () => {
@@ -193,4 +201,145 @@ describe("evaluate --comparison statistical", () => {
       await target.close();
     }
   }, 60_000);
+});
+
+/** A project with this slo.yaml and a history built by storing each value's evaluation. */
+async function gateProject(slo: object, stored: Array<Record<string, number>>, extra: string[] = []): Promise<string> {
+  const cwd = tempDir();
+  writeFiles(cwd, { "slo.yaml": stringify(slo) });
+  for (const values of stored) expect((await gate(cwd, values, ["--store", ...extra])).status).not.toBe(2);
+  return cwd;
+}
+
+async function gate(cwd: string, values: Record<string, number>, extra: string[] = []) {
+  writeFiles(cwd, { "v.json": JSON.stringify(values) });
+  const run = await cli(cwd, [
+    "evaluate",
+    "--slo",
+    "slo.yaml",
+    "--sli-values",
+    "v.json",
+    "--history",
+    "h.jsonl",
+    "--format",
+    "json",
+    ...extra,
+  ]);
+  return { ...run, result: JSON.parse(run.stdout || "{}") };
+}
+
+const STATISTICAL = ["--comparison", "statistical"];
+const several = (count: number) => ({ compare_with: "several_results", number_of_comparison_results: count, aggregate_function: "avg" });
+const NOISY = [80, 120, 95, 110, 90];
+
+describe("the statistical comparison at the gate: the whole evaluation's result", () => {
+  it("one objective `<=+10%` without a warning block, Keptn's 90%/75%: an unchanged build on noisy history is a warning, never a fail", async () => {
+    const slo = {
+      comparison: several(5),
+      objectives: [{ sli: "p95", pass: [{ criteria: ["<=+10%"] }] }],
+      total_score: { pass: "90%", warning: "75%" },
+    };
+    const cwd = await gateProject(
+      slo,
+      NOISY.map((p95) => ({ p95 })),
+    );
+    const run = await gate(cwd, { p95: 104 }, STATISTICAL);
+    expect(run.status).toBe(0);
+    expect(run.result).toMatchObject({ result: "warning", score: 100, uncappedResult: "pass" });
+    expect(run.result.objectives[0]).toMatchObject({ status: "warning", score: 1 });
+    expect(run.result.objectives[0].inconclusive).toMatch(/^pass or fail, the data cannot tell: <=\+10%: /);
+  });
+
+  it("several objectives, a key SLI among them: inconclusive ones keep their points; a violated absolute key SLI still fails", async () => {
+    const slo = {
+      comparison: several(5),
+      objectives: [
+        { sli: "p95", pass: [{ criteria: ["<=+10%"] }], warning: [{ criteria: ["<=+50%"] }] },
+        { sli: "throughput", pass: [{ criteria: [">=-10%"] }] },
+        { sli: "errors", key_sli: true, pass: [{ criteria: ["<=1"] }] },
+      ],
+      total_score: { pass: "90%", warning: "75%" },
+    };
+    const cwd = await gateProject(
+      slo,
+      NOISY.map((p95, i) => ({ p95, throughput: (1000 / (NOISY[i] as number)) * 100, errors: 0 })),
+    );
+    const unchanged = await gate(cwd, { p95: 100, throughput: 1000, errors: 0 }, STATISTICAL);
+    expect(unchanged.result).toMatchObject({ result: "warning", score: 100 });
+    expect(unchanged.result.objectives.map((o: { status: string }) => o.status)).toEqual(["warning", "warning", "pass"]);
+    const broken = await gate(cwd, { p95: 100, throughput: 1000, errors: 3 }, STATISTICAL);
+    expect(broken.result.result).toBe("fail");
+    expect(broken.result.message).toBe("Evaluation failed due to key_sli objective '': failed evaluation with score 0.000000");
+  });
+
+  it("a key SLI with an undecided relative criterion warns by default, and fails with inconclusive: fail", async () => {
+    const slo = {
+      comparison: several(5),
+      objectives: [{ sli: "p95", key_sli: true, pass: [{ criteria: ["<=+10%"] }] }],
+      total_score: { pass: "90%", warning: "75%" },
+    };
+    const cwd = await gateProject(
+      slo,
+      NOISY.map((p95) => ({ p95 })),
+    );
+    expect((await gate(cwd, { p95: 104 }, STATISTICAL)).result.result).toBe("warning");
+    writeFiles(cwd, {
+      "slogate.yaml": stringify({
+        version: 1,
+        slo: "slo.yaml",
+        evaluation: { comparison: "statistical", statistics: { inconclusive: "fail" } },
+      }),
+    });
+    const strict = await gate(cwd, { p95: 104 }, ["--config", "slogate.yaml"]);
+    expect(strict.stderr).toBe("");
+    expect(strict.result).toMatchObject({ result: "fail", score: 0 });
+    expect(strict.result.objectives[0].status).toBe("fail");
+  });
+
+  it("is monotonic: against a baseline of 505, p95 580 (+15%) and p95 700 (+39%, breaking <600 too) are both warnings (<=800 holds); 900 fails", async () => {
+    const slo = {
+      comparison: several(5),
+      objectives: [{ sli: "p95", pass: [{ criteria: ["<=+10%", "<600"] }], warning: [{ criteria: ["<=800"] }] }],
+      total_score: { pass: "90%", warning: "50%" },
+    };
+    const cwd = await gateProject(
+      slo,
+      [503, 507, 505, 504, 506].map((p95) => ({ p95 })),
+    );
+    const verdicts = [];
+    for (const p95 of [505, 580, 700, 900]) {
+      const run = await gate(cwd, { p95 }, STATISTICAL);
+      verdicts.push([p95, run.result.objectives[0].status, run.result.result]);
+    }
+    expect(verdicts).toEqual([
+      [505, "pass", "pass"],
+      [580, "warning", "warning"],
+      [700, "warning", "warning"],
+      [900, "fail", "fail"],
+    ]);
+  });
+
+  it("bootstraps a new history with the quick start's SLO (include_result_with_score: pass): runs the comparison cannot judge yet still become baselines", async () => {
+    const slo = {
+      comparison: { ...several(3), include_result_with_score: "pass" },
+      objectives: [
+        { sli: "p95", pass: [{ criteria: ["<=+10%", "<600"] }], warning: [{ criteria: ["<=800"] }] },
+        { sli: "errors", key_sli: true, pass: [{ criteria: ["<=1"] }] },
+      ],
+      total_score: { pass: "90%", warning: "75%" },
+    };
+    const cwd = await gateProject(slo, []);
+    const seen = [];
+    for (const p95 of [500, 502, 499, 501, 500]) {
+      const run = await gate(cwd, { p95, errors: 0 }, [...STATISTICAL, "--store"]);
+      seen.push([run.result.result, run.result.objectives[0].statistics[0].previousRuns]);
+    }
+    expect(seen).toEqual([
+      ["warning", 0],
+      ["warning", 1],
+      ["warning", 2],
+      ["pass", 3],
+      ["pass", 3],
+    ]);
+  });
 });

@@ -52,6 +52,12 @@ export interface EvaluationOutcome {
   };
   objectives: ObjectiveOutcome[];
   invalidConfig: boolean;
+  /**
+   * Set when inconclusive objectives capped the result at warning: the result the gate would have
+   * had otherwise. Such a run still counts as that result where history selects baselines
+   * (include_result_with_score), so a new history grows baselines instead of warning forever.
+   */
+  uncappedResult?: Verdict;
 }
 
 function erroredOutcome(
@@ -145,7 +151,25 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     objectives: objectives.outcomes,
     invalidConfig: false,
   };
-  return input.missingSli === "fail" ? failOnMissingSli(outcome) : outcome;
+  const judged = input.missingSli === "fail" ? failOnMissingSli(outcome) : outcome;
+  return capInconclusive(judged);
+}
+
+/**
+ * An objective the statistical comparison could not decide keeps the points of its better status,
+ * so noise alone never fails a build; the gate then says warning, never pass, and names why.
+ */
+function capInconclusive(outcome: EvaluationOutcome): EvaluationOutcome {
+  const undecided = outcome.objectives.filter((objective) => objective.inconclusive !== undefined);
+  if (undecided.length === 0 || outcome.result !== "pass") return outcome;
+  const names = undecided.map((objective) => objective.objective.displayName || objective.objective.sli).join(", ");
+  return {
+    ...outcome,
+    result: "warning",
+    message: `Evaluation returned a warning: the statistical comparison could not decide ${names} (evaluation.statistics.inconclusive: fail makes such an objective fail instead)`,
+    evaluation: { ...outcome.evaluation, result: "warning" },
+    uncappedResult: outcome.result,
+  };
 }
 
 /**

@@ -23,7 +23,12 @@ export type DecidingRule =
   | { kind: "no-block-satisfied" }
   | { kind: "informational" }
   | { kind: "sli-failed"; reason: string }
-  | { kind: "statistical"; decision: "pass" | "fail" | "inconclusive" };
+  | {
+      kind: "statistical";
+      decision: "pass" | "warning" | "fail" | "inconclusive";
+      /** For an inconclusive objective: the statuses the data cannot choose between. */
+      between: { best: "pass" | "warning" | "fail"; worst: "pass" | "warning" | "fail" } | null;
+    };
 
 export interface ObjectiveOutcome {
   objective: Objective;
@@ -33,6 +38,8 @@ export interface ObjectiveOutcome {
   rule: DecidingRule;
   /** The statistical comparison's findings, when that mode judged the objective. */
   statistics?: StatisticalFinding[];
+  /** Why the statistical comparison could not decide this objective (it then caps the gate at warning). */
+  inconclusive?: string;
 }
 
 export interface ObjectivesOutcome {

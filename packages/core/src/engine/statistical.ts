@@ -2,13 +2,13 @@ import { indexPreviousValues } from "./aggregate.js";
 import { parseCriteria } from "./criteria.js";
 import type { ObjectiveOutcome, ObjectivesOutcome } from "./objectives.js";
 import { hodgesLehmann, mannWhitney, normalQuantile } from "./statistics.js";
-import type { IndicatorStatus, PreviousEvaluation } from "./types.js";
+import type { CriteriaBlock, IndicatorStatus, PreviousEvaluation, Target } from "./types.js";
 
 /**
  * The statistical comparison (an extension; Keptn's comparison stays the default): a relative
  * criterion such as `<=+10%` fails only when the change is significant beyond the run-to-run
  * noise learned from history AND its estimated size exceeds the tolerance. When the data cannot
- * tell, the objective is inconclusive — never a silent pass, never a coin-flip fail.
+ * tell, the criterion is inconclusive — never a silent pass, never a coin-flip fail.
  */
 export interface StatisticalSettings {
   /** One-sided significance level (default 0.01). */
@@ -139,7 +139,7 @@ export function judgeRelative(
   const found = { ...base, change: interval, noiseFloor, rankTest };
   const beyondNoise = change - spread > 0;
   const rankAgrees = rankTest === null || rankTest.p < settings.alpha;
-  const size = `estimated change ${percent(interval.estimate)} (${Math.round((1 - settings.alpha) * 100)}% bound ${percent(guardsIncrease ? interval.low : interval.high)})`;
+  const size = `estimated change ${percent(interval.estimate)} (${Math.round((1 - 2 * settings.alpha) * 100)}% interval ${percent(interval.low)} to ${percent(interval.high)})`;
   if (beyondNoise && rankAgrees && change > allowed) {
     return {
       ...found,
@@ -178,9 +178,71 @@ function previousSamples(previous: readonly PreviousEvaluation[], sli: string): 
   return previous.flatMap((evaluation) => evaluation.samples?.[sli] ?? []);
 }
 
+/** Three-valued: met, violated, or undecided (an inconclusive relative criterion). */
+type Truth = "met" | "violated" | "undecided";
+
+/** AND inside a block: violated wins, then undecided. */
+function allOf(states: readonly Truth[]): Truth {
+  return states.includes("violated") ? "violated" : states.includes("undecided") ? "undecided" : "met";
+}
+
+/** OR across blocks: met wins, then undecided. */
+function anyOf(states: readonly Truth[]): Truth {
+  return states.includes("met") ? "met" : states.includes("undecided") ? "undecided" : "violated";
+}
+
 /**
- * Replaces Keptn's verdict on relative criteria of the first pass block by the statistical one,
- * where the objective's absolute criteria are met; the rest of Keptn's evaluation stays.
+ * The statuses an objective can still have, from its pass and warning lists (Keptn's meaning:
+ * pass if a pass block is met, else warning if a warning block is met, else fail).
+ */
+function statusRange(pass: Truth, warning: Truth | null): { best: "pass" | "warning" | "fail"; worst: "pass" | "warning" | "fail" } {
+  const ifNotPass = {
+    best: warning === "violated" || warning === null ? "fail" : "warning",
+    worst: warning === "met" ? "warning" : "fail",
+  } as const;
+  if (pass === "met") return { best: "pass", worst: "pass" };
+  if (pass === "violated") return ifNotPass;
+  return { best: "pass", worst: ifNotPass.worst };
+}
+
+/**
+ * Judges each criterion list with the statistical decision in place of Keptn's for relative
+ * criteria; absolute criteria keep Keptn's verdict. Returns the list's truth, its targets with
+ * the relative ones marked by the decision, and the findings.
+ */
+function judgeList(
+  blocks: readonly CriteriaBlock[],
+  targets: readonly Target[],
+  judge: (criterion: string) => StatisticalFinding | null,
+): { truth: Truth; targets: Target[]; findings: StatisticalFinding[] } {
+  const findings: StatisticalFinding[] = [];
+  const judged: Target[] = [];
+  let offset = 0;
+  const blockTruths = blocks.map((block) => {
+    const states = block.criteria.map((criterion, index): Truth => {
+      const target = targets[offset + index];
+      const finding = judge(criterion);
+      if (finding === null) {
+        if (target) judged.push(target);
+        return target?.violated === false ? "met" : "violated";
+      }
+      findings.push(finding);
+      if (target) judged.push({ ...target, violated: finding.decision !== "pass" });
+      return finding.decision === "pass" ? "met" : finding.decision === "fail" ? "violated" : "undecided";
+    });
+    offset += block.criteria.length;
+    return allOf(states);
+  });
+  return { truth: anyOf(blockTruths), targets: judged, findings };
+}
+
+/**
+ * Replaces Keptn's verdict on the relative criteria of every pass and warning block by the
+ * statistical one; absolute criteria and the blocks' meaning stay Keptn's, so a worse build never
+ * gets a milder verdict. An objective the data cannot decide between two statuses is
+ * inconclusive: with `inconclusive: warning` (the default) it keeps the points of the better one
+ * and shows as warning, and the gate's result is capped at warning (see evaluate); with
+ * `inconclusive: fail` it takes the worse one.
  */
 export function applyStatistics(
   outcome: ObjectivesOutcome,
@@ -192,52 +254,44 @@ export function applyStatistics(
   const previousValues = indexPreviousValues(previous);
   const outcomes = outcome.outcomes.map((entry): ObjectiveOutcome => {
     const { objective, indicator } = entry;
-    const block = objective.pass?.[0];
-    if (!block || indicator.status === "info" || !indicator.value?.success) return entry;
+    if (!objective.pass?.length || indicator.status === "info" || !indicator.value?.success) return entry;
     const series = previousValues.get(objective.sli);
-    const history = {
-      values: series ? series.values.filter((_, i) => series.success[i]) : [],
-      samples: previousSamples(previous, objective.sli),
-    };
-    const targets = indicator.passTargets ?? [];
-    const findings: StatisticalFinding[] = [];
-    let absoluteMet = true;
-    block.criteria.forEach((criterion, index) => {
-      const finding = judgeRelative(
-        criterion,
-        indicator.value?.value ?? 0,
-        history.values,
-        { current: input.samples[objective.sli], baseline: history.samples },
-        input.settings,
-      );
-      if (finding) findings.push(finding);
-      else if (targets[index]?.violated) absoluteMet = false;
-    });
+    const values = series ? series.values.filter((_, i) => series.success[i]) : [];
+    const baselineSamples = previousSamples(previous, objective.sli);
+    const current = indicator.value.value;
+    const judge = (criterion: string) =>
+      judgeRelative(criterion, current, values, { current: input.samples[objective.sli], baseline: baselineSamples }, input.settings);
+    const pass = judgeList(objective.pass, indicator.passTargets ?? [], judge);
+    const warning =
+      objective.warning?.length && indicator.warningTargets ? judgeList(objective.warning, indicator.warningTargets, judge) : null;
+    const findings = [...pass.findings, ...(warning?.findings ?? [])];
     if (findings.length === 0) return entry;
-    if (!absoluteMet) return { ...entry, statistics: findings };
-    const decision: StatisticalDecision = findings.some((f) => f.decision === "fail")
-      ? "fail"
-      : findings.some((f) => f.decision === "inconclusive")
-        ? "inconclusive"
-        : "pass";
-    const status: IndicatorStatus = decision === "pass" ? "pass" : decision === "fail" ? "fail" : input.settings.inconclusive;
-    const score = status === "pass" ? objective.weight : status === "warning" ? 0.5 * objective.weight : 0;
-    const relativeIndexes = new Set(
-      block.criteria.flatMap((criterion, index) => (findings.some((f) => f.criterion === criterion) ? [index] : [])),
-    );
-    const passTargets = targets.map((target, index) =>
-      relativeIndexes.has(index)
-        ? { ...target, violated: findings.find((f) => f.criterion === block.criteria[index])?.decision !== "pass" }
-        : target,
-    );
+
+    const { best, worst } = statusRange(pass.truth, warning?.truth ?? null);
+    const decided = best === worst;
+    const status: IndicatorStatus = decided ? best : input.settings.inconclusive === "fail" ? worst : "warning";
+    const scored = decided || input.settings.inconclusive === "fail" ? status : best;
+    const score = scored === "pass" ? objective.weight : scored === "warning" ? 0.5 * objective.weight : 0;
     if (objective.key_sli && status === "fail")
       keySli = { failed: true, name: objective.displayName, message: "failed evaluation with score 0.000000" };
     else if (objective.key_sli && keySli.failed && keySli.name === objective.displayName) keySli = { failed: false, name: "", message: "" };
+    const undecided = findings.filter((finding) => finding.decision === "inconclusive");
     return {
       ...entry,
-      indicator: { ...indicator, status, score, passTargets },
-      rule: { kind: "statistical", decision },
+      indicator: {
+        ...indicator,
+        status,
+        score,
+        passTargets: pass.targets,
+        ...(warning ? { warningTargets: warning.targets } : {}),
+      },
+      rule: { kind: "statistical", decision: decided ? best : "inconclusive", between: decided ? null : { best, worst } },
       statistics: findings,
+      ...(decided || input.settings.inconclusive === "fail"
+        ? {}
+        : {
+            inconclusive: `${best} or ${worst}, the data cannot tell: ${undecided.map((finding) => `${finding.criterion}: ${finding.reason}`).join("; ")}`,
+          }),
     };
   });
   return { ...outcome, outcomes, indicators: outcomes.map((o) => o.indicator), keySli };

@@ -103,7 +103,7 @@ function fromSlogate(line: Json): StoredEvaluation {
     branch: typeof result.source?.branch === "string" ? result.source.branch : null,
     previous: {
       id: result.id,
-      result: result.result,
+      result: typeof result.uncappedResult === "string" ? result.uncappedResult : result.result,
       ...(result.objectives.some((objective) => Array.isArray(objective.samples))
         ? {
             samples: Object.fromEntries(

@@ -10,7 +10,10 @@ export function comparisonLimit(comparison: Comparison): number {
   return 3;
 }
 
-/** Keptn's include_result_with_score, applied to the event-level result. */
+/**
+ * Keptn's include_result_with_score, applied to the event-level result (for a slogate result
+ * capped at warning by an inconclusive comparison, the result it had before the cap).
+ */
 export function includesResult(comparison: Comparison, result: string): boolean {
   switch (comparison.include_result_with_score.toLowerCase()) {
     case "pass":
@@ -76,7 +79,7 @@ export class NewestFirstSelector {
     }
     if (this.kept.length >= this.limit) return true;
     if (this.filter && !matchesBaseline(entry, this.filter)) return false;
-    if (!isInvalidated(this.invalidations, entry) && includesResult(this.comparison, entry.result)) this.kept.push(entry.previous);
+    if (!isInvalidated(this.invalidations, entry) && includesResult(this.comparison, entry.previous.result)) this.kept.push(entry.previous);
     return this.kept.length >= this.limit;
   }
 

@@ -47,7 +47,12 @@ export function explainRule(outcome: ObjectiveOutcome): string {
     }
     case "statistical": {
       const findings = (outcome.statistics ?? []).map((f) => `${f.criterion} ${f.decision}: ${f.reason}`).join("; ");
-      const word = rule.decision === "inconclusive" ? `inconclusive (counted as ${indicator.status})` : rule.decision;
+      const word =
+        rule.decision === "inconclusive" && rule.between
+          ? indicator.status === "warning"
+            ? `inconclusive between ${rule.between.best} and ${rule.between.worst} (shown as warning, scored ${indicator.score} of ${objective.weight}; the gate is capped at warning)`
+            : `inconclusive between ${rule.between.best} and ${rule.between.worst} (counted as ${indicator.status})`
+          : rule.decision;
       return `${word} by the statistical comparison: ${findings}`;
     }
     case "no-block-satisfied":

@@ -30,6 +30,8 @@ export interface ObjectiveResult {
   statistics?: StatisticalFinding[];
   /** Per-request samples kept for later statistical comparisons (bounded reservoir). */
   samples?: number[];
+  /** Why the statistical comparison could not decide this objective. */
+  inconclusive?: string;
 }
 
 /** A slogate result: the `--report-json` document and one line of a history file. */
@@ -47,6 +49,11 @@ export interface SlogateResult {
   objectives: ObjectiveResult[];
   /** Where the run happened (CI platform, branch, commit, event, run URL), so later runs can pick their baseline by it. */
   source?: ResultSource;
+  /**
+   * The result before inconclusive objectives capped it at warning; history selects baselines by
+   * it (include_result_with_score), so runs the comparison could not judge still become baselines.
+   */
+  uncappedResult?: Verdict;
 }
 
 /** The code and the run a result came from. */
@@ -96,6 +103,7 @@ function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): O
     explanation: explainRule(outcome),
     ...(outcome.statistics ? { statistics: outcome.statistics } : {}),
     ...(metadata.samples?.[objective.sli] ? { samples: metadata.samples[objective.sli] } : {}),
+    ...(outcome.inconclusive ? { inconclusive: outcome.inconclusive } : {}),
   };
 }
 
@@ -113,6 +121,7 @@ export function buildResult(outcome: EvaluationOutcome, metadata: ResultMetadata
     comparedEvents: outcome.evaluation.comparedEvents,
     objectives: outcome.objectives.map((objective) => objectiveResult(objective, metadata)),
     ...(metadata.source ? { source: metadata.source } : {}),
+    ...(outcome.uncappedResult ? { uncappedResult: outcome.uncappedResult } : {}),
   };
 }
 
