@@ -4,7 +4,7 @@ import { type Diagnostic, hasErrors } from "./config/diagnostics.js";
 import type { SloReading } from "./config/load-slo.js";
 import { DEFAULT_COMPARISON } from "./config/load-slo.js";
 import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
-import type { StatisticalSettings } from "./engine/statistical.js";
+import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import type { PreviousEvaluation } from "./engine/types.js";
 import { isSlogateError } from "./errors.js";
 import type { EventReceipt, EventSink } from "./events/event-sink.js";
@@ -14,6 +14,7 @@ import type { RecentRun } from "./report/report-renderer.js";
 import { buildResult, type ResultSource, type SlogateResult, toKeptnFinishedData } from "./result/result.js";
 import { judgeReachability } from "./sli/answer.js";
 import type { SliProvider, SliWindow } from "./sli/sli-provider.js";
+import { pairedComparison } from "./workload/paired-slices.js";
 import type { WorkloadOutcome } from "./workload/workload-runner.js";
 
 /** Everything a gate run needs, resolved from slogate.yaml and command-line options. */
@@ -109,8 +110,11 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   }
   const stated = options.windowFromValues && answer.window?.start && answer.window.end;
   const window = stated ? { start: answer.window?.start ?? "", end: answer.window?.end ?? "" } : options.window;
-  const previous =
-    plan.history && slo
+  // A paired load test compares with the baseline it loaded in the same moments, not with history.
+  const paired = options.workload?.baseline ? pairedComparison(indicators, answer.queries ?? {}, options.workload.baseline) : null;
+  const previous = paired
+    ? [paired.previous]
+    : plan.history && slo
       ? await plan.history.selectPrevious({
           comparison: slo.comparison ?? DEFAULT_COMPARISON,
           ...(options.baseline ? { baseline: options.baseline } : {}),
@@ -129,7 +133,15 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     previous,
     window,
     missingSli: plan.missingSli,
-    ...(plan.statistics ? { statistics: { settings: plan.statistics, samples: answer.samples ?? {} } } : {}),
+    ...(plan.statistics || paired
+      ? {
+          statistics: {
+            settings: plan.statistics ?? DEFAULT_STATISTICAL_SETTINGS,
+            samples: answer.samples ?? {},
+            ...(paired ? { paired: paired.paired } : {}),
+          },
+        }
+      : {}),
   });
   // Labels the values arrived with (Keptn's get-sli.finished) come first; the plan's own win.
   const labels = { ...(answer.labels ?? {}), ...plan.labels };

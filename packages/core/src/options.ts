@@ -63,6 +63,7 @@ export interface GateOptions {
   eventsRequired?: boolean;
   deploymentEvent?: boolean;
   target?: string;
+  baselineTarget?: string;
   duration?: string;
   requests?: number;
   vus?: number;
@@ -629,6 +630,16 @@ export const GATE_OPTIONS = {
     inputs: { github: "workload-target", azure: "target", gitlab: "target", jenkins: "target" },
     parser: text,
   },
+  baselineTarget: {
+    flag: "baseline-target",
+    value: "<url>",
+    help: "built-in generator: load this baseline (e.g. production's version) in the same moments with the same users, and judge relative criteria against it instead of history (a paired comparison)",
+    group: "workload",
+    commands: RUN,
+    yaml: "workload.baseline-target",
+    inputs: { github: "workload-baseline-target", azure: "baselineTarget", gitlab: "baseline-target", jenkins: "baselineTarget" },
+    parser: text,
+  },
   duration: {
     flag: "duration",
     value: "<d>",
@@ -931,6 +942,7 @@ export function labelsOf(options: GateOptions): Record<string, string> {
 /** Options that are the workload's settings under the same name. */
 const WORKLOAD_OVERRIDES = [
   "target",
+  "baselineTarget",
   "method",
   "headers",
   "body",

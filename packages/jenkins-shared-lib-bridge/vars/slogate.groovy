@@ -45,7 +45,7 @@ def call(Map args = [:]) {
         baseline: args.baseline, settle: args.settle, history: args.history, start: args.start, end: args.end,
         timeframe: args.timeframe, 'missing-sli': args.missingSli, 'fail-on': args.failOn,
         'compare-branch': args.compareBranch,
-        target: args.target, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
+        target: args.target, 'baseline-target': args.baselineTarget, duration: args.duration, vus: args.vus, rate: args.rate, requests: args.requests,
         timeout: args.timeout, 'test-name': args.testName,
     ]
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }

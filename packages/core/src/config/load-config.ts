@@ -45,6 +45,7 @@ export interface WorkloadSettings {
   timeout?: string;
   "grace-period"?: string;
   target?: string;
+  "baseline-target"?: string;
   endpoints?: Array<{ url: string; method?: string; headers?: Record<string, string>; body?: string; weight?: number; name?: string }>;
   vus?: number;
   rate?: number;

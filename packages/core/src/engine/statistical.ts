@@ -25,6 +25,8 @@ export type StatisticalDecision = "pass" | "fail" | "inconclusive";
 
 /** What the statistical comparison found for one relative criterion. */
 export interface StatisticalFinding {
+  /** history: this run against earlier runs; paired: against a baseline loaded in the same moments. */
+  kind: "history" | "paired";
   criterion: string;
   decision: StatisticalDecision;
   reason: string;
@@ -44,6 +46,25 @@ export interface StatisticalFinding {
     /** Hodges–Lehmann shift of the per-request samples, as a ratio, with its (1 − 2·alpha) interval. */
     shift: { estimate: number; low: number; high: number };
   } | null;
+  /** The paired test: time slices both targets answered in, requests kept, bootstrap resamples. */
+  paired?: { slices: number; candidateSamples: number; baselineSamples: number; resamples: number };
+}
+
+/** Response times of a candidate and a baseline in one time slice of a paired load test. */
+export interface PairedSlice {
+  candidate: number[];
+  baseline: number[];
+}
+
+/** The direction a relative percentage criterion guards and the change it allows, as a ratio. */
+function relativeGuard(criterion: string): { guardsIncrease: boolean; tolerance: number } | null {
+  const parsed = parseCriteria(criterion);
+  if (!parsed.checkPercentage || !parsed.isComparison) return null;
+  const guardsIncrease = parsed.checkIncrease && (parsed.operator === "<" || parsed.operator === "<=");
+  const guardsDecrease = !parsed.checkIncrease && (parsed.operator === ">" || parsed.operator === ">=");
+  if (!guardsIncrease && !guardsDecrease) return null;
+  const tolerance = guardsIncrease ? 1 + parsed.value / 100 : 1 - parsed.value / 100;
+  return tolerance > 0 ? { guardsIncrease, tolerance } : null;
 }
 
 /** At most `count` values spread evenly over a sorted copy (bounds the pairwise work). */
@@ -75,13 +96,10 @@ export function judgeRelative(
   samples: { current?: readonly number[]; baseline?: readonly number[] },
   settings: StatisticalSettings,
 ): StatisticalFinding | null {
-  const parsed = parseCriteria(criterion);
-  if (!parsed.checkPercentage || !parsed.isComparison) return null;
-  const guardsIncrease = parsed.checkIncrease && (parsed.operator === "<" || parsed.operator === "<=");
-  const guardsDecrease = !parsed.checkIncrease && (parsed.operator === ">" || parsed.operator === ">=");
-  if (!guardsIncrease && !guardsDecrease) return null;
-  const tolerance = guardsIncrease ? 1 + parsed.value / 100 : 1 - parsed.value / 100;
-  const base = { criterion, tolerance, previousRuns: previous.length };
+  const guard = relativeGuard(criterion);
+  if (guard === null) return null;
+  const { guardsIncrease, tolerance } = guard;
+  const base = { kind: "history" as const, criterion, tolerance, previousRuns: previous.length };
   const inconclusive = (reason: string, extra: Partial<StatisticalFinding> = {}): StatisticalFinding => ({
     ...base,
     decision: "inconclusive",
@@ -167,10 +185,89 @@ export function judgeRelative(
   };
 }
 
+/** Slices needed before a paired test means anything. */
+const MIN_PAIRED_SLICES = 5;
+const RESAMPLES = 400;
+
+/**
+ * Judges a relative criterion against a baseline loaded in the same moments: the statistic (p95,
+ * mean…) of all candidate requests over that of all baseline requests, with an interval from a
+ * bootstrap that resamples whole time slices — both targets' requests of a slice stay together,
+ * so drift they share cancels instead of widening the interval. Decisions as for history: fail
+ * when the change is significant and beyond the tolerance, pass when even the interval's far end
+ * is within it, else inconclusive.
+ */
+export function judgePaired(
+  criterion: string,
+  statistic: (sorted: readonly number[]) => number,
+  slices: readonly PairedSlice[],
+  settings: StatisticalSettings,
+): StatisticalFinding | null {
+  const guard = relativeGuard(criterion);
+  if (guard === null) return null;
+  const { guardsIncrease, tolerance } = guard;
+  const usable = slices.filter((slice) => slice.candidate.length > 0 && slice.baseline.length > 0);
+  const candidateSamples = usable.reduce((n, slice) => n + slice.candidate.length, 0);
+  const baselineSamples = usable.reduce((n, slice) => n + slice.baseline.length, 0);
+  const base = {
+    kind: "paired" as const,
+    criterion,
+    tolerance,
+    previousRuns: 0,
+    noiseFloor: null,
+    rankTest: null,
+    paired: { slices: usable.length, candidateSamples, baselineSamples, resamples: RESAMPLES },
+  };
+  if (usable.length < MIN_PAIRED_SLICES) {
+    return {
+      ...base,
+      decision: "inconclusive",
+      reason: `only ${usable.length} time slice${usable.length === 1 ? "" : "s"} in which both targets answered; ${MIN_PAIRED_SLICES} are needed`,
+      change: null,
+    };
+  }
+  const ratioOf = (chosen: readonly PairedSlice[]) => {
+    const candidate = chosen.flatMap((slice) => slice.candidate).sort((a, b) => a - b);
+    const baseline = chosen.flatMap((slice) => slice.baseline).sort((a, b) => a - b);
+    return statistic(candidate) / statistic(baseline);
+  };
+  const estimate = ratioOf(usable);
+  // A fixed seed: the same run always gets the same verdict.
+  let seed = 0x5eed;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
+  const ratios = Array.from({ length: RESAMPLES }, () =>
+    ratioOf(Array.from({ length: usable.length }, () => usable[Math.floor(random() * usable.length)] as PairedSlice)),
+  )
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (!Number.isFinite(estimate) || ratios.length < RESAMPLES / 2) {
+    return { ...base, decision: "inconclusive", reason: "zero response times: a change in percent is undefined", change: null };
+  }
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))] as number;
+  const change = { estimate, low: at(settings.alpha), high: at(1 - settings.alpha) };
+  const size = `candidate over baseline ${percent(estimate)} (${Math.round((1 - 2 * settings.alpha) * 100)}% interval ${percent(change.low)} to ${percent(change.high)}; ${usable.length} time slices, ${candidateSamples} + ${baselineSamples} requests)`;
+  const worse = guardsIncrease ? change.low > 1 && estimate > tolerance : change.high < 1 && estimate < tolerance;
+  const within = guardsIncrease ? change.high <= tolerance : change.low >= tolerance;
+  if (worse) return { ...base, change, decision: "fail", reason: `${size}: significant and beyond the allowed ${percent(tolerance)}` };
+  if (within) return { ...base, change, decision: "pass", reason: `${size}: within the allowed ${percent(tolerance)}` };
+  return { ...base, change, decision: "inconclusive", reason: `${size}: not clearly within or beyond the allowed ${percent(tolerance)}` };
+}
+
 export interface StatisticalInput {
   settings: StatisticalSettings;
   /** Per-request samples of this run, by SLI. */
   samples: Record<string, readonly number[]>;
+  /**
+   * A paired load test: by SLI, the statistic its value is and both targets' latencies by time
+   * slice. Relative criteria of those SLIs are judged against the baseline of the same run; the
+   * run's other SLIs compare with the baseline's values by Keptn's rule.
+   */
+  paired?: Record<string, { statistic: (sorted: readonly number[]) => number; slices: readonly PairedSlice[] }>;
 }
 
 /** The per-request samples the earlier runs kept for an SLI, pooled. */
@@ -259,8 +356,13 @@ export function applyStatistics(
     const values = series ? series.values.filter((_, i) => series.success[i]) : [];
     const baselineSamples = previousSamples(previous, objective.sli);
     const current = indicator.value.value;
+    const pairedSli = input.paired?.[objective.sli];
     const judge = (criterion: string) =>
-      judgeRelative(criterion, current, values, { current: input.samples[objective.sli], baseline: baselineSamples }, input.settings);
+      input.paired
+        ? pairedSli
+          ? judgePaired(criterion, pairedSli.statistic, pairedSli.slices, input.settings)
+          : null
+        : judgeRelative(criterion, current, values, { current: input.samples[objective.sli], baseline: baselineSamples }, input.settings);
     const pass = judgeList(objective.pass, indicator.passTargets ?? [], judge);
     const warning =
       objective.warning?.length && indicator.warningTargets ? judgeList(objective.warning, indicator.warningTargets, judge) : null;

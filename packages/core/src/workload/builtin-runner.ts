@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Histogram } from "hdr-histogram-js";
 import type { Dispatcher } from "undici";
+import { PairedSlices, sliceLength } from "./paired-slices.js";
 import { RESPONSE_TIME_PERCENTILES, Reservoir, requestMetrics } from "./request-metrics.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload-runner.js";
 
@@ -29,6 +30,12 @@ export interface BuiltinWorkload {
   requests?: number;
   /** Time limit of one request (default 30 s); an answer later than that is a transport error. */
   requestTimeoutMs?: number;
+  /**
+   * The same requests, one for one, against a baseline (the version in production, say): each
+   * virtual user sends a request to both targets in turn, alternating which goes first, so both see
+   * the same moments and the same load.
+   */
+  baseline?: { target: string; endpoints: Endpoint[] };
 }
 
 type Hdr = typeof import("hdr-histogram-js");
@@ -97,7 +104,11 @@ class LoadRecorder {
   private readonly reservoir = new Reservoir();
 
   // Microseconds, so sub-millisecond answers from a local service keep their resolution.
-  constructor(private readonly histogram: Histogram) {}
+  constructor(
+    private readonly histogram: Histogram,
+    /** Told every answered request's latency and when it was due (the paired comparison's slices). */
+    private readonly onLatency?: (dueAt: number, latencyMs: number) => void,
+  ) {}
 
   record(status: number, dueAt: number): void {
     if (this.stopped) return;
@@ -111,6 +122,7 @@ class LoadRecorder {
     const latency = performance.now() - dueAt;
     this.histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
     this.reservoir.add(latency);
+    this.onLatency?.(dueAt, latency);
   }
 
   progress(elapsedMs: number) {
@@ -163,8 +175,9 @@ class Connections {
   constructor(
     private readonly workload: BuiltinWorkload,
     private readonly undici: Undici,
+    endpoints: readonly Endpoint[] = workload.endpoints,
   ) {
-    this.endpoints = workload.endpoints.map((endpoint) => {
+    this.endpoints = endpoints.map((endpoint) => {
       const url = new URL(endpoint.url);
       const method = (endpoint.method ?? "GET").toUpperCase();
       return {
@@ -176,20 +189,24 @@ class Connections {
         testHeaderTail: testHeaderTail(workload.name, endpoint.name ?? `${method} ${url.pathname}`),
       };
     });
-    this.weights = workload.endpoints.map((endpoint) => endpoint.weight ?? 1);
+    this.weights = endpoints.map((endpoint) => endpoint.weight ?? 1);
     this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
   }
 
-  /** A virtual user's route to a weighted random endpoint. */
-  next(vu: number): Route {
-    const routes = this.routesOf(vu);
-    if (routes.length === 1) return routes[0] as Route;
+  /** A weighted random endpoint's index. */
+  pick(): number {
+    if (this.weights.length === 1) return 0;
     let r = Math.random() * this.totalWeight;
-    for (let i = 0; i < routes.length; i++) {
+    for (let i = 0; i < this.weights.length; i++) {
       r -= this.weights[i] ?? 0;
-      if (r < 0) return routes[i] as Route;
+      if (r < 0) return i;
     }
-    return routes[routes.length - 1] as Route;
+    return this.weights.length - 1;
+  }
+
+  /** A virtual user's route to an endpoint (a weighted random one by default). */
+  next(vu: number, index = this.pick()): Route {
+    return this.routesOf(vu)[index] as Route;
   }
 
   /** Ends every connection at once (a cancel) or when the test is over. */
@@ -262,10 +279,29 @@ async function send(route: Route, dueAt: number, recorder: LoadRecorder): Promis
   recorder.record(await dispatchOnce(route.dispatcher, route.options), dueAt);
 }
 
-/** Closed model: each virtual user sends its next request when the last is answered. */
-async function runClosedModel(vus: number, connections: Connections, recorder: LoadRecorder, budget: RequestBudget): Promise<void> {
+/** One target's connections and what it answered. */
+interface Side {
+  connections: Connections;
+  recorder: LoadRecorder;
+}
+
+/**
+ * Closed model: each virtual user sends its next request when the last is answered. With a
+ * baseline, a user's turn is one request to each target, the first of the two alternating.
+ */
+async function runClosedModel(vus: number, candidate: Side, budget: RequestBudget, baseline?: Side): Promise<void> {
   const user = async (vu: number) => {
-    while (budget.take()) await send(connections.next(vu), performance.now(), recorder);
+    let turn = vu;
+    while (budget.take()) {
+      if (!baseline) {
+        await send(candidate.connections.next(vu), performance.now(), candidate.recorder);
+        continue;
+      }
+      const endpoint = candidate.connections.pick();
+      const [first, second] = turn++ % 2 === 0 ? [candidate, baseline] : [baseline, candidate];
+      await send(first.connections.next(vu, endpoint), performance.now(), first.recorder);
+      await send(second.connections.next(vu, endpoint), performance.now(), second.recorder);
+    }
   };
   await Promise.all(Array.from({ length: vus }, (_, i) => user(i + 1)));
 }
@@ -278,9 +314,9 @@ async function runOpenModel(
   workload: BuiltinWorkload & { rate: number },
   startedAt: number,
   deadline: number,
-  connections: Connections,
-  recorder: LoadRecorder,
+  candidate: Side,
   budget: RequestBudget,
+  baseline?: Side,
 ): Promise<void> {
   const maxInFlight = workload.maxInFlight ?? 100;
   const interval = 1000 / workload.rate;
@@ -289,10 +325,16 @@ async function runOpenModel(
   while (budget.more()) {
     const current = performance.now();
     while (due <= current && budget.take()) {
-      if (inFlight.size >= maxInFlight) recorder.dropped++;
-      else {
-        const request = send(connections.next(inFlight.size + 1), due, recorder).finally(() => inFlight.delete(request));
-        inFlight.add(request);
+      // With a baseline, each due moment sends the same request to both targets at once.
+      const endpoint = candidate.connections.pick();
+      for (const side of baseline ? [candidate, baseline] : [candidate]) {
+        if (inFlight.size >= maxInFlight) side.recorder.dropped++;
+        else {
+          const request = send(side.connections.next(inFlight.size + 1, endpoint), due, side.recorder).finally(() =>
+            inFlight.delete(request),
+          );
+          inFlight.add(request);
+        }
       }
       due += interval;
     }
@@ -319,33 +361,52 @@ export class BuiltinRunner implements WorkloadRunner {
   async run(context: WorkloadContext): Promise<WorkloadOutcome> {
     const [{ build }, undici] = (await Promise.all([import("hdr-histogram-js"), import("undici")])) as [Hdr, Undici];
     const { workload } = this;
-    const connections = new Connections(workload, undici);
-    const recorder = new LoadRecorder(
-      build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true }),
-    );
     const startTime = (context.now ?? (() => new Date()))();
     const startedAt = performance.now();
+    const histogram = () =>
+      build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true });
+    const slices = workload.baseline ? new PairedSlices(startedAt, sliceLength(workload.durationMs)) : undefined;
+    const candidate: Side = {
+      connections: new Connections(workload, undici),
+      recorder: new LoadRecorder(histogram(), slices ? (at, latency) => slices.add("candidate", at, latency) : undefined),
+    };
+    const baseline: Side | undefined =
+      workload.baseline && slices
+        ? {
+            connections: new Connections(workload, undici, workload.baseline.endpoints),
+            recorder: new LoadRecorder(histogram(), (at, latency) => slices.add("baseline", at, latency)),
+          }
+        : undefined;
+    const sides = baseline ? [candidate, baseline] : [candidate];
+    const { recorder } = candidate;
+    const connections = { destroy: () => Promise.all(sides.map((side) => side.connections.destroy())) };
     const deadline = workload.durationMs !== undefined ? startedAt + workload.durationMs : Number.POSITIVE_INFINITY;
     const budget = new RequestBudget(workload, deadline, context.signal);
     const progress = context.onProgress
       ? setInterval(() => context.onProgress?.(recorder.progress(performance.now() - startedAt)), PROGRESS_INTERVAL_MS)
       : undefined;
     const onAbort = () => {
-      recorder.stopped = true;
+      for (const side of sides) side.recorder.stopped = true;
       void connections.destroy();
     };
     context.signal.addEventListener("abort", onAbort, { once: true });
     try {
       if (workload.rate !== undefined)
-        await runOpenModel({ ...workload, rate: workload.rate }, startedAt, deadline, connections, recorder, budget);
-      else await runClosedModel(workload.vus ?? 1, connections, recorder, budget);
+        await runOpenModel({ ...workload, rate: workload.rate }, startedAt, deadline, candidate, budget, baseline);
+      else await runClosedModel(workload.vus ?? 1, candidate, budget, baseline);
     } finally {
       if (progress) clearInterval(progress);
       context.signal.removeEventListener("abort", onAbort);
       await connections.destroy();
     }
     const durationSeconds = (performance.now() - startedAt) / 1000;
-    return this.outcome(startTime, durationSeconds, recorder, context.signal.aborted);
+    const outcome = this.outcome(startTime, durationSeconds, recorder, context.signal.aborted);
+    if (!baseline || !workload.baseline || !slices) return outcome;
+    const measured = baseline.recorder.finish(durationSeconds);
+    return {
+      ...outcome,
+      baseline: { target: workload.baseline.target, metrics: measured.metrics, units: measured.units, slices: slices.result() },
+    };
   }
 
   private outcome(startTime: Date, durationSeconds: number, recorder: LoadRecorder, cancelled: boolean): WorkloadOutcome {

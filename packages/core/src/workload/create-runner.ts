@@ -1,7 +1,7 @@
 import type { WorkloadSettings } from "../config/load-config.js";
 import { SlogateError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
-import { BuiltinRunner } from "./builtin-runner.js";
+import { BuiltinRunner, type Endpoint } from "./builtin-runner.js";
 import { CommandRunner } from "./command-runner.js";
 import { JmeterRunner } from "./jmeter-runner.js";
 import { K6Runner } from "./k6-runner.js";
@@ -39,6 +39,22 @@ function httpUrl(text: string, what: string): string {
 }
 
 /**
+ * The baseline's requests: the target itself for a single endpoint, else each endpoint's path and
+ * query sent to the baseline's origin.
+ */
+function baselineOf(endpoints: readonly Endpoint[], target: string): { target: string; endpoints: Endpoint[] } {
+  if (endpoints.length === 1) return { target, endpoints: [{ ...(endpoints[0] as Endpoint), url: target }] };
+  const origin = new URL(target).origin;
+  return {
+    target,
+    endpoints: endpoints.map((endpoint) => {
+      const url = new URL(endpoint.url);
+      return { ...endpoint, url: `${origin}${url.pathname}${url.search}` };
+    }),
+  };
+}
+
+/**
  * The runner for a workload: from slogate.yaml's `workload`, with the command line's options
  * already merged in. Every mistake is reported here, before any event is sent or load is put on.
  */
@@ -67,12 +83,15 @@ export function createWorkloadRunner(settings: WorkloadSettings, env: Record<str
           "Use vus for N concurrent users (closed) or rate for requests per second (open), not both",
         );
       }
+      const candidateEndpoints = endpoints.map((endpoint, i) => ({
+        ...endpoint,
+        url: httpUrl(endpoint.url, i === 0 && settings.target ? "target" : `endpoint ${i + 1} url`),
+      }));
+      const baselineTarget = settings["baseline-target"];
       return new BuiltinRunner({
         name,
-        endpoints: endpoints.map((endpoint, i) => ({
-          ...endpoint,
-          url: httpUrl(endpoint.url, i === 0 && settings.target ? "target" : `endpoint ${i + 1} url`),
-        })),
+        endpoints: candidateEndpoints,
+        ...(baselineTarget !== undefined ? { baseline: baselineOf(candidateEndpoints, httpUrl(baselineTarget, "baseline target")) } : {}),
         ...(settings.vus !== undefined ? { vus: settings.vus } : {}),
         ...(settings.rate !== undefined ? { rate: settings.rate } : {}),
         ...(settings["max-in-flight"] !== undefined ? { maxInFlight: settings["max-in-flight"] } : {}),

@@ -80,6 +80,11 @@ export class Reservoir {
     }
   }
 
+  /** The kept values, in the order kept. */
+  values(): readonly number[] {
+    return this.kept;
+  }
+
   /** The kept values, rounded to microseconds, as the response-time SLIs' samples. */
   responseTimeSamples(): Record<string, number[]> {
     if (this.kept.length === 0) return {};

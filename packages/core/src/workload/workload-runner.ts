@@ -1,3 +1,5 @@
+import type { PairedSlice } from "../engine/statistical.js";
+
 /** How a workload ended. Only `completed` means its measurements describe the whole test. */
 export type WorkloadStatus = "completed" | "failed" | "timed-out" | "cancelled";
 
@@ -21,6 +23,16 @@ export interface WorkloadOutcome {
   samples?: Record<string, number[]>;
   /** Things worth telling that do not change the status (k6 thresholds crossed, …). */
   notes: string[];
+  /** A baseline loaded in the same moments with the same users (paired comparison). */
+  baseline?: PairedBaseline;
+}
+
+/** What the baseline target measured during the same test, and both targets' latencies by time slice. */
+export interface PairedBaseline {
+  target: string;
+  metrics: Record<string, number>;
+  units: Record<string, string>;
+  slices: PairedSlice[];
 }
 
 /** A snapshot of a running workload, for progress lines. */

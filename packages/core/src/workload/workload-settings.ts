@@ -5,6 +5,8 @@ import { SlogateError } from "../errors.js";
 export interface WorkloadOverrides {
   /** The built-in generator: GET (or `method`) this URL. */
   target?: string;
+  /** The built-in generator: the same requests to this baseline, in the same moments. */
+  baselineTarget?: string;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -46,6 +48,7 @@ export function resolveWorkloadSettings(configured: WorkloadSettings | null, ove
     if (overrides[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = overrides[key];
   }
   if (command.length > 0) settings.command = command;
+  if (overrides.baselineTarget !== undefined) settings["baseline-target"] = overrides.baselineTarget;
   if (overrides.target !== undefined) {
     const custom = overrides.method !== undefined || overrides.headers !== undefined || overrides.body !== undefined;
     settings.target = overrides.target;
@@ -67,5 +70,11 @@ export function resolveWorkloadSettings(configured: WorkloadSettings | null, ove
     );
   }
   if (overrides.shell === true && type !== "command") throw invalid("a shell is only for a command workload", "Drop the shell setting");
+  if (settings["baseline-target"] !== undefined && type !== "builtin") {
+    throw invalid(
+      `a baseline target is for the built-in generator, not a ${type} workload`,
+      "Use --target with --baseline-target, or load both versions with your tool and compare them as docs/quickstart-performance.md shows",
+    );
+  }
   return settings;
 }
