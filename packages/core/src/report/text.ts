@@ -1,4 +1,5 @@
 import type { IndicatorStatus, Target } from "../engine/types.js";
+import { baselineTargetOf } from "../result/baseline-target.js";
 import { formatNumber } from "../result/format-number.js";
 import type { ObjectiveResult, SlogateResult } from "../result/result.js";
 
@@ -26,6 +27,7 @@ export function valueText(objective: ObjectiveResult): string {
 
 export function comparedText(objective: ObjectiveResult): string {
   if (objective.comparedValue === null) return "–";
+  if (baselineTargetOf(objective.comparedWith) !== null) return `${formatNumber(objective.comparedValue)} (baseline)`;
   const runs = objective.comparedWith.length;
   return `${formatNumber(objective.comparedValue)} (${runs} run${runs === 1 ? "" : "s"})`;
 }

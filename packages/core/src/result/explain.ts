@@ -1,5 +1,6 @@
 import type { ObjectiveOutcome } from "../engine/objectives.js";
 import type { CriteriaBlock, Target } from "../engine/types.js";
+import { baselineTargetOf } from "./baseline-target.js";
 import { formatNumber } from "./format-number.js";
 
 function describeTarget(target: Target): string {
@@ -28,7 +29,9 @@ export function explainRule(outcome: ObjectiveOutcome): string {
   const { objective, indicator, rule } = outcome;
   const compared =
     outcome.comparedWith.length > 0 && indicator.value
-      ? `; compared value ${formatNumber(indicator.value.comparedValue)} from ${outcome.comparedWith.length} previous result${outcome.comparedWith.length === 1 ? "" : "s"}`
+      ? baselineTargetOf(outcome.comparedWith) !== null
+        ? `; compared value ${formatNumber(indicator.value.comparedValue)} from the baseline target ${baselineTargetOf(outcome.comparedWith)}, loaded in the same moments`
+        : `; compared value ${formatNumber(indicator.value.comparedValue)} from ${outcome.comparedWith.length} previous result${outcome.comparedWith.length === 1 ? "" : "s"}`
       : "";
   switch (rule.kind) {
     case "informational":

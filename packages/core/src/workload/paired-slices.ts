@@ -1,5 +1,6 @@
 import type { PairedSlice, StatisticalInput } from "../engine/statistical.js";
 import type { PreviousEvaluation } from "../engine/types.js";
+import { baselineTargetId } from "../result/baseline-target.js";
 import { isWorkloadQuery, WORKLOAD_QUERY_PREFIX } from "../sli/workload-provider.js";
 import { percentileOfSorted, Reservoir } from "./request-metrics.js";
 import type { PairedBaseline } from "./workload-runner.js";
@@ -71,5 +72,5 @@ export function pairedComparison(
     const value = baseline.metrics[metric];
     return { value: { metric: sli, value: value ?? 0, success: value !== undefined } };
   });
-  return { previous: { id: `baseline ${baseline.target}`, result: "pass", indicatorResults }, paired };
+  return { previous: { id: baselineTargetId(baseline.target), result: "pass", indicatorResults }, paired };
 }
