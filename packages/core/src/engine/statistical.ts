@@ -226,11 +226,17 @@ export function judgePaired(
       change: null,
     };
   }
-  const ratioOf = (chosen: readonly PairedSlice[]) => {
-    const candidate = chosen.flatMap((slice) => slice.candidate).sort((a, b) => a - b);
-    const baseline = chosen.flatMap((slice) => slice.baseline).sort((a, b) => a - b);
-    return statistic(candidate) / statistic(baseline);
+  // Typed arrays sort numerically and several times faster than arrays: the bootstrap sorts a lot.
+  const pooled = (chosen: readonly PairedSlice[], side: "candidate" | "baseline") => {
+    const values = new Float64Array(chosen.reduce((n, slice) => n + slice[side].length, 0));
+    let offset = 0;
+    for (const slice of chosen) {
+      values.set(slice[side], offset);
+      offset += slice[side].length;
+    }
+    return values.sort() as unknown as readonly number[];
   };
+  const ratioOf = (chosen: readonly PairedSlice[]) => statistic(pooled(chosen, "candidate")) / statistic(pooled(chosen, "baseline"));
   const estimate = ratioOf(usable);
   // A fixed seed: the same run always gets the same verdict.
   let seed = 0x5eed;
