@@ -327,27 +327,35 @@ export class LocalDynatrace {
         },
       });
     }
-    const fold = /^\((.*)\):fold$/.exec(selector);
-    const key = fold ? (fold[1] ?? "") : selector;
-    const seeded = this.seed.metrics?.[key] ?? this.seed.anyMetric;
-    if (!seeded) return envelope(response, 404, "A metric has not been found.");
+    // Several selectors, comma-separated at the top level, get one collection each, in an order of
+    // Dynatrace's choosing (here reversed, so a client that matches by position is caught). One
+    // unknown metric fails the whole request, as Dynatrace does.
+    const selectors = splitSelectors(selector);
     const inf = (q.resolution ?? "").toLowerCase() === "inf";
     const to = Number(q.to);
-    const data = seeded.map((series) => {
-      const values = fold || inf ? [mean(series.values)] : series.values;
-      return {
-        dimensions: Object.values(series.dimensionMap ?? {}),
-        dimensionMap: series.dimensionMap ?? {},
-        timestamps: values.map((_, i) => to - (values.length - 1 - i) * 60_000),
-        values,
-      };
-    });
+    const collections = [];
+    for (const one of selectors) {
+      const fold = /^\((.*)\):fold$/.exec(one);
+      const key = fold ? (fold[1] ?? "") : one;
+      const seeded = this.seed.metrics?.[key] ?? this.seed.anyMetric;
+      if (!seeded) return envelope(response, 404, "A metric has not been found.");
+      const data = seeded.map((series) => {
+        const values = fold || inf ? [mean(series.values)] : series.values;
+        return {
+          dimensions: Object.values(series.dimensionMap ?? {}),
+          dimensionMap: series.dimensionMap ?? {},
+          timestamps: values.map((_, i) => to - (values.length - 1 - i) * 60_000),
+          values,
+        };
+      });
+      collections.push({ metricId: one, dataPointCountRatio: 1e-7, dimensionCountRatio: 1e-5, warnings: [], data });
+    }
     send(response, 200, {
-      totalCount: data.length,
+      totalCount: collections.reduce((n, collection) => n + collection.data.length, 0),
       nextPageKey: null,
       resolution: inf ? "Inf" : (q.resolution ?? "1m"),
       warnings: [],
-      result: [{ metricId: selector, dataPointCountRatio: 1e-7, dimensionCountRatio: 1e-5, warnings: [], data }],
+      result: collections.reverse(),
     });
   }
 
@@ -390,4 +398,29 @@ export class LocalDynatrace {
       })),
     });
   }
+}
+
+/** A metricSelector's selectors: split at commas outside parentheses and quotes. */
+function splitSelectors(selector: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = "";
+  for (let i = 0; i < selector.length; i++) {
+    const char = selector[i] as string;
+    if (char === "~" && quoted) {
+      current += char + (selector[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char === "(") depth++;
+    else if (!quoted && char === ")") depth--;
+    if (char === "," && depth === 0 && !quoted) {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  parts.push(current);
+  return parts;
 }

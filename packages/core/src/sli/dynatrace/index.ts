@@ -5,6 +5,7 @@ import { backendAnswer, failedSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
 import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
+import { type BatchMember, batchMetricsQueries, collectionFor, selectorsOf } from "./metrics-batch.js";
 import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
 
 export interface DynatraceOptions {
@@ -29,6 +30,17 @@ export interface DynatraceOptions {
 }
 
 type Outcome = { value: number } | { error: string; failure?: ExternalFailure };
+
+interface MetricsCollection {
+  metricId?: string;
+  data?: Array<{ values?: Array<number | null>; dimensionMap?: Record<string, string | null> }>;
+  warnings?: string[];
+}
+
+interface MetricsBody {
+  result?: MetricsCollection[];
+  warnings?: string[];
+}
 
 const UNIT_DIVISOR = { MicroSecond: 1000, Byte: 1024 } as const;
 
@@ -88,41 +100,65 @@ export class DynatraceSliProvider implements SliProvider {
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
     const unreachable: Record<string, ExternalFailure> = {};
-    const results = await Promise.all(
-      request.indicators.map(async (sli): Promise<SliResult> => {
+    // First every SLI's query, read and resolved; then the metrics queries that can share a
+    // request are sent together, everything else on its own.
+    const prepared = request.indicators.map(
+      (sli): { sli: string; failed: SliResult } | { sli: string; query: DynatraceQuery; text: string } => {
         const written = this.options.indicators[sli] ?? (useDefaults ? DEFAULT_DYNATRACE_QUERIES[sli] : undefined);
         if (written === undefined) {
-          return failedSli(
+          return {
             sli,
-            useDefaults
-              ? `no query for SLI ${sli}: Keptn's Dynatrace defaults are ${Object.keys(DEFAULT_DYNATRACE_QUERIES).join(", ")}; give an sli.yaml for others`
-              : `no query for SLI ${sli} in sli.yaml`,
-          );
+            failed: failedSli(
+              sli,
+              useDefaults
+                ? `no query for SLI ${sli}: Keptn's Dynatrace defaults are ${Object.keys(DEFAULT_DYNATRACE_QUERIES).join(", ")}; give an sli.yaml for others`
+                : `no query for SLI ${sli} in sli.yaml`,
+            ),
+          };
         }
         const { query, missing } = resolvePlaceholders(written, context);
         queries[sli] = this.classic.redact(query);
         if (missing.length > 0)
-          return failedSli(
+          return {
             sli,
-            `query of ${sli} uses ${missing.join(", ")} but no value was given; set it with --label (or --project, --stage, --service, --deployment)`,
-          );
+            failed: failedSli(
+              sli,
+              `query of ${sli} uses ${missing.join(", ")} but no value was given; set it with --label (or --project, --stage, --service, --deployment)`,
+            ),
+          };
         const parsed = parseDynatraceQuery(query);
-        if ("error" in parsed) return failedSli(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`);
+        if ("error" in parsed)
+          return { sli, failed: failedSli(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`) };
+        return { sli, query: parsed.query, text: query };
+      },
+    );
+    const batched = this.metricsInBatches(
+      prepared.flatMap((entry) =>
+        "query" in entry && entry.query.kind === "metrics" ? [{ key: entry.sli, parameters: entry.query.parameters }] : [],
+      ),
+      request.window,
+      request.signal,
+    );
+    const results = await Promise.all(
+      prepared.map(async (entry): Promise<SliResult> => {
+        if ("failed" in entry) return entry.failed;
+        const { sli, query, text } = entry;
         try {
-          const outcome = await this.run(parsed.query, request.window, request.signal);
+          const outcome = await (batched.get(sli) ?? this.run(query, request.window, request.signal));
           if ("error" in outcome) {
             if (outcome.failure) unreachable[sli] = outcome.failure;
-            return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${query}`));
+            return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
           }
-          if (this.options.series && parsed.query.kind === "metrics") {
-            const minutes = await this.minuteValues(parsed.query.parameters, request.window, parsed.query.unit, request.signal);
+          const unit = query.kind === "metrics" ? query.unit : undefined;
+          if (this.options.series && query.kind === "metrics") {
+            const minutes = await this.minuteValues(query.parameters, request.window, unit, request.signal);
             if (minutes.length > 0) samples[sli] = minutes;
           }
-          return { metric: sli, value: outcome.value, success: true, message: "" };
+          return { metric: sli, value: unit ? outcome.value / UNIT_DIVISOR[unit] : outcome.value, success: true, message: "" };
         } catch (error) {
           if (error instanceof ExternalServiceError) {
             unreachable[sli] = error.failure;
-            return failedSli(sli, this.classic.redact(`${error.message}; query: ${query}`));
+            return failedSli(sli, this.classic.redact(`${error.message}; query: ${text}`));
           }
           throw error;
         }
@@ -157,7 +193,7 @@ export class DynatraceSliProvider implements SliProvider {
   private run(query: DynatraceQuery, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
     switch (query.kind) {
       case "metrics":
-        return this.metrics(query.parameters, window, query.unit, signal);
+        return this.metrics(query.parameters, window, signal);
       case "slo":
         return this.slo(query.id, window, signal);
       case "problems":
@@ -175,28 +211,36 @@ export class DynatraceSliProvider implements SliProvider {
     return { from: ms(window.start), to: ms(window.end) };
   }
 
-  private async metrics(
-    parameters: MetricsParameters,
-    window: SliWindow,
-    unit: "MicroSecond" | "Byte" | undefined,
-    signal?: AbortSignal,
-    folded = false,
-  ): Promise<Outcome> {
-    const explicitResolution = parameters.resolution !== undefined;
+  /** One metrics query over the window: the response, whatever its status. */
+  private async queryMetrics(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal) {
     const query = { ...parameters, resolution: parameters.resolution ?? "Inf", ...this.timeframe(window) };
-    const response = await this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
+    return this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
+  }
+
+  /** One SLI's metrics query on its own; the value in the metric's own unit. */
+  private async metrics(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal, folded = false): Promise<Outcome> {
+    const response = await this.queryMetrics(parameters, window, signal);
     if (response.status >= 300)
       return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
-    const body = response.body as {
-      result?: Array<{ metricId?: string; data?: Array<{ values?: Array<number | null> }> }>;
-      warnings?: string[];
-    };
+    const body = response.body as MetricsBody;
     const collections = Array.isArray(body?.result) ? body.result : undefined;
     if (!collections) return { error: "Dynatrace answered the metrics query without a result list" };
     const warnings = body.warnings?.length ? ` (Dynatrace: ${body.warnings.join("; ")})` : "";
     if (collections.length !== 1)
       return { error: `the metrics query returned ${collections.length} metric results where one is needed${warnings}` };
-    const series = collections[0]?.data ?? [];
+    return this.seriesValue(collections[0] as MetricsCollection, warnings, parameters, window, signal, folded);
+  }
+
+  /** The one value of a metric's collection, with Keptn's rules for series and resolution. */
+  private seriesValue(
+    collection: MetricsCollection,
+    warnings: string,
+    parameters: MetricsParameters,
+    window: SliWindow,
+    signal: AbortSignal | undefined,
+    folded: boolean,
+  ): Outcome | Promise<Outcome> {
+    const series = collection.data ?? [];
     if (series.length === 0) return { error: `no data: the metrics query matched no series in the window${warnings}` };
     if (series.length > 1) {
       const shown = series.slice(0, 3).map(dimensionsOf).join(", ");
@@ -208,12 +252,56 @@ export class DynatraceSliProvider implements SliProvider {
     if (values.length === 0) return { error: `no data: the series has no values in the window${warnings}` };
     if (values.length > 1) {
       // An explicit resolution left several points: fold them into one, as Keptn did, once.
-      if (explicitResolution && !folded)
-        return this.metrics({ ...parameters, metricSelector: `(${parameters.metricSelector}):fold` }, window, unit, signal, true);
+      if (parameters.resolution !== undefined && !folded)
+        return this.metrics({ ...parameters, metricSelector: `(${parameters.metricSelector}):fold` }, window, signal, true);
       return { error: `the metrics query returned ${values.length} values where one is needed; use resolution=Inf or :fold` };
     }
-    const value = values[0] as number;
-    return { value: unit ? value / UNIT_DIVISOR[unit] : value };
+    return { value: values[0] as number };
+  }
+
+  /**
+   * The metrics queries that share everything but their selector, sent as one request per batch;
+   * each SLI's value is read from its own collection, matched by metricId. When Dynatrace refuses
+   * a batch (one bad selector fails the whole request) or a selector has no collection of its
+   * own, those SLIs are asked on their own, so a neighbour's mistake never becomes theirs.
+   */
+  private metricsInBatches(
+    members: ReadonlyArray<BatchMember<string>>,
+    window: SliWindow,
+    signal?: AbortSignal,
+  ): Map<string, Promise<Outcome>> {
+    const outcomes = new Map<string, Promise<Outcome>>();
+    for (const batch of batchMetricsQueries(members)) {
+      const selectors = selectorsOf(batch);
+      if (selectors.length === 1) {
+        // Several SLIs with one selector: one request, read once.
+        const shared = this.metrics(batch[0]?.parameters as MetricsParameters, window, signal);
+        for (const member of batch) outcomes.set(member.key, shared);
+        continue;
+      }
+      const parameters = { ...(batch[0]?.parameters as MetricsParameters), metricSelector: selectors.join(",") };
+      const answered = this.queryMetrics(parameters, window, signal).then((response) => {
+        const body = response.body as MetricsBody;
+        if (response.status < 300 && Array.isArray(body?.result)) return body;
+        this.options.onProgress?.(
+          `Dynatrace refused ${selectors.length} metric selectors in one request (${dynatraceErrorText(response)}); asking for each on its own`,
+          true,
+        );
+        return null;
+      });
+      for (const member of batch) {
+        outcomes.set(
+          member.key,
+          answered.then((body) => {
+            const collection = body?.result ? collectionFor(member.parameters.metricSelector, body.result) : null;
+            if (!body || !collection) return this.metrics(member.parameters, window, signal);
+            const warnings = collection.warnings?.length ? ` (Dynatrace: ${collection.warnings.join("; ")})` : "";
+            return this.seriesValue(collection, warnings, member.parameters, window, signal, false);
+          }),
+        );
+      }
+    }
+    return outcomes;
   }
 
   private async slo(id: string, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynatraceEndpoints } from "../src/sli/dynatrace/connection.js";
+import { DynatraceSliProvider } from "../src/sli/dynatrace/index.js";
+import { LocalDynatrace } from "./dynatrace-server.js";
+
+const TOKEN = "dt0c01.BATCH.canary-secret-0123456789";
+const WINDOW = { start: "2024-05-01T10:00:00.000Z", end: "2024-05-01T10:15:00.000Z" };
+const SERVICE = "type(SERVICE),tag(keptn_service:carts)";
+
+// 25 metrics a service's gate reads, each with its own value (i + 1) so that a value read from
+// the wrong collection shows.
+const METRICS = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`calc:service.sli${i}:avg`, [{ values: [i + 1] }]]));
+
+let dynatrace: LocalDynatrace;
+beforeAll(async () => {
+  dynatrace = await new LocalDynatrace({
+    tokens: { [TOKEN]: ["metrics.read"] },
+    metrics: { ...METRICS, "builtin:service.response.time:percentile(95)": [{ values: [250_000] }], "calc:empty": [] },
+  }).start();
+});
+afterAll(() => dynatrace?.stop());
+
+async function gate(indicators: Record<string, string>) {
+  const provider = new DynatraceSliProvider({
+    endpoints: dynatraceEndpoints(dynatrace.url),
+    credentials: { apiToken: TOKEN },
+    indicators,
+    labels: {},
+    settleMs: 0,
+  });
+  const before = dynatrace.requestsTo("metrics").length;
+  try {
+    const answer = await provider.fetch({ indicators: Object.keys(indicators), window: WINDOW, filters: {} });
+    const sent = dynatrace.requestsTo("metrics").slice(before);
+    return { answer, sent, value: (sli: string) => answer.indicatorValues.find((v) => v.metric === sli) };
+  } finally {
+    await provider.close();
+  }
+}
+
+describe("Dynatrace metrics queries that differ only in their selector share a request", () => {
+  it("25 SLIs on one entity selector: 3 requests (10 selectors each at most), each value from its own collection", async () => {
+    const indicators = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [`sli${i}`, `metricSelector=calc:service.sli${i}:avg&entitySelector=${SERVICE}`]),
+    );
+    const { answer, sent } = await gate(indicators);
+    expect(sent).toHaveLength(3);
+    expect(sent.map((request) => request.query.metricSelector?.split(",").length)).toEqual([10, 10, 5]);
+    expect(answer.indicatorValues.map((v) => [v.metric, v.value, v.success])).toEqual(
+      Array.from({ length: 25 }, (_, i) => [`sli${i}`, i + 1, true]),
+    );
+  });
+
+  it("keeps apart what differs: another entity selector, resolution or management zone is another request", async () => {
+    const { answer, sent } = await gate({
+      a: `metricSelector=calc:service.sli0:avg&entitySelector=${SERVICE}`,
+      b: `metricSelector=calc:service.sli1:avg&entitySelector=${SERVICE}`,
+      c: "metricSelector=calc:service.sli2:avg&entitySelector=type(SERVICE),tag(keptn_service:orders)",
+      d: `metricSelector=calc:service.sli3:avg&entitySelector=${SERVICE}&mzSelector=mzName("shop")`,
+      p95: `MV2;MicroSecond;metricSelector=builtin:service.response.time:percentile(95)&entitySelector=${SERVICE}`,
+    });
+    expect(sent).toHaveLength(3);
+    expect(answer.indicatorValues.map((v) => [v.metric, v.value])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+      ["d", 4],
+      ["p95", 250],
+    ]);
+  });
+
+  it("one unknown metric fails the batch at Dynatrace: its neighbours are asked on their own and keep their values", async () => {
+    const { answer, sent } = await gate({
+      a: `metricSelector=calc:service.sli0:avg&entitySelector=${SERVICE}`,
+      missing: `metricSelector=calc:no.such.metric&entitySelector=${SERVICE}`,
+      empty: `metricSelector=calc:empty&entitySelector=${SERVICE}`,
+      b: `metricSelector=calc:service.sli1:avg&entitySelector=${SERVICE}`,
+    });
+    expect(sent).toHaveLength(5);
+    expect(answer.indicatorValues.map((v) => [v.metric, v.success ? v.value : v.message.split(";")[0]])).toEqual([
+      ["a", 1],
+      ["missing", "Dynatrace refused the metrics query (HTTP 404: A metric has not been found.)"],
+      ["empty", "no data: the metrics query matched no series in the window"],
+      ["b", 2],
+    ]);
+  });
+});
