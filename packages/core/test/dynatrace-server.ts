@@ -10,6 +10,8 @@ import type { AddressInfo, Socket } from "node:net";
 
 export type Route =
   | "metrics"
+  | "metrics-list"
+  | "slo-list"
   | "slo"
   | "problems"
   | "securityProblems"
@@ -68,6 +70,8 @@ export interface RecordedRequest {
 
 const SCOPE: Partial<Record<Route, string>> = {
   metrics: "metrics.read",
+  "metrics-list": "metrics.read",
+  "slo-list": "slo.read",
   slo: "slo.read",
   problems: "problems.read",
   securityProblems: "securityProblems.read",
@@ -90,6 +94,8 @@ const EVENT_TYPES = new Set([
 
 /** What each route answers when it has nothing to say. */
 const EMPTY: Record<Route, unknown> = {
+  "metrics-list": { totalCount: 0, nextPageKey: null, metrics: [] },
+  "slo-list": { totalCount: 0, pageSize: 1, nextPageKey: null, slo: [] },
   metrics: { totalCount: 0, nextPageKey: null, resolution: "Inf", warnings: [], result: [{ metricId: "x", data: [], warnings: [] }] },
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
@@ -122,6 +128,8 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && path === "/platform/storage/query/v1/query:poll") return "dql-poll";
   const api = path.replace(/^\/e\/[^/]+/, "").replace(/^\/platform\/classic\/environment-api/, "/api");
   if (method === "GET" && api === "/api/v2/metrics/query") return "metrics";
+  if (method === "GET" && api === "/api/v2/metrics") return "metrics-list";
+  if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
   if (method === "GET" && api === "/api/v2/securityProblems") return "securityProblems";
@@ -248,6 +256,9 @@ export class LocalDynatrace {
     switch (route) {
       case "metrics":
         return this.metrics(q, response);
+      case "metrics-list":
+      case "slo-list":
+        return send(response, 200, EMPTY[route]);
       case "slo": {
         const id = decodeURIComponent(recorded.path.split("/").pop() ?? "");
         const slo = this.seed.slos?.[id];

@@ -74,10 +74,44 @@ export class DynatraceSliProvider implements SliProvider {
     this.sleep = options.sleep ?? sleep;
   }
 
+  /** How long until the window's data is ingested (0: it is). */
+  private waitAhead(window: SliWindow): number {
+    return Math.max(0, Date.parse(window.end) + (this.options.settleMs ?? 120_000) - this.now());
+  }
+
+  /**
+   * One cheap authenticated request of the kind the gate will send (the same token scope), so a
+   * mistyped URL or a refused token is reported before the ingestion wait, not after it.
+   */
+  private async preflight(query: DynatraceQuery, signal?: AbortSignal): Promise<{ error: string; failure?: ExternalFailure } | null> {
+    try {
+      if (query.kind === "dql") {
+        await this.auth.platform(signal);
+        return null;
+      }
+      const probe: Record<Exclude<DynatraceQuery["kind"], "dql">, [string, Record<string, string>]> = {
+        metrics: ["metrics", { pageSize: "1" }],
+        slo: ["slo", { pageSize: "1" }],
+        problems: ["problems", { pageSize: "1" }],
+        "security-problems": ["securityProblems", { pageSize: "1" }],
+      };
+      const [path, parameters] = probe[query.kind];
+      const response = await this.classic.getJson(path, parameters, signal, await this.auth.classic(signal));
+      if (response.status < 300) return null;
+      return {
+        error: `Dynatrace refused the first request, before waiting for ingestion (${dynatraceErrorText(response)})`,
+        failure: failureForStatus(response.status),
+      };
+    } catch (error) {
+      if (error instanceof ExternalServiceError)
+        return { error: `${error.message} (before waiting for ingestion)`, failure: error.failure };
+      throw error;
+    }
+  }
+
   /** Dynatrace needs time to ingest the window's data; Keptn waited 2 minutes after its end. */
   private async settle(window: SliWindow, signal?: AbortSignal): Promise<void> {
-    const ready = Date.parse(window.end) + (this.options.settleMs ?? 120_000);
-    let remaining = ready - this.now();
+    let remaining = this.waitAhead(window);
     while (remaining > 0) {
       this.options.onProgress?.(`waiting ${formatWait(remaining)} for Dynatrace to ingest the window's data (--settle 0 skips this)`);
       // Every second, so a terminal can show a live countdown; the caller decides how often to print.
@@ -89,7 +123,6 @@ export class DynatraceSliProvider implements SliProvider {
   }
 
   async fetch(request: SliRequest): Promise<SliAnswer> {
-    await this.settle(request.window, request.signal);
     const context: PlaceholderContext = {
       window: request.window,
       labels: this.options.labels,
@@ -132,6 +165,21 @@ export class DynatraceSliProvider implements SliProvider {
         return { sli, query: parsed.query, text: query };
       },
     );
+    // A wrong URL or token must show now, not after the ingestion wait: one cheap request first.
+    const first = prepared.find((entry) => "query" in entry);
+    if (first && "query" in first && this.waitAhead(request.window) > 0) {
+      const refused = await this.preflight(first.query, request.signal);
+      if (refused) {
+        const message = this.classic.redact(refused.error);
+        return backendAnswer(
+          "Dynatrace",
+          request.indicators.map((sli) => failedSli(sli, message)),
+          queries,
+          refused.failure ? Object.fromEntries(request.indicators.map((sli) => [sli, refused.failure as ExternalFailure])) : {},
+        );
+      }
+    }
+    await this.settle(request.window, request.signal);
     const batched = this.metricsInBatches(
       prepared.flatMap((entry) =>
         "query" in entry && entry.query.kind === "metrics" ? [{ key: entry.sli, parameters: entry.query.parameters }] : [],

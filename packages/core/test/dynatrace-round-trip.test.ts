@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynatraceEndpoints } from "../src/sli/dynatrace/connection.js";
 import { DynatraceSliProvider } from "../src/sli/dynatrace/index.js";
 import { LocalDynatrace } from "./dynatrace-server.js";
+import { runCliAsync, tempDir, writeFiles } from "./support.js";
 
 const TOKEN = "dt0c01.BATCH.canary-secret-0123456789";
+const SCOPELESS = "dt0c01.SCOPELESS.canary-secret-0123456789";
 const WINDOW = { start: "2024-05-01T10:00:00.000Z", end: "2024-05-01T10:15:00.000Z" };
 const SERVICE = "type(SERVICE),tag(keptn_service:carts)";
 
@@ -14,7 +16,7 @@ const METRICS = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`calc:s
 let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
-    tokens: { [TOKEN]: ["metrics.read"] },
+    tokens: { [TOKEN]: ["metrics.read"], [SCOPELESS]: ["events.ingest"] },
     metrics: { ...METRICS, "builtin:service.response.time:percentile(95)": [{ values: [250_000] }], "calc:empty": [] },
   }).start();
 });
@@ -84,4 +86,35 @@ describe("Dynatrace metrics queries that differ only in their selector share a r
       ["b", 2],
     ]);
   });
+});
+
+describe("a wrong URL or token shows before the ingestion wait, not after it", () => {
+  const SLO = 'objectives:\n  - sli: sli0\n    pass:\n      - criteria: ["<=10"]\ntotal_score:\n  pass: "90%"\n';
+  const SLI = `indicators:\n  sli0: "metricSelector=calc:service.sli0:avg&entitySelector=${SERVICE}"\n`;
+  const evaluateNow = (env: Record<string, string>) => {
+    const cwd = tempDir();
+    writeFiles(cwd, { "slo.yaml": SLO, "sli.yaml": SLI });
+    // A window ending now: the default settle is a 2-minute wait for ingestion.
+    return runCliAsync(["evaluate", "--provider", "dynatrace", "--slo", "slo.yaml", "--sli", "sli.yaml", "--timeframe", "5m"], {
+      cwd,
+      env: { DT_URL: dynatrace.url, ...env },
+    });
+  };
+
+  it("a refused token: exit 2 at once, naming the refusal, with one request sent", async () => {
+    const before = dynatrace.requests.length;
+    const started = performance.now();
+    const run = await evaluateNow({ DT_API_TOKEN: "dt0c01.WRONG.token-value" });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Dynatrace refused the first request, before waiting for ingestion (HTTP 401");
+    expect(run.stderr).not.toContain("dt0c01.WRONG.token-value");
+    expect(dynatrace.requests.slice(before).map((request) => request.route)).toEqual(["metrics-list"]);
+  }, 30_000);
+
+  it("a token without the scope the queries need: exit 2 at once", async () => {
+    const run = await evaluateNow({ DT_API_TOKEN: SCOPELESS });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("before waiting for ingestion (HTTP 403");
+  }, 30_000);
 });
