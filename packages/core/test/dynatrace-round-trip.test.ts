@@ -118,3 +118,60 @@ describe("a wrong URL or token shows before the ingestion wait, not after it", (
     expect(run.stderr).toContain("before waiting for ingestion (HTTP 403");
   }, 30_000);
 });
+
+describe("the ingestion wait ends when the data is there", () => {
+  const lagging = async (lagMs: number) =>
+    new LocalDynatrace({ tokens: { [TOKEN]: ["metrics.read"] }, metrics: METRICS, ingestionLagMs: lagMs }).start();
+
+  async function settleAndFetch(server: LocalDynatrace, settleMs: number) {
+    const said: string[] = [];
+    const provider = new DynatraceSliProvider({
+      endpoints: dynatraceEndpoints(server.url),
+      credentials: { apiToken: TOKEN },
+      indicators: { sli0: `metricSelector=calc:service.sli0:avg&entitySelector=${SERVICE}` },
+      labels: {},
+      settleMs,
+      ingestionPollMs: 500,
+      onProgress: (message) => said.push(message),
+    });
+    const end = new Date(Date.now() - 1000).toISOString();
+    const started = performance.now();
+    try {
+      const answer = await provider.fetch({
+        indicators: ["sli0"],
+        window: { start: new Date(Date.parse(end) - 300_000).toISOString(), end },
+        filters: {},
+      });
+      return { answer, said, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await provider.close();
+    }
+  }
+
+  it("a window that ended a second ago, data 3 s behind, a 60 s settle: queried after about 3 s", async () => {
+    const server = await lagging(3000);
+    try {
+      const { answer, said, seconds } = await settleAndFetch(server, 60_000);
+      expect(seconds).toBeGreaterThan(1);
+      expect(seconds).toBeLessThan(15);
+      expect(answer.indicatorValues[0]).toMatchObject({ value: 1, success: true });
+      expect(said.at(-1)).toBe("Dynatrace has data for the window's last minute; querying");
+      expect(said[0]).toMatch(
+        /^waiting up to \d+s for Dynatrace to ingest the window's data \(over as soon as its last minute has data\); --settle 0 skips this$/,
+      );
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+
+  it("a metric with no data in the last minute (sparse): the settle time bounds the wait, then the query runs", async () => {
+    const server = await lagging(3_600_000);
+    try {
+      const { said, seconds } = await settleAndFetch(server, 3000);
+      expect(seconds).toBeGreaterThan(1.5);
+      expect(said.at(-1)).toBe("Dynatrace has had time to ingest the window; querying");
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+});

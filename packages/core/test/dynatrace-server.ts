@@ -48,6 +48,8 @@ export interface DynatraceSeed {
   metrics?: Record<string, SeededSeries[]>;
   /** Answer for selectors not seeded; undefined means 404 "metric not found". */
   anyMetric?: SeededSeries[];
+  /** How long data takes to be queryable: data points younger than this read as null. */
+  ingestionLagMs?: number;
   slos?: Record<string, Record<string, unknown>>;
   problems?: number;
   securityProblems?: number;
@@ -350,13 +352,16 @@ export class LocalDynatrace {
       const key = fold ? (fold[1] ?? "") : one;
       const seeded = this.seed.metrics?.[key] ?? this.seed.anyMetric;
       if (!seeded) return envelope(response, 404, "A metric has not been found.");
+      // Data younger than the ingestion lag is not there yet: its slots are null.
+      const ingested = Date.now() - (this.seed.ingestionLagMs ?? 0);
       const data = seeded.map((series) => {
         const values = fold || inf ? [mean(series.values)] : series.values;
+        const timestamps = values.map((_, i) => to - (values.length - 1 - i) * 60_000);
         return {
           dimensions: Object.values(series.dimensionMap ?? {}),
           dimensionMap: series.dimensionMap ?? {},
-          timestamps: values.map((_, i) => to - (values.length - 1 - i) * 60_000),
-          values,
+          timestamps,
+          values: values.map((value, i) => ((timestamps[i] as number) > ingested ? null : value)),
         };
       });
       collections.push({ metricId: one, dataPointCountRatio: 1e-7, dimensionCountRatio: 1e-5, warnings: [], data });

@@ -27,6 +27,8 @@ export interface DynatraceOptions {
   dqlTimeoutMs?: number;
   /** Also read each metrics SLI minute by minute, as samples for the statistical comparison. */
   series?: boolean;
+  /** How often the ingestion wait asks whether the window's last minute has data (default 10 s). */
+  ingestionPollMs?: number;
 }
 
 type Outcome = { value: number } | { error: string; failure?: ExternalFailure };
@@ -109,16 +111,52 @@ export class DynatraceSliProvider implements SliProvider {
     }
   }
 
-  /** Dynatrace needs time to ingest the window's data; Keptn waited 2 minutes after its end. */
-  private async settle(window: SliWindow, signal?: AbortSignal): Promise<void> {
+  /**
+   * Dynatrace needs time to ingest the window's data; Keptn waited a fixed 2 minutes after its
+   * end. With a metrics query to ask, the wait ends as soon as Dynatrace has data for the window's
+   * last minute; the settle time stays the upper bound, so a sparse metric (no traffic in that
+   * minute) costs the whole wait but never an evaluation of incomplete data without it.
+   */
+  private async settle(window: SliWindow, signal?: AbortSignal, probe?: MetricsParameters): Promise<void> {
     let remaining = this.waitAhead(window);
+    const pollMs = this.options.ingestionPollMs ?? 10_000;
+    let untilPoll = 0;
     while (remaining > 0) {
-      this.options.onProgress?.(`waiting ${formatWait(remaining)} for Dynatrace to ingest the window's data (--settle 0 skips this)`);
+      if (probe && untilPoll <= 0) {
+        if (await this.lastMinuteIngested(probe, window, signal)) {
+          this.options.onProgress?.("Dynatrace has data for the window's last minute; querying", true);
+          return;
+        }
+        untilPoll = pollMs;
+      }
+      this.options.onProgress?.(
+        `waiting up to ${formatWait(remaining)} for Dynatrace to ingest the window's data${probe ? " (over as soon as its last minute has data)" : ""}; --settle 0 skips this`,
+      );
       // Every second, so a terminal can show a live countdown; the caller decides how often to print.
       const step = Math.min(remaining, 1_000);
       await this.sleep(step, signal);
       remaining -= step;
+      untilPoll -= step;
       if (remaining <= 0) this.options.onProgress?.("Dynatrace has had time to ingest the window; querying", true);
+    }
+  }
+
+  /** Whether a metric has a data point in the window's last minute (any failure: not yet). */
+  private async lastMinuteIngested(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal): Promise<boolean> {
+    const end = Math.floor(Date.parse(window.end) / 1000) * 1000;
+    try {
+      const response = await this.classic.getJson(
+        "metrics/query",
+        { ...parameters, resolution: "1m", from: String(end - 60_000), to: String(end) },
+        signal,
+        await this.auth.classic(signal),
+      );
+      const body = response.body as MetricsBody;
+      const values = response.status < 300 ? (body?.result?.[0]?.data?.[0]?.values ?? []) : [];
+      return typeof values.at(-1) === "number";
+    } catch (error) {
+      if (error instanceof ExternalServiceError) return false;
+      throw error;
     }
   }
 
@@ -179,7 +217,12 @@ export class DynatraceSliProvider implements SliProvider {
         );
       }
     }
-    await this.settle(request.window, request.signal);
+    const probe = prepared.find((entry) => "query" in entry && entry.query.kind === "metrics");
+    await this.settle(
+      request.window,
+      request.signal,
+      probe && "query" in probe && probe.query.kind === "metrics" ? probe.query.parameters : undefined,
+    );
     const batched = this.metricsInBatches(
       prepared.flatMap((entry) =>
         "query" in entry && entry.query.kind === "metrics" ? [{ key: entry.sli, parameters: entry.query.parameters }] : [],
