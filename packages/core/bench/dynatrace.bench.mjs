@@ -90,6 +90,10 @@ const gate = [
   "json",
 ];
 const nodeStart = await timeProcess(["-e", "0"]);
+// Requests one gate sends: the environment's API rate limit counts them.
+const sentBefore = dynatrace.requests.length;
+await exec(process.execPath, [cli, ...gate], { cwd: work, env: { ...process.env, DT_URL: dynatrace.url, DT_API_TOKEN: token } });
+const requestsPerGate = dynatrace.requests.length - sentBefore;
 const trip = await roundTrip();
 const byDefault = await timeProcess([cli, ...gate]);
 const serial = await timeProcess([cli, ...gate, "--concurrency", "1"]);
@@ -100,6 +104,7 @@ const baseline = nodeStart + trip;
 const ms = (v) => `${v.toFixed(0)} ms`;
 console.log(`slogate Dynatrace benchmark: ${SLIS} SLIs, ${LATENCY_MS} ms per request (median of ${ROUNDS})`);
 console.log(`  baseline: node -e 0 + one round trip       ${ms(baseline)} (${ms(nodeStart)} + ${ms(trip)})`);
+console.log(`  requests to Dynatrace per gate              ${requestsPerGate} (one per SLI would be ${SLIS})`);
 console.log(`  CLI start → verdict, default concurrency 8  ${ms(byDefault)} = ${(byDefault / baseline).toFixed(2)}× baseline`);
 console.log(`  CLI start → verdict, --concurrency ${SLIS}      ${ms(wide)} = ${(wide / baseline).toFixed(2)}× baseline`);
 console.log(

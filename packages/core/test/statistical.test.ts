@@ -267,6 +267,8 @@ describe("the statistical comparison at the gate: the whole evaluation's result"
     const unchanged = await gate(cwd, { p95: 100, throughput: 1000, errors: 0 }, STATISTICAL);
     expect(unchanged.result).toMatchObject({ result: "warning", score: 100 });
     expect(unchanged.result.objectives.map((o: { status: string }) => o.status)).toEqual(["warning", "warning", "pass"]);
+    // Two objectives judged: each gets half the gate's alpha, so the gate's false fails stay at alpha.
+    expect(unchanged.result.objectives[0].statistics[0].reason).toContain("(99% interval ");
     const broken = await gate(cwd, { p95: 100, throughput: 1000, errors: 3 }, STATISTICAL);
     expect(broken.result.result).toBe("fail");
     expect(broken.result.message).toBe("Evaluation failed due to key_sli objective '': failed evaluation with score 0.000000");

@@ -355,6 +355,15 @@ export function applyStatistics(
   if (outcome.indicators === null) return outcome;
   let keySli = outcome.keySli;
   const previousValues = indexPreviousValues(previous);
+  // alpha is the gate's share of unchanged builds allowed to fail: with several objectives judged,
+  // each gets its part of it (Bonferroni), or more objectives would mean more false fails.
+  const judged = outcome.outcomes.filter(
+    ({ objective, indicator }) =>
+      indicator.value?.success &&
+      indicator.status !== "info" &&
+      [...(objective.pass ?? []), ...(objective.warning ?? [])].some((block) => block.criteria.some((c) => relativeGuard(c) !== null)),
+  ).length;
+  const settings = { ...input.settings, alpha: input.settings.alpha / Math.max(1, judged) };
   const outcomes = outcome.outcomes.map((entry): ObjectiveOutcome => {
     const { objective, indicator } = entry;
     if (!objective.pass?.length || indicator.status === "info" || !indicator.value?.success) return entry;
@@ -366,9 +375,9 @@ export function applyStatistics(
     const judge = (criterion: string) =>
       input.paired
         ? pairedSli
-          ? judgePaired(criterion, pairedSli.statistic, pairedSli.slices, input.settings)
+          ? judgePaired(criterion, pairedSli.statistic, pairedSli.slices, settings)
           : null
-        : judgeRelative(criterion, current, values, { current: input.samples[objective.sli], baseline: baselineSamples }, input.settings);
+        : judgeRelative(criterion, current, values, { current: input.samples[objective.sli], baseline: baselineSamples }, settings);
     const pass = judgeList(objective.pass, indicator.passTargets ?? [], judge);
     const warning =
       objective.warning?.length && indicator.warningTargets ? judgeList(objective.warning, indicator.warningTargets, judge) : null;
