@@ -417,7 +417,7 @@ export class LocalDynatrace {
 }
 
 /** A metricSelector's selectors: split at commas outside parentheses and quotes. */
-function splitSelectors(selector: string): string[] {
+export function splitSelectors(selector: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
