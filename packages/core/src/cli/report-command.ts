@@ -1,5 +1,6 @@
 import { SlogateError } from "../errors.js";
 import { FileHistoryStore } from "../history/file-store.js";
+import { reportableResult } from "../history/keptn-result.js";
 import { recentRuns } from "../history/recent-runs.js";
 import { GATE_OPTIONS } from "../options.js";
 import { renderReport } from "../report/index.js";
@@ -11,12 +12,13 @@ import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 export const REPORT_HELP = `Usage: slogate report [--history <file>] [options]
 
 Rebuilds the reports of a stored result from the history, with the heatmap and trends of
-the runs before it. No backend is asked; nothing is stored.
+the runs before it: slogate's results and Keptn's evaluation.finished events alike. No backend
+is asked; nothing is stored.
 
-  --history <file>           JSON Lines history written by slogate (--store); default
+  --history <file>           JSON Lines history: slogate results (--store) and/or Keptn events; default
                              history.path of slogate.yaml
   --config <file>            slogate.yaml to take history.path from (default: ./slogate.yaml)
-  --id <result-id>           the result to report on (default: the newest slogate result)
+  --id <result-id>           the result to report on (default: the newest)
   --runs <n>                 earlier runs in the heatmap and trends (default ${HTML_RUNS}; Markdown ${MARKDOWN_RUNS})
   --html <file>              self-contained HTML: heatmap, trend charts, explanations
   --md <file>                Markdown (job summaries, PR/MR notes)
@@ -61,32 +63,23 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
 
   const entries = await new FileHistoryStore(historyFile).list();
   const id = text(values, "id");
-  const index =
-    id !== undefined ? entries.findLastIndex((entry) => entry.id === id) : entries.findLastIndex((entry) => entry.document !== null);
+  const index = id !== undefined ? entries.findLastIndex((entry) => entry.id === id) : entries.length - 1;
   const entry = entries[index];
   if (!entry) {
-    throw new SlogateError(
-      "NOT_FOUND",
-      id !== undefined ? `result ${id} is not in ${historyName}` : `${historyName} holds no slogate result`,
-      {
-        suggestion:
-          id !== undefined
-            ? "Run `slogate history list` to see the stored result ids"
-            : "Store results with slogate evaluate --history <file> --store",
-      },
-    );
+    throw new SlogateError("NOT_FOUND", id !== undefined ? `result ${id} is not in ${historyName}` : `${historyName} holds no result`, {
+      suggestion:
+        id !== undefined
+          ? "Run `slogate history list` to see the stored result ids"
+          : "Store results with slogate evaluate --history <file> --store",
+    });
   }
-  if (!entry.document) {
-    throw new SlogateError(
-      "INVALID_INPUT",
-      `result ${entry.id} is a Keptn evaluation: it holds values and statuses, not a slogate result to report on`,
-      {
-        suggestion: "Report on a result slogate stored; Keptn results still appear in its heatmap",
-      },
-    );
+  const result = reportableResult(entry);
+  if (!result) {
+    throw new SlogateError("INVALID_INPUT", `result ${entry.id} holds no evaluation to report on`, {
+      suggestion: "Run `slogate history list` to see the stored result ids",
+    });
   }
   const recent = recentRuns(entries.slice(0, index), runs);
-  const result = entry.document;
   const outputs: Array<[string, string, typeof recent]> = [
     ["html", "html", recent],
     ["md", "markdown", recent.slice(-MARKDOWN_RUNS)],

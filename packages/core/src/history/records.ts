@@ -28,6 +28,8 @@ export interface StoredEvaluation {
   labels: Record<string, string>;
   /** The branch the result's code was on, when the line says. */
   branch: string | null;
+  /** Keptn's evaluation.finished `data`, for a Keptn line (its report is built from it on demand). */
+  keptn?: Record<string, unknown>;
 }
 
 /** A later line that withdraws an evaluation from comparisons. */
@@ -150,6 +152,7 @@ function fromKeptn(data: Json, envelope: Json | null, fallbackId: string): Store
     },
     branch: null,
     previous: { id, result, indicatorResults: indicatorsOf(evaluation.indicatorResults) },
+    keptn: data,
   };
 }
 
