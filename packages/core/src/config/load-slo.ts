@@ -127,7 +127,17 @@ function criteriaDiagnostics(source: YamlSource, root: unknown, basePath: readon
       if (!isSeq(blocks)) continue;
       blocks.items.forEach((block, blockIndex) => {
         const criteria = child(block, "criteria");
-        if (!isSeq(criteria)) return;
+        if (!isSeq(criteria) || criteria.items.length === 0) {
+          // Keptn ANDs the criteria of a block: none at all is a block that always holds.
+          diagnostics.push({
+            severity: "warning",
+            position: positionOf(source, (isSeq(criteria) ? criteria : block) as Node),
+            message: `${displayPath([...basePath, "objectives", objectiveIndex, list, blockIndex])} has no criteria: Keptn counts such a block as always met, and so does slogate`,
+            expected: 'a list of criteria, e.g. criteria: ["<600"]',
+            suggestion: `Add criteria, or remove the empty ${list} block`,
+          });
+          return;
+        }
         criteria.items.forEach((criterionNode, criterionIndex) => {
           const text = scalarText(criterionNode) ?? "";
           try {

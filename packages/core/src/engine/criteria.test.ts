@@ -28,6 +28,10 @@ describe("parseCriteria: Keptn's grammar beyond the public vectors", () => {
     expect(parseCriteria("=NaN").value).toBeNaN();
   });
 
+  it("reads underscores between digits as Go's ParseFloat does: <1_000 is 1000", () => {
+    expect(parseCriteria("<1_000")).toMatchObject({ operator: "<", value: 1000, isComparison: false });
+  });
+
   it.each([
     ["0", "invalid criteria string"],
     ["abc", "invalid criteria string"],
@@ -44,7 +48,8 @@ describe("parseCriteria: Keptn's grammar beyond the public vectors", () => {
     ["|5", "could not parse criteria target value"],
     ["<5ms", "could not parse criteria target value"],
     ["<\t5", "could not parse criteria target value"],
-    ["<1_000", "could not parse criteria target value"],
+    ["<1__000", "could not parse criteria target value"],
+    ["<_1000", "could not parse criteria target value"],
   ])("refuses %j: %s", (text, message) => {
     expect(() => parseCriteria(text)).toThrow(message);
   });

@@ -109,7 +109,7 @@ describe("evaluate: Keptn's edge cases", () => {
 
   it("ignores an unparsable warning list but stops on an unparsable pass list", () => {
     const warningBroken = run({ slo: slo([objective("rt", { warning: [{ criteria: ["fast"] }] })]), values: [value("rt", 500)] });
-    expect(warningBroken.evaluation.indicatorResults?.[0]?.warningTargets).toEqual([]);
+    expect(warningBroken.evaluation.indicatorResults?.[0]?.warningTargets).toBeNull();
     expect(warningBroken.result).toBe("fail");
     const passBroken = run({
       slo: slo([objective("rt", { displayName: "RT", pass: [{ criteria: ["<5ms"] }] })]),
@@ -122,6 +122,12 @@ describe("evaluate: Keptn's edge cases", () => {
       invalidConfig: true,
     });
     expect(passBroken.evaluation.indicatorResults).toBeNull();
+  });
+
+  it("reports null targets for a block without criteria, as Keptn's nil list; the block holds but scores nothing", () => {
+    const outcome = run({ slo: slo([objective("rt", { pass: [{ criteria: [] }] })]), values: [value("rt", 5)] });
+    expect(outcome.evaluation.indicatorResults?.[0]).toMatchObject({ status: "pass", score: 1, passTargets: null });
+    expect(outcome.evaluation).toMatchObject({ result: "fail", score: 0 });
   });
 
   it("scores only-informational SLOs as pass 100, and a missing info value as info with no value", () => {

@@ -34,11 +34,19 @@ describe("Go's strconv.ParseFloat", () => {
     ["0X_1p4", 16],
     ["-Inf", Number.NEGATIVE_INFINITY],
     ["+INFINITY", Number.POSITIVE_INFINITY],
+    // Go's readFloat skips underscores between digits (underscoreOK): Keptn reads "<1_000" as 1000.
+    ["1_000", 1000],
+    ["9_0", 90],
+    ["-1_0.2_5", -10.25],
+    ["1e1_0", 1e10],
   ])("%s is %d", (text, value) => {
     expect(parseGoFloat(text)).toBe(value);
   });
 
-  it.each(["", " 90", "90 ", "0x10", "1e400", "1_0", "++1", "infinit", "nan1", "+nan", "."])("%j is an error", (text) => {
-    expect(parseGoFloat(text)).toBeUndefined();
-  });
+  it.each(["", " 90", "90 ", "0x10", "1e400", "_10", "10_", "1__0", "1_.5", "1._5", "-_1", "in_f", "++1", "infinit", "nan1", "+nan", "."])(
+    "%j is an error",
+    (text) => {
+      expect(parseGoFloat(text)).toBeUndefined();
+    },
+  );
 });

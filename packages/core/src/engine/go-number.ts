@@ -8,10 +8,37 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]|_(?=[0-9a-fA-F]))*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/;
 const INFINITY = /^[+-]?(?:inf|infinity)$/i;
 
+/**
+ * Go's `underscoreOK`: underscores may separate digits (`1_000`, `9_0`, `1e1_0`), never lead,
+ * trail, double or touch a sign, point or exponent.
+ */
+function underscoresAllowed(text: string): boolean {
+  let rest = text.startsWith("-") || text.startsWith("+") ? text.slice(1) : text;
+  let saw: "^" | "0" | "_" | "!" = "^";
+  let hex = false;
+  if (rest.length >= 2 && rest[0] === "0" && "box".includes((rest[1] as string).toLowerCase())) {
+    hex = (rest[1] as string).toLowerCase() === "x";
+    rest = rest.slice(2);
+    saw = "0";
+  }
+  for (const char of rest) {
+    if ((char >= "0" && char <= "9") || (hex && /[a-f]/i.test(char))) saw = "0";
+    else if (char === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+    } else {
+      if (saw === "_") return false;
+      saw = "!";
+    }
+  }
+  return saw !== "_";
+}
+
 /** `strconv.ParseFloat(text, 64)`: the number, or undefined where Go returns an error. */
 export function parseGoFloat(text: string): number | undefined {
-  if (DECIMAL.test(text)) {
-    const value = Number(text);
+  const plain = text.includes("_") && underscoresAllowed(text) ? text.replaceAll("_", "") : text;
+  if (DECIMAL.test(plain)) {
+    const value = Number(plain);
     // Go reports a range error for literals beyond float64 and Keptn treats any error as unparsable.
     return Number.isFinite(value) ? value : undefined;
   }

@@ -229,8 +229,9 @@ export function evaluateObjectives(slo: Slo, sliResults: readonly SliResult[], p
       score: 0,
       status: "fail",
       value: context.value,
-      passTargets: passOutcome.targets,
-      warningTargets: warningOutcome ? warningOutcome.targets : null,
+      // Keptn appends targets to a nil list: a list without criteria reports null, not [].
+      passTargets: passOutcome.targets.length > 0 ? passOutcome.targets : null,
+      warningTargets: warningOutcome && warningOutcome.targets.length > 0 ? warningOutcome.targets : null,
     };
     let rule: DecidingRule;
     if (passOutcome.satisfied) {
