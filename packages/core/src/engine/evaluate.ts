@@ -107,7 +107,10 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     return { ...erroredOutcome(input, input.sloError ?? "could not parse SLO file", { sloFileContent: "" }), invalidConfig: true };
   }
   const slo = input.slo;
-  if (slo.comparison.compare_with === "several_results" && slo.comparison.number_of_comparison_results < 1) {
+  if (
+    slo.comparison.compare_with === "several_results" &&
+    (slo.comparison.number_of_comparison_results < 1 || slo.comparison.number_of_comparison_results > 100)
+  ) {
     // Keptn's datastore refuses a limit below 1, and lighthouse reports the failed query.
     return { ...erroredOutcome(input, "could not retrieve previous evaluation.finished events"), invalidConfig: true };
   }

@@ -46,7 +46,8 @@ class ValuesReader {
         this.fail(at, "an indicator value needs a metric name", '{"metric": "<sli>", "value": <number>, "success": true}');
         return;
       }
-      const success = entry.success === undefined ? true : entry.success;
+      // Keptn decodes a missing success as Go's zero value: a failed SLI, never a silent pass.
+      const success = entry.success === undefined ? false : entry.success;
       if (typeof success !== "boolean") {
         this.fail([...at, "success"], `success of ${entry.metric} is not true or false`, "true or false");
         return;
@@ -61,7 +62,13 @@ class ValuesReader {
         );
         return;
       }
-      results.push({ metric: entry.metric, value, success, message: typeof entry.message === "string" ? entry.message : "" });
+      const message =
+        typeof entry.message === "string" && entry.message !== ""
+          ? entry.message
+          : entry.success === undefined
+            ? 'no "success" in the indicator value: Keptn reads that as false'
+            : "";
+      results.push({ metric: entry.metric, value, success, message });
     });
     return results;
   }
