@@ -122,3 +122,39 @@ describe("slogate report on a Keptn history", () => {
     );
   });
 });
+
+describe("slogate history import keptn", () => {
+  it("converts the API's event list (newest first) into slogate results, oldest first, applies Keptn's invalidations and says what it drops", async () => {
+    const cwd = tempDir();
+    const events = [0, 1, 2].map((i) => JSON.parse(finished(i, 510 + i, "pass")));
+    const invalidated = { type: "sh.keptn.event.evaluation.invalidated", triggeredid: "triggered-1", data: {} };
+    writeFiles(cwd, { "export.json": JSON.stringify({ events: [invalidated, ...events.reverse()], totalCount: 4 }) });
+    const run = await runCliAsync(["history", "import", "keptn", "export.json", "--history", "h.jsonl"], { cwd });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      [
+        "imported 3 Keptn evaluations into h.jsonl (1 invalidated, as in Keptn)",
+        "dropped data.evaluation.sloFileContent (3 events): the slo.yaml itself is not kept; its objective weights are",
+        "dropped triggeredid (3 events): used to apply Keptn's invalidations during the import, then dropped",
+        "dropped source (3 events): always Keptn's lighthouse-service",
+        "",
+      ].join("\n"),
+    );
+    const list = await runCliAsync(["history", "list", "--history", "h.jsonl"], { cwd });
+    expect(list.stdout.split("\n").map((line) => line.split("  ")[0])).toEqual(["keptn-00", "keptn-01", "keptn-02", ""]);
+    expect(list.stdout).toContain("keptn-01  2023-06-01T10:01:00.000Z  pass     score 100  slogate  (invalidated)");
+    // The imported results are slogate results now: reports and comparisons read them as such.
+    const report = await runCliAsync(["report", "--history", "h.jsonl", "--format", "json"], { cwd });
+    expect(JSON.parse(report.stdout).objectives[0]).toMatchObject({ sli: "response_time_p95", value: 512, weight: 2 });
+  });
+
+  it("refuses an export that is not Keptn's evaluation events, naming the event", async () => {
+    const cwd = tempDir();
+    writeFiles(cwd, { "export.json": JSON.stringify([{ type: "sh.keptn.event.deployment.finished", data: {} }]) });
+    const run = await runCliAsync(["history", "import", "keptn", "export.json", "--history", "h.jsonl"], { cwd });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      'export.json:1:1: error: export.json: event 1: a CloudEvent of type "sh.keptn.event.deployment.finished" is not an evaluation result',
+    );
+  });
+});

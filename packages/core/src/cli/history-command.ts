@@ -1,15 +1,22 @@
+import { readFile } from "node:fs/promises";
+import { SlogateError } from "../errors.js";
 import { FileHistoryStore } from "../history/file-store.js";
+import { importKeptnEvents, type KeptnImport } from "../history/keptn-import.js";
 import { formatNumber } from "../result/format-number.js";
 import { historyPath } from "./command-config.js";
 import type { CliIo } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 
-export const HISTORY_HELP = `Usage: slogate history <list|invalidate> [options]
+export const HISTORY_HELP = `Usage: slogate history <list|invalidate|import> [options]
 
   slogate history list --history <file> [--format console|json]
       Lists stored results, oldest first, with their ids.
   slogate history invalidate <id> --history <file> [--reason <text>]
       Withdraws a result from future comparisons (it stays in the file, marked).
+  slogate history import keptn <export> --history <file>
+      Appends Keptn's evaluation.finished events (the API's event list, a JSON array, or
+      JSON Lines from keptn get event) as slogate results, oldest first, and Keptn's
+      invalidations as slogate's; prints a line per Keptn field a slogate result drops.
 
 Options:
   --history <file>   JSON Lines history (default: history.path of slogate.yaml)
@@ -40,7 +47,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     if (values.format === "json") {
       io.stdout(
         `${JSON.stringify(
-          entries.map(({ previous: _previous, kind: _kind, ...entry }) => entry),
+          entries.map(({ previous: _previous, kind: _kind, keptn: _keptn, ...entry }) => entry),
           null,
           2,
         )}\n`,
@@ -66,5 +73,29 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     io.stdout(`invalidated ${id}: it is no longer used for comparisons\n`);
     return 0;
   }
-  throw usageError(`unknown history action ${JSON.stringify(action)}`, "Use list or invalidate");
+  if (action === "import") {
+    const [kind, file] = rest;
+    if (kind !== "keptn" || !file)
+      throw usageError("history import needs a source and its file", "slogate history import keptn <export.json>");
+    let imported: KeptnImport;
+    try {
+      imported = importKeptnEvents(await readFile(file, "utf8"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw usageError(`${file} does not exist`, "Give the path of Keptn's export");
+      throw new SlogateError("INVALID_INPUT", `${file}: ${(error as Error).message}`, {
+        position: { file, line: 1, column: 1 },
+        suggestion: "Export Keptn's sh.keptn.event.evaluation.finished events (the API's event list or keptn get event output)",
+      });
+    }
+    for (const result of imported.results) await store.append(result);
+    for (const id of imported.invalidated) await store.invalidate(id, "invalidated in Keptn", io.now().toISOString());
+    const named = typeof values.history === "string" ? values.history : path;
+    io.stdout(
+      `imported ${imported.results.length} Keptn evaluation${imported.results.length === 1 ? "" : "s"} into ${named}${imported.invalidated.length > 0 ? ` (${imported.invalidated.length} invalidated, as in Keptn)` : ""}\n`,
+    );
+    for (const { field, events, why } of imported.dropped)
+      io.stdout(`dropped ${field} (${events} event${events === 1 ? "" : "s"}): ${why}\n`);
+    return 0;
+  }
+  throw usageError(`unknown history action ${JSON.stringify(action)}`, "Use list, invalidate or import");
 }
