@@ -2,28 +2,44 @@ import { formatDiagnostic } from "../config/diagnostics.js";
 import { nearestKey } from "../config/suggest.js";
 import { describeFailure } from "../failure.js";
 import { VERSION } from "../version.js";
-import { EVALUATE_HELP, evaluateCommand } from "./evaluate-command.js";
-import { EVENT_HELP, eventCommand } from "./event-command.js";
-import { HISTORY_HELP, historyCommand } from "./history-command.js";
-import { INIT_HELP, initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
-import { REPORT_HELP, reportCommand } from "./report-command.js";
-import { RUN_HELP, runCommand } from "./run-command.js";
-import { VALIDATE_HELP, validateCommand } from "./validate-command.js";
 
-const COMMANDS = {
-  evaluate: { run: evaluateCommand, help: EVALUATE_HELP, summary: "score SLI values against SLOs: pass, warning or fail" },
-  run: { run: runCommand, help: RUN_HELP, summary: "run a load test, mark it in Dynatrace, gate on its window" },
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command's module is loaded when that command runs: `slogate --version` and `--help` start
+ * without YAML, schema validation or HTTP, and a gate loads only what it uses.
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  evaluate: {
+    load: async () => (await import("./evaluate-command.js")).evaluateCommand,
+    summary: "score SLI values against SLOs: pass, warning or fail",
+  },
+  run: {
+    load: async () => (await import("./run-command.js")).runCommand,
+    summary: "run a load test, mark it in Dynatrace, gate on its window",
+  },
   report: {
-    run: reportCommand,
-    help: REPORT_HELP,
+    load: async () => (await import("./report-command.js")).reportCommand,
     summary: "rebuild reports (HTML heatmap and trends, Markdown, JUnit) from stored results",
   },
-  validate: { run: validateCommand, help: VALIDATE_HELP, summary: "check slogate.yaml, slo.yaml and sli.yaml files" },
-  init: { run: initCommand, help: INIT_HELP, summary: "write a starting slogate.yaml, slo.yaml and sli.yaml here" },
-  history: { run: historyCommand, help: HISTORY_HELP, summary: "list stored results, invalidate one" },
-  event: { run: eventCommand, help: EVENT_HELP, summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace" },
-} as const;
+  validate: {
+    load: async () => (await import("./validate-command.js")).validateCommand,
+    summary: "check slogate.yaml, slo.yaml and sli.yaml files",
+  },
+  init: {
+    load: async () => (await import("./init-command.js")).initCommand,
+    summary: "write a starting slogate.yaml, slo.yaml and sli.yaml here",
+  },
+  history: {
+    load: async () => (await import("./history-command.js")).historyCommand,
+    summary: "list stored results, invalidate one, import Keptn's evaluations",
+  },
+  event: {
+    load: async () => (await import("./event-command.js")).eventCommand,
+    summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace",
+  },
+};
 
 export const MAIN_HELP = `Usage: slogate <command> [options]
 
@@ -50,14 +66,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[name as keyof typeof COMMANDS];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     const near = nearestKey(name, Object.keys(COMMANDS));
     io.stderr(`slogate: unknown command ${JSON.stringify(name)}${near ? `. Did you mean "${near}"?` : ""} See slogate --help\n`);
     return 2;
   }
   try {
-    return await command.run(args, io);
+    return await (await command.load())(args, io);
   } catch (error) {
     const failure = describeFailure(error, Boolean(io.env.SLOGATE_DEBUG));
     if (failure.diagnostics.length > 0) for (const diagnostic of failure.diagnostics) io.stderr(`${formatDiagnostic(diagnostic)}\n`);
