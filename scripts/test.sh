@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-tools.sh
 npx turbo run build typecheck --output-logs=errors-only
-# Bundles that platforms run from git must be exactly what the sources build.
-for bundle in packages/github-action/dist packages/jenkins-shared-lib-bridge/resources; do
+# Bundles that platforms run from git, and generated code, must be exactly what the sources build.
+for bundle in packages/github-action/dist packages/jenkins-shared-lib-bridge/resources packages/core/src/config/schema-validators.generated.js; do
   if ! git diff --quiet -- "$bundle" || [ -n "$(git ls-files --others --exclude-standard -- "$bundle")" ]; then
     echo "$bundle differs from a fresh build: commit the rebuilt bundle" >&2
     git --no-pager diff --stat -- "$bundle" >&2
