@@ -21,21 +21,8 @@ const SLO = stringify({
 const cli = (cwd: string, args: string[]) => runInProcess(args, cwd);
 
 /** Evaluates `value` against the project's history; `store` appends the result to it. */
-async function judge(cwd: string, value: number, extra: string[] = []) {
-  writeFiles(cwd, { "v.json": JSON.stringify({ response_time_p95: value }) });
-  const run = await cli(cwd, [
-    "evaluate",
-    "--slo",
-    "slo.yaml",
-    "--sli-values",
-    "v.json",
-    "--history",
-    "h.jsonl",
-    "--format",
-    "json",
-    ...extra,
-  ]);
-  return { ...run, result: JSON.parse(run.stdout || "{}") };
+function judge(cwd: string, value: number, extra: string[] = []) {
+  return gate(cwd, { response_time_p95: value }, extra);
 }
 
 /** A project whose history holds one stored run per value. */
