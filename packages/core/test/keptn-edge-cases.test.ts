@@ -48,3 +48,31 @@ describe("Keptn's edge cases, answered as Keptn's lighthouse code answers them",
     expect(keptn({ "slo.yaml": slo, "values.json": '{"rt": 5}' }).data.result).toBe("pass");
   });
 });
+
+describe("validate warns where Keptn silently did something surprising", () => {
+  it("an unknown aggregate_function (Keptn compares with 0) and an unsigned percentage (Keptn reads it as relative)", () => {
+    const cwd = tempDir();
+    writeFiles(cwd, {
+      "slo.yaml":
+        'comparison:\n  aggregate_function: p99\nobjectives:\n  - sli: error_rate\n    pass:\n      - criteria: ["<=1%"]\ntotal_score:\n  pass: "90%"\n',
+    });
+    const run = runCli(["validate", "--slo", "slo.yaml"], { cwd });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      'slo.yaml:2:23: warning: aggregate_function "p99" is not one Keptn knows: relative criteria compare with 0, as Keptn did',
+    );
+    expect(run.stderr).toContain(
+      'slo.yaml:6:20: warning: criterion "<=1%" has no sign: Keptn reads any % as relative to earlier results (at most 1% above them), not as an absolute 1%',
+    );
+    expect(run.stderr).toContain('Write "<=+1%" to say it is a change');
+  });
+
+  it("keeps a provider's comparedValue, also on a failed SLI, as Keptn kept it", () => {
+    const slo = 'objectives:\n  - sli: rt\n    pass:\n      - criteria: ["<10"]\ntotal_score:\n  pass: "90%"\n';
+    const data = keptn({
+      "slo.yaml": slo,
+      "values.json": '[{"metric": "rt", "value": 0, "success": false, "message": "timeout", "comparedValue": 7}]',
+    }).data;
+    expect(data.evaluation.indicatorResults[0].value).toMatchObject({ metric: "rt", comparedValue: 7, success: false, message: "timeout" });
+  });
+});

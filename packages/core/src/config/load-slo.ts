@@ -141,7 +141,17 @@ function criteriaDiagnostics(source: YamlSource, root: unknown, basePath: readon
         criteria.items.forEach((criterionNode, criterionIndex) => {
           const text = scalarText(criterionNode) ?? "";
           try {
-            parseCriteria(text);
+            const parsed = parseCriteria(text);
+            if (parsed.checkPercentage && !/[+-]/.test(text) && parsed.operator !== "=" && parsed.value !== 0) {
+              // "<=1%" reads as an absolute 1% to people, but Keptn compares it with earlier results.
+              diagnostics.push({
+                severity: "warning",
+                position: positionOf(source, criterionNode as Node),
+                message: `criterion ${JSON.stringify(text)} has no sign: Keptn reads any % as relative to earlier results (at most ${parsed.value}% above them), not as an absolute ${parsed.value}%`,
+                expected: `"<=+${parsed.value}%" for a change, or an absolute value in the SLI's unit (e.g. "<=${parsed.value / 100}" for a ratio)`,
+                suggestion: `Write "${text.replace(/^([<>=]+)/, "$1+")}" to say it is a change`,
+              });
+            }
           } catch (error) {
             if (!(error instanceof SlogateError)) throw error;
             const suggestion = suggestCriteria(text);
@@ -189,8 +199,22 @@ function scoreDiagnostics(source: YamlSource, root: unknown, slo: Slo, rootNode:
   return diagnostics;
 }
 
+/** The aggregate functions Keptn knows; any other one makes it compare with 0. */
+const AGGREGATE_FUNCTIONS = new Set(["avg", "p50", "p90", "p95"]);
+
 function comparisonDiagnostics(source: YamlSource, root: unknown, slo: Slo): Diagnostic[] {
   const { comparison } = slo;
+  if (!AGGREGATE_FUNCTIONS.has(comparison.aggregate_function)) {
+    return [
+      {
+        severity: "warning",
+        position: positionOf(source, child(child(root, "comparison"), "aggregate_function")),
+        message: `aggregate_function ${JSON.stringify(comparison.aggregate_function)} is not one Keptn knows: relative criteria compare with 0, as Keptn did`,
+        expected: "avg, p50, p90 or p95",
+        suggestion: "Use avg, p50, p90 or p95",
+      },
+    ];
+  }
   if (comparison.compare_with === "several_results" && comparison.number_of_comparison_results < 1) {
     const node = child(child(root, "comparison"), "number_of_comparison_results");
     return [

@@ -68,7 +68,9 @@ class ValuesReader {
           : entry.success === undefined
             ? 'no "success" in the indicator value: Keptn reads that as false'
             : "";
-      results.push({ metric: entry.metric, value, success, message });
+      // A provider's compared value is kept, as Keptn kept it, also on a failed SLI.
+      const compared = typeof entry.comparedValue === "number" ? { comparedValue: entry.comparedValue } : {};
+      results.push({ metric: entry.metric, value, success, message, ...compared });
     });
     return results;
   }
