@@ -111,7 +111,7 @@ describe("slogate CLI as a process", () => {
       error: null,
     });
     expect(readFileSync(join(directory, "out", "r.md"), "utf8")).toContain(
-      "| ⚠️ warning | Response time | 700 | – | ✓ `<=+10%` → 0, ✗ `<600` → 600 | ✓ `<=800` → 800 | 0.5/1 |",
+      "| ⚠️ warning | Response time | 700 | – | ✓ `<=+10%` (no earlier result: met, as in Keptn), ✗ `<600` → 600 | ✓ `<=800` → 800 | 0.5/1 |",
     );
     const junit = readFileSync(join(directory, "out", "r.xml"), "utf8");
     expect(junit).toContain('<testsuite name="slogate" tests="2" failures="0" errors="0"');

@@ -89,7 +89,9 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
       id: run.outputs["evaluation-id"],
     });
     expect(run.summary).toContain("## ✅ slogate: PASS (score 100)");
-    expect(run.summary).toContain("| ✅ pass | Response time | 420 | – | ✓ `<=+10%` → 0, ✓ `<600` → 600 | ✓ `<=800` → 800 | 1/1 |");
+    expect(run.summary).toContain(
+      "| ✅ pass | Response time | 420 | – | ✓ `<=+10%` (no earlier result: met, as in Keptn), ✓ `<600` → 600 | ✓ `<=800` → 800 | 1/1 |",
+    );
     expect(run.stdout).toContain("::add-mask::ghs_canaryGithubToken0123");
   });
 
@@ -112,7 +114,7 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     expect(run.outputs.result).toBe("fail");
     // Workflow commands escape % as %25.
     expect(run.stdout).toContain(
-      "::error title=slogate objective failed::Response time: fail: pass block 1: <=+10%25 (target 0) met AND <600 (target 600) violated; warning block 1: <=800 (target 800) violated",
+      "::error title=slogate objective failed::Response time: fail: pass block 1: <=+10%25 (no earlier result: met, as in Keptn) AND <600 (target 600) violated; warning block 1: <=800 (target 800) violated",
     );
     expect(run.stdout).toContain("::error title=slogate objective failed::error_rate: fail:");
     expect(run.stdout).toContain(

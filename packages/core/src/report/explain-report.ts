@@ -25,8 +25,8 @@ export const explainRenderer: ReportRenderer = {
       lines.push(
         `  compared  ${objective.comparedValue === null ? "– (no previous value to compare with)" : `${formatNumber(objective.comparedValue)} from ${runs.length} previous result${runs.length === 1 ? "" : "s"}: ${runs.join(", ")}`}`,
       );
-      lines.push(`  pass      ${targetsText(objective.passTargets)}`);
-      lines.push(`  warning   ${targetsText(objective.warningTargets)}`);
+      lines.push(`  pass      ${targetsText(objective.passTargets, objective.comparedWith)}`);
+      lines.push(`  warning   ${targetsText(objective.warningTargets, objective.comparedWith)}`);
       lines.push(`  decided   ${objective.explanation}`);
       for (const finding of objective.statistics ?? []) {
         const change = finding.change

@@ -149,7 +149,7 @@ function trendSvg(objective: ObjectiveResult, map: Heatmap, row: Heatmap["rows"]
   const clampY = (v: number) => y(Math.min(max, Math.max(min, v)));
   const bandRect = (b: Band | null, kind: keyof typeof BAND_COLORS) =>
     b
-      ? `<rect class="band band-${kind}" x="${PAD.left}" y="${clampY(b.high).toFixed(1)}" width="${plotW}" height="${(clampY(b.low) - clampY(b.high)).toFixed(1)}" fill="${BAND_COLORS[kind]}" fill-opacity="0.14"><title>${kind} band of this run: ${escapeHtml(targetsText(kind === "pass" ? objective.passTargets : objective.warningTargets))}</title></rect>`
+      ? `<rect class="band band-${kind}" x="${PAD.left}" y="${clampY(b.high).toFixed(1)}" width="${plotW}" height="${(clampY(b.low) - clampY(b.high)).toFixed(1)}" fill="${BAND_COLORS[kind]}" fill-opacity="0.14"><title>${kind} band of this run: ${escapeHtml(targetsText(kind === "pass" ? objective.passTargets : objective.warningTargets, objective.comparedWith))}</title></rect>`
       : "";
   const name = objectiveName(objective);
   const parts = [
@@ -216,7 +216,7 @@ export const htmlRenderer: ReportRenderer = {
       "<thead><tr><th>Status</th><th>Objective</th><th>Value</th><th>Compared</th><th>Pass targets</th><th>Warning targets</th><th>Score</th></tr></thead><tbody>",
       ...result.objectives.map(
         (o) =>
-          `<tr data-sli="${escapeHtml(o.sli)}"><td>${statusBadge(o.status)}${o.keySli ? " (key)" : ""}</td><td>${escapeHtml(objectiveName(o))}</td><td class="num">${escapeHtml(valueText(o))}</td><td class="num">${escapeHtml(comparedText(o))}</td><td>${escapeHtml(targetsText(o.passTargets))}</td><td>${escapeHtml(targetsText(o.warningTargets))}</td><td class="num">${escapeHtml(scoreText(o))}</td></tr>`,
+          `<tr data-sli="${escapeHtml(o.sli)}"><td>${statusBadge(o.status)}${o.keySli ? " (key)" : ""}</td><td>${escapeHtml(objectiveName(o))}</td><td class="num">${escapeHtml(valueText(o))}</td><td class="num">${escapeHtml(comparedText(o))}</td><td>${escapeHtml(targetsText(o.passTargets, o.comparedWith))}</td><td>${escapeHtml(targetsText(o.warningTargets, o.comparedWith))}</td><td class="num">${escapeHtml(scoreText(o))}</td></tr>`,
       ),
       "</tbody></table></div></section>",
       `<section id="heatmap-section"><h2>Last ${map.columns.length} run${map.columns.length === 1 ? "" : "s"}</h2>`,

@@ -54,7 +54,7 @@ export const markdownRenderer: ReportRenderer = {
       lines.push("|---|---|---|---|---|---|---|");
       for (const objective of result.objectives) {
         lines.push(
-          `| ${STATUS_MARK[objective.status]} ${objective.status}${objective.keySli ? " (key)" : ""} | ${cell(objectiveName(objective))} | ${cell(valueText(objective))} | ${comparedText(objective)} | ${cell(targetsText(objective.passTargets, true))} | ${cell(targetsText(objective.warningTargets, true))} | ${scoreText(objective)} |`,
+          `| ${STATUS_MARK[objective.status]} ${objective.status}${objective.keySli ? " (key)" : ""} | ${cell(objectiveName(objective))} | ${cell(valueText(objective))} | ${comparedText(objective)} | ${cell(targetsText(objective.passTargets, objective.comparedWith, true))} | ${cell(targetsText(objective.warningTargets, objective.comparedWith, true))} | ${scoreText(objective)} |`,
         );
       }
       lines.push("");

@@ -1,5 +1,6 @@
 import type { IndicatorStatus, Target } from "../engine/types.js";
 import { baselineTargetOf } from "../result/baseline-target.js";
+import { NO_EARLIER_RESULT, withoutEarlierResult } from "../result/first-run.js";
 import { formatNumber } from "../result/format-number.js";
 import type { ObjectiveResult, SlogateResult } from "../result/result.js";
 
@@ -32,11 +33,19 @@ export function comparedText(objective: ObjectiveResult): string {
   return `${formatNumber(objective.comparedValue)} (${runs} run${runs === 1 ? "" : "s"})`;
 }
 
-/** Each target as `✓ <=+10% → 532.987`; `code` wraps the criterion (Markdown code span). */
-export function targetsText(targets: readonly Target[], code = false): string {
+/**
+ * Each target as `✓ <=+10% → 532.987` (or `→ no earlier result …` on a first run); `code` wraps
+ * the criterion (Markdown code span).
+ */
+export function targetsText(targets: readonly Target[], comparedWith: readonly string[], code = false): string {
   if (targets.length === 0) return "–";
   const criterion = (text: string) => (code ? `\`${text}\`` : text);
-  return targets.map((t) => `${t.violated ? "✗" : "✓"} ${criterion(t.criteria)} → ${formatNumber(t.targetValue)}`).join(", ");
+  return targets
+    .map(
+      (t) =>
+        `${t.violated ? "✗" : "✓"} ${criterion(t.criteria)} ${withoutEarlierResult(t, comparedWith) ? `(${NO_EARLIER_RESULT})` : `→ ${formatNumber(t.targetValue)}`}`,
+    )
+    .join(", ");
 }
 
 export function scoreText(objective: ObjectiveResult): string {

@@ -1,9 +1,11 @@
 import type { ObjectiveOutcome } from "../engine/objectives.js";
 import type { CriteriaBlock, Target } from "../engine/types.js";
 import { baselineTargetOf } from "./baseline-target.js";
+import { NO_EARLIER_RESULT, withoutEarlierResult } from "./first-run.js";
 import { formatNumber } from "./format-number.js";
 
-function describeTarget(target: Target): string {
+function describeTarget(target: Target, comparedWith: readonly string[]): string {
+  if (withoutEarlierResult(target, comparedWith)) return `${target.criteria} (${NO_EARLIER_RESULT})`;
   return `${target.criteria} (target ${formatNumber(target.targetValue)}) ${target.violated ? "violated" : "met"}`;
 }
 
@@ -18,10 +20,17 @@ function targetsByBlock(blocks: readonly CriteriaBlock[] | null, targets: readon
   return grouped;
 }
 
-function describeBlocks(name: string, blocks: readonly CriteriaBlock[] | null, targets: readonly Target[] | null): string {
+function describeBlocks(
+  name: string,
+  blocks: readonly CriteriaBlock[] | null,
+  targets: readonly Target[] | null,
+  comparedWith: readonly string[],
+): string {
   const grouped = targetsByBlock(blocks, targets ?? []);
   if (grouped.length === 0) return `no ${name} criteria`;
-  return grouped.map((group, index) => `${name} block ${index + 1}: ${group.map(describeTarget).join(" AND ")}`).join("; ");
+  return grouped
+    .map((group, index) => `${name} block ${index + 1}: ${group.map((target) => describeTarget(target, comparedWith)).join(" AND ")}`)
+    .join("; ");
 }
 
 /** One sentence per objective: which rule decided its status, with the numbers behind it. */
@@ -42,11 +51,11 @@ export function explainRule(outcome: ObjectiveOutcome): string {
       return `fail: no usable value (${rule.reason}); scores 0 of weight ${objective.weight}${objective.key_sli ? " and, as a key SLI, fails the evaluation" : ""}`;
     case "pass-block": {
       const group = targetsByBlock(objective.pass, indicator.passTargets ?? [])[rule.block] ?? [];
-      return `pass: criteria block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
+      return `pass: criteria block ${rule.block + 1} met: ${group.map((target) => describeTarget(target, outcome.comparedWith)).join(" AND ")}${compared}`;
     }
     case "warning-block": {
       const group = targetsByBlock(objective.warning, indicator.warningTargets ?? [])[rule.block] ?? [];
-      return `warning: no pass block met (${describeBlocks("pass", objective.pass, indicator.passTargets)}); warning block ${rule.block + 1} met: ${group.map(describeTarget).join(" AND ")}${compared}`;
+      return `warning: no pass block met (${describeBlocks("pass", objective.pass, indicator.passTargets, outcome.comparedWith)}); warning block ${rule.block + 1} met: ${group.map((target) => describeTarget(target, outcome.comparedWith)).join(" AND ")}${compared}`;
     }
     case "statistical": {
       const findings = (outcome.statistics ?? []).map((f) => `${f.criterion} ${f.decision}: ${f.reason}`).join("; ");
@@ -59,6 +68,6 @@ export function explainRule(outcome: ObjectiveOutcome): string {
       return `${word} by the statistical comparison: ${findings}`;
     }
     case "no-block-satisfied":
-      return `fail: ${describeBlocks("pass", objective.pass, indicator.passTargets)}; ${describeBlocks("warning", objective.warning, indicator.warningTargets)}${compared}${objective.key_sli ? "; as a key SLI it fails the evaluation" : ""}`;
+      return `fail: ${describeBlocks("pass", objective.pass, indicator.passTargets, outcome.comparedWith)}; ${describeBlocks("warning", objective.warning, indicator.warningTargets, outcome.comparedWith)}${compared}${objective.key_sli ? "; as a key SLI it fails the evaluation" : ""}`;
   }
 }
