@@ -78,7 +78,7 @@ export function importKeptnEvents(text: string): KeptnImport {
     events: evaluations.filter(({ event, line }) => present(event, line.keptn ?? {})).length,
   })).filter((entry) => entry.events > 0);
   return {
-    results: evaluations.map(({ line }) => keptnAsResult(line, line.keptn ?? {})),
+    results: evaluations.map(({ line }) => keptnAsResult(line)),
     invalidated: evaluations.filter(({ line }) => line.triggeredId !== null && withdrawn.has(line.triggeredId)).map(({ line }) => line.id),
     dropped,
   };

@@ -1,11 +1,8 @@
 import { readSloText } from "../config/load-slo.js";
 import type { IndicatorStatus, Target } from "../engine/types.js";
 import { type ObjectiveResult, RESULT_SCHEMA_VERSION, type SlogateResult } from "../result/result.js";
-import type { StoredEvaluation } from "./records.js";
+import { isObject, type StoredEvaluation } from "./records.js";
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const targets = (value: unknown): Target[] =>
   Array.isArray(value)
     ? value.filter(isObject).map((target) => ({
@@ -41,7 +38,8 @@ function describe(status: string, score: number, weight: number, passTargets: Ta
  * listings show years of Keptn evaluations as they show slogate's: each indicator with its value,
  * compared value, targets, status and score (weights from the slo.yaml Keptn kept with it).
  */
-export function keptnAsResult(entry: StoredEvaluation, data: Json): SlogateResult {
+export function keptnAsResult(entry: StoredEvaluation): SlogateResult {
+  const data = entry.keptn ?? {};
   const evaluation = isObject(data.evaluation) ? data.evaluation : {};
   const weights = weightsOf(evaluation.sloFileContent);
   const comparedEvents = Array.isArray(evaluation.comparedEvents)
@@ -95,5 +93,5 @@ export function keptnAsResult(entry: StoredEvaluation, data: Json): SlogateResul
 
 /** The result to report on for a history entry: slogate's own, or one made from Keptn's event. */
 export function reportableResult(entry: StoredEvaluation): SlogateResult | null {
-  return entry.document ?? (entry.keptn ? keptnAsResult(entry, entry.keptn) : null);
+  return entry.document ?? (entry.keptn ? keptnAsResult(entry) : null);
 }

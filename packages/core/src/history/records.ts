@@ -42,9 +42,9 @@ export interface Invalidation {
 
 export type HistoryLine = StoredEvaluation | Invalidation;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

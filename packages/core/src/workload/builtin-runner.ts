@@ -379,7 +379,7 @@ export class BuiltinRunner implements WorkloadRunner {
         : undefined;
     const sides = baseline ? [candidate, baseline] : [candidate];
     const { recorder } = candidate;
-    const connections = { destroy: () => Promise.all(sides.map((side) => side.connections.destroy())) };
+    const destroyConnections = () => Promise.all(sides.map((side) => side.connections.destroy()));
     const deadline = workload.durationMs !== undefined ? startedAt + workload.durationMs : Number.POSITIVE_INFINITY;
     const budget = new RequestBudget(workload, deadline, context.signal);
     const progress = context.onProgress
@@ -387,7 +387,7 @@ export class BuiltinRunner implements WorkloadRunner {
       : undefined;
     const onAbort = () => {
       for (const side of sides) side.recorder.stopped = true;
-      void connections.destroy();
+      void destroyConnections();
     };
     context.signal.addEventListener("abort", onAbort, { once: true });
     try {
@@ -397,7 +397,7 @@ export class BuiltinRunner implements WorkloadRunner {
     } finally {
       if (progress) clearInterval(progress);
       context.signal.removeEventListener("abort", onAbort);
-      await connections.destroy();
+      await destroyConnections();
     }
     const durationSeconds = (performance.now() - startedAt) / 1000;
     const outcome = this.outcome(startTime, durationSeconds, recorder, context.signal.aborted);

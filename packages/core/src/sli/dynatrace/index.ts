@@ -143,21 +143,9 @@ export class DynatraceSliProvider implements SliProvider {
 
   /** Whether a metric has a data point in the window's last minute (any failure: not yet). */
   private async lastMinuteIngested(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal): Promise<boolean> {
-    const end = Math.floor(Date.parse(window.end) / 1000) * 1000;
-    try {
-      const response = await this.classic.getJson(
-        "metrics/query",
-        { ...parameters, resolution: "1m", from: String(end - 60_000), to: String(end) },
-        signal,
-        await this.auth.classic(signal),
-      );
-      const body = response.body as MetricsBody;
-      const values = response.status < 300 ? (body?.result?.[0]?.data?.[0]?.values ?? []) : [];
-      return typeof values.at(-1) === "number";
-    } catch (error) {
-      if (error instanceof ExternalServiceError) return false;
-      throw error;
-    }
+    const lastMinute = { start: new Date(Date.parse(window.end) - 60_000).toISOString(), end: window.end };
+    const series = await this.minuteSeries(parameters, lastMinute, signal);
+    return typeof series[0]?.at(-1) === "number";
   }
 
   async fetch(request: SliRequest): Promise<SliAnswer> {
@@ -268,13 +256,17 @@ export class DynatraceSliProvider implements SliProvider {
     unit: "MicroSecond" | "Byte" | undefined,
     signal?: AbortSignal,
   ): Promise<number[]> {
+    const series = await this.minuteSeries(parameters, window, signal);
+    if (series.length !== 1) return [];
+    return (series[0] ?? []).filter((v): v is number => typeof v === "number").map((v) => (unit ? v / UNIT_DIVISOR[unit] : v));
+  }
+
+  /** Each series of a metric minute by minute over the window; none when Dynatrace does not answer. */
+  private async minuteSeries(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal): Promise<Array<Array<number | null>>> {
     try {
-      const query = { ...parameters, resolution: "1m", ...this.timeframe(window) };
-      const response = await this.classic.getJson("metrics/query", query, signal, await this.auth.classic(signal));
-      const body = response.body as { result?: Array<{ data?: Array<{ values?: Array<number | null> }> }> };
-      const series = response.status < 300 ? (body?.result?.[0]?.data ?? []) : [];
-      if (series.length !== 1) return [];
-      return (series[0]?.values ?? []).filter((v): v is number => typeof v === "number").map((v) => (unit ? v / UNIT_DIVISOR[unit] : v));
+      const response = await this.queryMetrics({ ...parameters, resolution: "1m" }, window, signal);
+      const body = response.body as MetricsBody;
+      return response.status < 300 ? (body?.result?.[0]?.data ?? []).map((series) => series.values ?? []) : [];
     } catch (error) {
       if (error instanceof ExternalServiceError) return [];
       throw error;

@@ -36,22 +36,13 @@ export function batchMetricsQueries<T>(members: ReadonlyArray<BatchMember<T>>): 
   const batches: Array<Array<BatchMember<T>>> = [];
   for (const group of groups.values()) {
     let batch: Array<BatchMember<T>> = [];
-    let selectors = new Set<string>();
-    let length = 0;
     for (const member of group) {
-      const selector = member.parameters.metricSelector;
-      const added = selectors.has(selector) ? 0 : selector.length + (selectors.size > 0 ? 1 : 0);
-      if (batch.length > 0 && (selectors.size + (added > 0 ? 1 : 0) > MAX_SELECTORS_PER_REQUEST || length + added > MAX_SELECTOR_LENGTH)) {
+      const selectors = selectorsOf([...batch, member]);
+      if (batch.length > 0 && (selectors.length > MAX_SELECTORS_PER_REQUEST || selectors.join(",").length > MAX_SELECTOR_LENGTH)) {
         batches.push(batch);
         batch = [];
-        selectors = new Set();
-        length = 0;
       }
       batch.push(member);
-      if (!selectors.has(selector)) {
-        length += selector.length + (selectors.size > 0 ? 1 : 0);
-        selectors.add(selector);
-      }
     }
     if (batch.length > 0) batches.push(batch);
   }
