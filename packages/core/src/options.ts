@@ -64,6 +64,7 @@ export interface GateOptions {
   deploymentEvent?: boolean;
   target?: string;
   baselineTarget?: string;
+  failFast?: boolean;
   duration?: string;
   requests?: number;
   vus?: number;
@@ -640,6 +641,15 @@ export const GATE_OPTIONS = {
     inputs: { github: "workload-baseline-target", azure: "baselineTarget", gitlab: "baseline-target", jenkins: "baselineTarget" },
     parser: text,
   },
+  failFast: {
+    flag: "fail-fast",
+    help: "built-in generator: judge the objectives while the test runs and stop it as soon as the gate can no longer pass (a sequential test: an unchanged build is stopped at most alpha of the time)",
+    group: "workload",
+    commands: RUN,
+    yaml: "workload.fail-fast",
+    inputs: { github: "workload-fail-fast", azure: "failFast", gitlab: "fail-fast", jenkins: "failFast" },
+    parser: flag,
+  },
   duration: {
     flag: "duration",
     value: "<d>",
@@ -943,6 +953,7 @@ export function labelsOf(options: GateOptions): Record<string, string> {
 const WORKLOAD_OVERRIDES = [
   "target",
   "baselineTarget",
+  "failFast",
   "method",
   "headers",
   "body",

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./config/diagnostics.js";
+import { DEFAULT_STATISTICAL_SETTINGS } from "./engine/statistical.js";
 import { SlogateError } from "./errors.js";
 import type { EventReceipt } from "./events/event-sink.js";
 import type { GateRun } from "./gate.js";
@@ -9,6 +10,7 @@ import { type LoadedPlan, loadPlan } from "./plan.js";
 import { runWorkloadGate } from "./run.js";
 import { evaluationWindow } from "./window.js";
 import { createWorkloadRunner } from "./workload/create-runner.js";
+import { FailFastWatch } from "./workload/fail-fast.js";
 import { describeOutcome, describeProgress, type WorkloadOutcome } from "./workload/workload-runner.js";
 import { resolveWorkloadSettings } from "./workload/workload-settings.js";
 
@@ -109,15 +111,25 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
   if (options.deploymentEvent && !deploymentName) {
     throw usage("the deployment event needs a name", "Pass --deployment <name> or --service <name>");
   }
-  request.log(`slogate: running workload "${runner.name}" (${runner.type})`);
+  const watch =
+    settings["fail-fast"] === true && plan.slo.slo
+      ? new FailFastWatch(plan.slo.slo, loaded.routing, (plan.statistics ?? DEFAULT_STATISTICAL_SETTINGS).alpha)
+      : null;
+  if (watch && !watch.judgesAnything()) {
+    request.onWarning?.(
+      "fail-fast has nothing to judge while the test runs: no objective with pass criteria is on a workload measurement (response_time_*, error_rate); the gate judges after the test as usual",
+    );
+  }
+  request.log(`slogate: running workload "${runner.name}" (${runner.type})${watch ? ", fail-fast" : ""}`);
   let lastProgress = Number.NEGATIVE_INFINITY;
   const outcome = await runWorkloadGate(plan, {
     ...common,
     runner,
     ...(options.deploymentEvent && deploymentName ? { deployment: { name: deploymentName } } : {}),
     onOutput: request.log,
+    ...(watch ? { look: watch.look } : {}),
     onWorkloadProgress: (progress) => {
-      const line = describeProgress(runner.name, progress);
+      const line = describeProgress(runner.name, watch?.running ? { ...progress, verdict: watch.running } : progress);
       if (request.onWorkloadProgress) return request.onWorkloadProgress(line);
       if (progress.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
       lastProgress = progress.elapsedMs;

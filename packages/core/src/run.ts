@@ -9,6 +9,8 @@ export interface WorkloadRunOptions extends Omit<RunOptions, "window" | "windowF
   deployment?: { name: string; version?: string };
   onOutput?: WorkloadContext["onOutput"];
   onWorkloadProgress?: WorkloadContext["onProgress"];
+  /** Fail-fast: judges the running test at each look (see workload/fail-fast.ts). */
+  look?: WorkloadContext["look"];
   /** Each delivery event's receipt, as it is sent. */
   onEvent?: (event: DeliveryEvent, receipt: EventReceipt) => void;
 }
@@ -47,6 +49,7 @@ export async function runWorkloadGate(plan: Plan, options: WorkloadRunOptions): 
         now,
         ...(options.onOutput ? { onOutput: options.onOutput } : {}),
         ...(options.onWorkloadProgress ? { onProgress: options.onWorkloadProgress } : {}),
+        ...(options.look ? { look: options.look } : {}),
       });
     } finally {
       await send({ kind: "test-finish", name: runner.name, start: workload?.start ?? start, end: workload?.end ?? now().toISOString() });
@@ -60,7 +63,7 @@ export async function runWorkloadGate(plan: Plan, options: WorkloadRunOptions): 
     await plan.provider.close?.();
     return { workload, gate: null, events: sent };
   }
-  const { runner: _runner, deployment: _deployment, onOutput: _o, onWorkloadProgress: _p, onEvent: _e, ...gateOptions } = options;
+  const { runner: _runner, deployment: _deployment, onOutput: _o, onWorkloadProgress: _p, onEvent: _e, look: _l, ...gateOptions } = options;
   const gate = await runGate(workload.status === "completed" ? plan : { ...plan, provider: failingWith(plan.provider, workload) }, {
     ...gateOptions,
     window: { start: workload.start, end: workload.end },

@@ -53,6 +53,7 @@ def call(Map args = [:]) {
     if (args.history) { argv << '--store' }
     if (args.sendEvent) { argv << '--send-event' }
     if (args.eventsRequired) { argv << '--events-required' }
+    if (args.failFast) { argv << '--fail-fast' }
     if (args.storePullRequests) { argv << '--store-pull-requests' }
     argv += [
         '--warning-exit-code', String.valueOf(warningExitCode), '--report-json', reports.json, '--report-junit', reports.junit,

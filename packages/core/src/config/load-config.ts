@@ -46,6 +46,7 @@ export interface WorkloadSettings {
   "grace-period"?: string;
   target?: string;
   "baseline-target"?: string;
+  "fail-fast"?: boolean;
   endpoints?: Array<{ url: string; method?: string; headers?: Record<string, string>; body?: string; weight?: number; name?: string }>;
   vus?: number;
   rate?: number;

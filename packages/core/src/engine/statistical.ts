@@ -57,7 +57,7 @@ export interface PairedSlice {
 }
 
 /** The direction a relative percentage criterion guards and the change it allows, as a ratio. */
-function relativeGuard(criterion: string): { guardsIncrease: boolean; tolerance: number } | null {
+export function relativeGuard(criterion: string): { guardsIncrease: boolean; tolerance: number } | null {
   const parsed = parseCriteria(criterion);
   if (!parsed.checkPercentage || !parsed.isComparison) return null;
   const guardsIncrease = parsed.checkIncrease && (parsed.operator === "<" || parsed.operator === "<=");
@@ -185,8 +185,44 @@ export function judgeRelative(
   };
 }
 
+/**
+ * The candidate's statistic over the baseline's, pooled over the slices, and that ratio in
+ * `resamples` bootstrap resamples of whole slices (sorted, non-finite ones dropped).
+ */
+export function bootstrapPairedRatio(
+  statistic: (sorted: readonly number[]) => number,
+  slices: readonly PairedSlice[],
+  resamples: number,
+): { estimate: number; ratios: number[] } {
+  // Typed arrays sort numerically and several times faster than arrays: the bootstrap sorts a lot.
+  const pooled = (chosen: readonly PairedSlice[], side: "candidate" | "baseline") => {
+    const values = new Float64Array(chosen.reduce((n, slice) => n + slice[side].length, 0));
+    let offset = 0;
+    for (const slice of chosen) {
+      values.set(slice[side], offset);
+      offset += slice[side].length;
+    }
+    return values.sort() as unknown as readonly number[];
+  };
+  const ratioOf = (chosen: readonly PairedSlice[]) => statistic(pooled(chosen, "candidate")) / statistic(pooled(chosen, "baseline"));
+  // A fixed seed: the same run always gets the same verdict.
+  let seed = 0x5eed;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
+  const ratios = Array.from({ length: resamples }, () =>
+    ratioOf(Array.from({ length: slices.length }, () => slices[Math.floor(random() * slices.length)] as PairedSlice)),
+  )
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return { estimate: ratioOf(slices), ratios };
+}
+
 /** Slices needed before a paired test means anything. */
-const MIN_PAIRED_SLICES = 5;
+export const MIN_PAIRED_SLICES = 5;
 const RESAMPLES = 400;
 
 /**
@@ -226,31 +262,7 @@ export function judgePaired(
       change: null,
     };
   }
-  // Typed arrays sort numerically and several times faster than arrays: the bootstrap sorts a lot.
-  const pooled = (chosen: readonly PairedSlice[], side: "candidate" | "baseline") => {
-    const values = new Float64Array(chosen.reduce((n, slice) => n + slice[side].length, 0));
-    let offset = 0;
-    for (const slice of chosen) {
-      values.set(slice[side], offset);
-      offset += slice[side].length;
-    }
-    return values.sort() as unknown as readonly number[];
-  };
-  const ratioOf = (chosen: readonly PairedSlice[]) => statistic(pooled(chosen, "candidate")) / statistic(pooled(chosen, "baseline"));
-  const estimate = ratioOf(usable);
-  // A fixed seed: the same run always gets the same verdict.
-  let seed = 0x5eed;
-  const random = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
-  const ratios = Array.from({ length: RESAMPLES }, () =>
-    ratioOf(Array.from({ length: usable.length }, () => usable[Math.floor(random() * usable.length)] as PairedSlice)),
-  )
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
+  const { estimate, ratios } = bootstrapPairedRatio(statistic, usable, RESAMPLES);
   if (!Number.isFinite(estimate) || ratios.length < RESAMPLES / 2) {
     return { ...base, decision: "inconclusive", reason: "zero response times: a change in percent is undefined", change: null };
   }
@@ -282,15 +294,15 @@ function previousSamples(previous: readonly PreviousEvaluation[], sli: string): 
 }
 
 /** Three-valued: met, violated, or undecided (an inconclusive relative criterion). */
-type Truth = "met" | "violated" | "undecided";
+export type Truth = "met" | "violated" | "undecided";
 
 /** AND inside a block: violated wins, then undecided. */
-function allOf(states: readonly Truth[]): Truth {
+export function allOf(states: readonly Truth[]): Truth {
   return states.includes("violated") ? "violated" : states.includes("undecided") ? "undecided" : "met";
 }
 
 /** OR across blocks: met wins, then undecided. */
-function anyOf(states: readonly Truth[]): Truth {
+export function anyOf(states: readonly Truth[]): Truth {
   return states.includes("met") ? "met" : states.includes("undecided") ? "undecided" : "violated";
 }
 
@@ -298,7 +310,7 @@ function anyOf(states: readonly Truth[]): Truth {
  * The statuses an objective can still have, from its pass and warning lists (Keptn's meaning:
  * pass if a pass block is met, else warning if a warning block is met, else fail).
  */
-function statusRange(pass: Truth, warning: Truth | null): { best: "pass" | "warning" | "fail"; worst: "pass" | "warning" | "fail" } {
+export function statusRange(pass: Truth, warning: Truth | null): { best: "pass" | "warning" | "fail"; worst: "pass" | "warning" | "fail" } {
   const ifNotPass = {
     best: warning === "violated" || warning === null ? "fail" : "warning",
     worst: warning === "met" ? "warning" : "fail",

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Histogram } from "hdr-histogram-js";
 import type { Dispatcher } from "undici";
+import type { LiveMeasurements } from "../engine/sequential.js";
 import { PairedSlices, sliceLength } from "./paired-slices.js";
 import { RESPONSE_TIME_PERCENTILES, Reservoir, requestMetrics } from "./request-metrics.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload-runner.js";
@@ -123,6 +124,24 @@ class LoadRecorder {
     this.histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
     this.reservoir.add(latency);
     this.onLatency?.(dueAt, latency);
+  }
+
+  /** What was measured so far, for a fail-fast look. */
+  live(): Omit<LiveMeasurements, "slices"> {
+    const { histogram } = this;
+    return {
+      requests: this.requests,
+      errors: this.errors,
+      latency:
+        histogram.totalCount > 0
+          ? {
+              count: histogram.totalCount,
+              mean: histogram.mean / 1000,
+              sd: histogram.stdDeviation / 1000,
+              atPercentile: (percentile) => histogram.getValueAtPercentile(percentile) / 1000,
+            }
+          : null,
+    };
   }
 
   progress(elapsedMs: number) {
@@ -249,9 +268,10 @@ class Connections {
   }
 }
 
-/** How many requests may still start: until the deadline, the request count, or a cancel. */
+/** How many requests may still start: until the deadline, the request count, a cancel, or a fail-fast stop. */
 class RequestBudget {
-  private issued = 0;
+  issued = 0;
+  stopped = false;
 
   constructor(
     private readonly workload: BuiltinWorkload,
@@ -262,6 +282,7 @@ class RequestBudget {
   more(): boolean {
     return (
       !this.signal.aborted &&
+      !this.stopped &&
       performance.now() < this.deadline &&
       (this.workload.requests === undefined || this.issued < this.workload.requests)
     );
@@ -385,6 +406,22 @@ export class BuiltinRunner implements WorkloadRunner {
     const progress = context.onProgress
       ? setInterval(() => context.onProgress?.(recorder.progress(performance.now() - startedAt)), PROGRESS_INTERVAL_MS)
       : undefined;
+    let stop: { reason: string; atMs: number } | null = null;
+    const { look } = context;
+    const looks = look
+      ? setInterval(() => {
+          if (stop) return;
+          const elapsedMs = performance.now() - startedAt;
+          const fraction =
+            workload.durationMs !== undefined
+              ? elapsedMs / workload.durationMs
+              : budget.issued / (workload.requests ?? Number.POSITIVE_INFINITY);
+          const reason = look({ fraction, elapsedMs, live: { ...recorder.live(), ...(slices ? { slices: slices.result() } : {}) } });
+          if (reason === null) return;
+          stop = { reason, atMs: elapsedMs };
+          budget.stopped = true;
+        }, sliceLength(workload.durationMs))
+      : undefined;
     const onAbort = () => {
       for (const side of sides) side.recorder.stopped = true;
       void destroyConnections();
@@ -396,11 +433,12 @@ export class BuiltinRunner implements WorkloadRunner {
       else await runClosedModel(workload.vus ?? 1, candidate, budget, baseline);
     } finally {
       if (progress) clearInterval(progress);
+      if (looks) clearInterval(looks);
       context.signal.removeEventListener("abort", onAbort);
       await destroyConnections();
     }
     const durationSeconds = (performance.now() - startedAt) / 1000;
-    const outcome = this.outcome(startTime, durationSeconds, recorder, context.signal.aborted);
+    const outcome = this.outcome(startTime, durationSeconds, recorder, context.signal.aborted, stop);
     if (!baseline || !workload.baseline || !slices) return outcome;
     const measured = baseline.recorder.finish(durationSeconds);
     return {
@@ -409,20 +447,30 @@ export class BuiltinRunner implements WorkloadRunner {
     };
   }
 
-  private outcome(startTime: Date, durationSeconds: number, recorder: LoadRecorder, cancelled: boolean): WorkloadOutcome {
+  private outcome(
+    startTime: Date,
+    durationSeconds: number,
+    recorder: LoadRecorder,
+    cancelled: boolean,
+    stop: { reason: string; atMs: number } | null,
+  ): WorkloadOutcome {
     const { requests, dropped } = recorder;
     const measured = recorder.finish(durationSeconds);
+    const planned = this.workload.durationMs !== undefined ? ` of ${this.workload.durationMs / 1000} s` : "";
+    const stopped = !cancelled && stop !== null;
     const reason = cancelled
       ? "the built-in load generator was cancelled"
-      : requests === 0
-        ? "the built-in load generator sent no requests"
-        : undefined;
+      : stop
+        ? `fail-fast stopped the test after ${(stop.atMs / 1000).toFixed(1)} s${planned}: ${stop.reason}`
+        : requests === 0
+          ? "the built-in load generator sent no requests"
+          : undefined;
     return {
       runner: this.type,
       name: this.name,
       start: startTime.toISOString(),
       end: new Date(startTime.getTime() + durationSeconds * 1000).toISOString(),
-      status: cancelled ? "cancelled" : requests === 0 ? "failed" : "completed",
+      status: cancelled ? "cancelled" : stopped ? "stopped" : requests === 0 ? "failed" : "completed",
       exitCode: null,
       ...(reason ? { reason } : {}),
       metrics: measured.metrics,

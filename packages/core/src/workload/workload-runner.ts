@@ -1,7 +1,11 @@
+import type { LiveMeasurements } from "../engine/sequential.js";
 import type { PairedSlice } from "../engine/statistical.js";
 
-/** How a workload ended. Only `completed` means its measurements describe the whole test. */
-export type WorkloadStatus = "completed" | "failed" | "timed-out" | "cancelled";
+/**
+ * How a workload ended. Only `completed` means its measurements describe the whole test;
+ * `stopped` is a test fail-fast ended early because the gate could no longer pass.
+ */
+export type WorkloadStatus = "completed" | "failed" | "timed-out" | "cancelled" | "stopped";
 
 /** What a runner measured and how the run ended. */
 export interface WorkloadOutcome {
@@ -42,6 +46,16 @@ export interface WorkloadProgress {
   errors?: number;
   rps?: number;
   p95Ms?: number;
+  /** Fail-fast: the gate's result on the data so far. */
+  verdict?: string;
+}
+
+/** A fail-fast look at a running test: how far it is, and what it measured so far. */
+export interface RunningTest {
+  /** Share of the planned test done (by time, or by requests when no duration is set). */
+  fraction: number;
+  elapsedMs: number;
+  live: LiveMeasurements;
 }
 
 export interface WorkloadContext {
@@ -51,6 +65,8 @@ export interface WorkloadContext {
   onOutput?: (line: string) => void;
   onProgress?: (progress: WorkloadProgress) => void;
   now?: () => Date;
+  /** Fail-fast: told what the test measured at each look; a reason returned stops the test early. */
+  look?: (running: RunningTest) => string | null;
 }
 
 /** One way of putting load on a service. One implementation per tool, in src/workload/. */
@@ -67,6 +83,7 @@ export function describeProgress(name: string, progress: WorkloadProgress): stri
   if (progress.rps !== undefined) parts.push(`${progress.rps.toFixed(1)} req/s`);
   if (progress.errors !== undefined) parts.push(`${progress.errors} errors`);
   if (progress.p95Ms !== undefined) parts.push(`p95 ${progress.p95Ms.toFixed(1)} ms`);
+  if (progress.verdict !== undefined) parts.push(`running verdict ${progress.verdict}`);
   return parts.join(" · ");
 }
 

@@ -7,6 +7,8 @@ export interface WorkloadOverrides {
   target?: string;
   /** The built-in generator: the same requests to this baseline, in the same moments. */
   baselineTarget?: string;
+  /** Stop the built-in generator's test as soon as the gate can no longer pass. */
+  failFast?: boolean;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -49,6 +51,7 @@ export function resolveWorkloadSettings(configured: WorkloadSettings | null, ove
   }
   if (command.length > 0) settings.command = command;
   if (overrides.baselineTarget !== undefined) settings["baseline-target"] = overrides.baselineTarget;
+  if (overrides.failFast !== undefined) settings["fail-fast"] = overrides.failFast;
   if (overrides.target !== undefined) {
     const custom = overrides.method !== undefined || overrides.headers !== undefined || overrides.body !== undefined;
     settings.target = overrides.target;
@@ -74,6 +77,14 @@ export function resolveWorkloadSettings(configured: WorkloadSettings | null, ove
     throw invalid(
       `a baseline target is for the built-in generator, not a ${type} workload`,
       "Use --target with --baseline-target, or load both versions with your tool and compare them as docs/quickstart-performance.md shows",
+    );
+  }
+  if (settings["fail-fast"] === true && type !== "builtin") {
+    throw invalid(
+      `fail-fast judges the built-in generator's measurements while it runs, not a ${type} workload's`,
+      type === "k6"
+        ? "Use k6's own thresholds with abortOnFail, or run with --target"
+        : "Drop fail-fast, or run the built-in generator with --target",
     );
   }
   return settings;
