@@ -77,6 +77,11 @@ const text = [
     "Keptn's format, read unchanged with Keptn 1.x semantics (see docs/migration-from-keptn.md). A key that looks like a misspelling of a known one is an error with a suggestion; any other unknown key is a warning.",
   ),
   section("sli.yaml (Keptn)", "sli", "Keptn's format: a query for each SLI name, used by the SLI providers."),
+  section(
+    "remediation.yaml (Keptn)",
+    "remediation",
+    "Keptn's remediation.yaml, read by `slogate remediate` (see docs/remediation.md). Unknown keys are warnings, as Keptn ignored them; `command`, `shell` and `timeout` on an action are slogate's.",
+  ),
 ].join("\n");
 
 if (process.argv.includes("--check")) {

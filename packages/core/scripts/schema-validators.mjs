@@ -12,7 +12,10 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 const core = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = join(core, "src", "config", "schema-validators.generated.js");
 const schemas = Object.fromEntries(
-  ["slo", "sli", "slogate"].map((name) => [name, JSON.parse(readFileSync(join(core, "schemas", `${name}.schema.json`), "utf8"))]),
+  ["slo", "sli", "slogate", "remediation"].map((name) => [
+    name,
+    JSON.parse(readFileSync(join(core, "schemas", `${name}.schema.json`), "utf8")),
+  ]),
 );
 // The options schemas.ts documents: every error, not only the first; unknown formats tolerated.
 const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });

@@ -99,6 +99,8 @@ export type HelpGroup = "sources" | "history" | "window" | "workload" | "outcome
 export interface OptionSpec<V> {
   /** The command-line flag without its dashes; null when the command line has no such flag. */
   flag: string | null;
+  /** Other spellings the command line accepts for the flag (`--labels a=1,b=2` for `--label`). */
+  aliases?: readonly string[];
   /** Placeholder after the flag in --help, e.g. `<file>`. */
   value?: string;
   help: string;
@@ -419,8 +421,9 @@ export const GATE_OPTIONS = {
   },
   labels: {
     flag: "label",
+    aliases: ["labels"],
     value: "<key=value>",
-    help: "label stored with the result (repeatable); $LABEL.<key> in queries",
+    help: "label stored with the result (repeatable, or --labels k=v,k2=v2); $LABEL.<key> in queries",
     group: "window",
     commands: BOTH,
     yaml: "labels",
@@ -856,8 +859,8 @@ export function commandLineSpec(command: GateCommand): Record<string, { type: "s
   for (const [, option] of OPTION_SPECS) {
     if (option.flag === null || !option.commands.includes(command)) continue;
     const shape = option.parser.shape;
-    spec[option.flag] =
-      shape === "boolean" ? { type: "boolean" } : shape === "list" ? { type: "string", multiple: true } : { type: "string" };
+    for (const name of [option.flag, ...(option.aliases ?? [])])
+      spec[name] = shape === "boolean" ? { type: "boolean" } : shape === "list" ? { type: "string", multiple: true } : { type: "string" };
   }
   return spec;
 }
@@ -867,8 +870,9 @@ export function readCommandLine(values: Record<string, unknown>, command: GateCo
   const options: Record<string, unknown> = {};
   for (const [name, spec] of OPTION_SPECS) {
     if (spec.flag === null || !spec.commands.includes(command)) continue;
-    const given = values[spec.flag];
-    if (given === undefined) continue;
+    const spellings = [spec.flag, ...(spec.aliases ?? [])].map((name) => values[name]).filter((value) => value !== undefined);
+    if (spellings.length === 0) continue;
+    const given = spellings.length === 1 ? spellings[0] : spellings.flat();
     const input = `--${spec.flag}`;
     if (typeof given === "boolean") options[name] = given;
     else if (Array.isArray(given)) options[name] = spec.parser.parse(given.join("\n"), input);

@@ -14,6 +14,9 @@ export type Route =
   | "slo-list"
   | "slo"
   | "problems"
+  | "problem"
+  | "problem-comments"
+  | "problem-comment"
   | "securityProblems"
   | "events-ingest"
   | "events-list"
@@ -52,6 +55,8 @@ export interface DynatraceSeed {
   ingestionLagMs?: number;
   slos?: Record<string, Record<string, unknown>>;
   problems?: number;
+  /** Problems API v2 details by problemId (comments start empty; tests may close a problem). */
+  problemDetails?: Record<string, SeededProblem>;
   securityProblems?: number;
   /** DQL query → records, and how many polls answer RUNNING first. */
   dql?: Record<string, { records: unknown[]; polls?: number; state?: string }>;
@@ -59,6 +64,24 @@ export interface DynatraceSeed {
   reportCount?: number;
   /** Every answer waits this long (a distant tenant, for benchmarks). */
   latencyMs?: number;
+}
+
+export interface SeededProblem {
+  displayId: string;
+  title: string;
+  status: "OPEN" | "CLOSED";
+  impactLevel?: string;
+  severityLevel?: string;
+  rootCauseEntity?: { entityId: { id: string; type: string }; name: string } | null;
+  affectedEntities?: Array<{ entityId: { id: string; type: string }; name: string }>;
+}
+
+export interface StoredComment {
+  id: string;
+  createdAtTimestamp: number;
+  authorName: string;
+  content: string;
+  context: string;
 }
 
 export interface RecordedRequest {
@@ -76,6 +99,9 @@ const SCOPE: Partial<Record<Route, string>> = {
   "slo-list": "slo.read",
   slo: "slo.read",
   problems: "problems.read",
+  problem: "problems.read",
+  "problem-comments": "problems.read",
+  "problem-comment": "problems.write",
   securityProblems: "securityProblems.read",
   "events-ingest": "events.ingest",
   "events-list": "events.read",
@@ -101,6 +127,9 @@ const EMPTY: Record<Route, unknown> = {
   metrics: { totalCount: 0, nextPageKey: null, resolution: "Inf", warnings: [], result: [{ metricId: "x", data: [], warnings: [] }] },
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
+  problem: {},
+  "problem-comments": { totalCount: 0, pageSize: 10, nextPageKey: null, comments: [] },
+  "problem-comment": {},
   securityProblems: { totalCount: 0, securityProblems: [] },
   "events-ingest": { reportCount: 0, eventIngestResults: [] },
   "events-list": { totalCount: 0, events: [] },
@@ -134,6 +163,9 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (method === "GET" && /^\/api\/v2\/problems\/[^/]+$/.test(api)) return "problem";
+  if (method === "GET" && /^\/api\/v2\/problems\/[^/]+\/comments$/.test(api)) return "problem-comments";
+  if (method === "POST" && /^\/api\/v2\/problems\/[^/]+\/comments$/.test(api)) return "problem-comment";
   if (method === "GET" && api === "/api/v2/securityProblems") return "securityProblems";
   if (method === "POST" && api === "/api/v2/events/ingest") return "events-ingest";
   if (method === "GET" && api === "/api/v2/events") return "events-list";
@@ -143,6 +175,8 @@ function routeOf(method: string, path: string): Route | "unknown" {
 export class LocalDynatrace {
   readonly requests: RecordedRequest[] = [];
   readonly events: Array<Record<string, unknown>> = [];
+  /** Comments on problems, by problemId, oldest first. */
+  readonly comments = new Map<string, StoredComment[]>();
   private readonly faults = new Map<Route, Fault[]>();
   private readonly issued = new Map<string, number>();
   private readonly running = new Map<string, { query: string; pollsLeft: number }>();
@@ -269,6 +303,10 @@ export class LocalDynatrace {
       }
       case "problems":
         return send(response, 200, { totalCount: this.seed.problems ?? 0, pageSize: 50, problems: [], warnings: [] });
+      case "problem":
+      case "problem-comments":
+      case "problem-comment":
+        return this.problem(route, recorded, response);
       case "securityProblems":
         return send(response, 200, { totalCount: this.seed.securityProblems ?? 0, pageSize: 100, securityProblems: [] });
       case "events-ingest":
@@ -297,6 +335,65 @@ export class LocalDynatrace {
         return this.dqlDone(seeded, response);
       }
     }
+  }
+
+  /** Problems API v2: a problem's details, its comments (paged), and a new comment (201, empty body). */
+  private problem(route: "problem" | "problem-comments" | "problem-comment", recorded: RecordedRequest, response: ServerResponse): void {
+    const api = recorded.path.replace(/^\/e\/[^/]+/, "").replace(/^\/platform\/classic\/environment-api/, "/api");
+    const id = decodeURIComponent(api.split("/")[4] ?? "");
+    const problem = this.seed.problemDetails?.[id];
+    if (!problem) return envelope(response, 404, `Problem with ID '${id}' not found.`);
+    const comments = this.comments.get(id) ?? [];
+    if (route === "problem") {
+      return send(response, 200, {
+        problemId: id,
+        displayId: problem.displayId,
+        title: problem.title,
+        status: problem.status,
+        impactLevel: problem.impactLevel ?? "SERVICES",
+        severityLevel: problem.severityLevel ?? "PERFORMANCE",
+        startTime: Date.now() - 600_000,
+        endTime: problem.status === "OPEN" ? -1 : Date.now(),
+        rootCauseEntity: problem.rootCauseEntity ?? null,
+        affectedEntities: problem.affectedEntities ?? [],
+        impactedEntities: problem.affectedEntities ?? [],
+        managementZones: [],
+        entityTags: [],
+        problemFilters: [],
+      });
+    }
+    if (route === "problem-comments") {
+      const pageSize = Math.min(500, Number(recorded.query.pageSize ?? 10) || 10);
+      const from = recorded.query.nextPageKey ? Number(recorded.query.nextPageKey) : 0;
+      const page = comments.slice(from, from + pageSize);
+      const next = from + pageSize < comments.length ? String(from + pageSize) : null;
+      return send(response, 200, { totalCount: comments.length, pageSize, nextPageKey: next, comments: page });
+    }
+    let body: { message?: unknown; context?: unknown };
+    try {
+      body = JSON.parse(recorded.body || "{}") as typeof body;
+    } catch {
+      return envelope(response, 400, "Could not map JSON at '' near line 1 column 1");
+    }
+    if (typeof body.message !== "string" || body.message === "") {
+      return send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: [{ path: "message", message: "must not be empty", parameterLocation: "PAYLOAD_BODY" }],
+        },
+      });
+    }
+    comments.push({
+      id: `comment-${this.comments.size}-${comments.length + 1}`,
+      createdAtTimestamp: Date.now(),
+      authorName: "slogate-token",
+      content: body.message,
+      context: typeof body.context === "string" ? body.context : "",
+    });
+    this.comments.set(id, comments);
+    response.writeHead(201);
+    response.end();
   }
 
   private dqlDone(seeded: { records: unknown[]; state?: string }, response: ServerResponse): void {

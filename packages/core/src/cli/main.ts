@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./history-command.js")).historyCommand,
     summary: "list stored results, invalidate one, import Keptn's evaluations",
   },
+  remediate: {
+    load: async () => (await import("./remediate-command.js")).remediateCommand,
+    summary: "run remediation.yaml's actions for a Dynatrace problem until the gate passes",
+  },
   event: {
     load: async () => (await import("./event-command.js")).eventCommand,
     summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace",

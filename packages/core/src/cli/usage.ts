@@ -11,7 +11,7 @@ export function usageError(message: string, suggestion?: string): SlogateError {
 /** parseArgs with errors a person can act on: the unknown option and the nearest known one. */
 export function parseCommandLine(args: string[], options: OptionSpec, command: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message;
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
@@ -24,6 +24,24 @@ export function parseCommandLine(args: string[], options: OptionSpec, command: s
     }
     throw usageError(`${message.split("\n")[0]} (slogate ${command})`, `See slogate ${command} --help`);
   }
+}
+
+/**
+ * `--problem -7079…V2`: a value that starts with a dash and a digit (a Dynatrace problem id, a
+ * negative number) is the option's value, not another option; parseArgs alone refuses it.
+ */
+function joinNegativeValues(args: string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : null;
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 export function parseLabels(values: string[] | undefined): Record<string, string> {

@@ -63,6 +63,20 @@ export interface WorkloadSettings {
   args?: string[];
 }
 
+/** A command that carries out one kind of remediation action (scaling, toggle-feature, …). */
+export interface RemediationCommand {
+  command: string[];
+  shell?: boolean;
+  timeout?: string;
+}
+
+/** slogate.yaml's `remediation`, with the file's path made absolute. */
+export interface RemediationSettings {
+  file?: string;
+  wait?: string;
+  actions: Record<string, RemediationCommand>;
+}
+
 /** slogate.yaml, resolved: paths made absolute, inline documents read. */
 export interface SlogateConfig {
   file: string;
@@ -85,6 +99,7 @@ export interface SlogateConfig {
   };
   events: { dynatrace: DynatraceEventSettings | null };
   workload: WorkloadSettings | null;
+  remediation: RemediationSettings | null;
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
   diagnostics: Diagnostic[];
 }
@@ -206,6 +221,7 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     },
     events: { dynatrace: ((value.events ?? {}) as { dynatrace?: DynatraceEventSettings }).dynatrace ?? null },
     workload: resolveWorkload(value.workload as WorkloadSettings | undefined, directory),
+    remediation: resolveRemediation(value.remediation as Partial<RemediationSettings> | undefined, directory),
     diagnostics,
   };
 }
@@ -221,6 +237,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     evaluation: { missingSli: null, warningExitCode: null, comparison: null, statistics: null },
     events: { dynatrace: null },
     workload: null,
+    remediation: null,
     diagnostics,
   };
 }
@@ -233,5 +250,14 @@ function resolveWorkload(workload: WorkloadSettings | undefined, directory: stri
     ...(workload.script ? { script: resolve(directory, workload.script) } : {}),
     ...(workload.plan ? { plan: resolve(directory, workload.plan) } : {}),
     cwd: resolve(directory, workload.cwd ?? "."),
+  };
+}
+
+function resolveRemediation(remediation: Partial<RemediationSettings> | undefined, directory: string): RemediationSettings | null {
+  if (!remediation) return null;
+  return {
+    ...(remediation.file ? { file: resolve(directory, remediation.file) } : {}),
+    ...(remediation.wait ? { wait: remediation.wait } : {}),
+    actions: remediation.actions ?? {},
   };
 }

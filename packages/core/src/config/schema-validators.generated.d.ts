@@ -4,3 +4,4 @@ import type { ValidateFunction } from "ajv";
 export const slo: ValidateFunction;
 export const sli: ValidateFunction;
 export const slogate: ValidateFunction;
+export const remediation: ValidateFunction;
