@@ -29,6 +29,8 @@ export interface GateOptions {
   slo?: string;
   sli?: string;
   sliValues?: string;
+  dashboard?: string;
+  writeConfig?: string;
   provider?: (typeof PROVIDER_IDS)[number];
   settle?: string;
   concurrency?: number;
@@ -269,6 +271,26 @@ export const GATE_OPTIONS = {
     commands: BOTH,
     yaml: "sli",
     inputs: everywhere("sli"),
+    parser: path,
+  },
+  dashboard: {
+    flag: "dashboard",
+    value: "<id|query>",
+    help: "Dynatrace: the SLIs and objectives a Keptn quality-gate dashboard defines (its id, or query: the one named KQG;project=…;stage=…;service=… for the labels), instead of --slo/--sli",
+    group: "sources",
+    commands: BOTH,
+    yaml: null,
+    inputs: everywhere("dashboard"),
+    parser: text,
+  },
+  writeConfig: {
+    flag: "write-config",
+    value: "<dir>",
+    help: "with --dashboard: also write the slo.yaml and sli.yaml the dashboard defines into this folder",
+    group: "sources",
+    commands: BOTH,
+    yaml: null,
+    inputs: nowhere,
     parser: path,
   },
   sliValues: {

@@ -1,9 +1,13 @@
-import { resolve } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { CiContext } from "./ci/ci-context.js";
 import { readCiContext } from "./ci/index.js";
 import { ConfigError, hasErrors } from "./config/diagnostics.js";
 import { findConfig } from "./config/find-config.js";
 import { loadSliFile, loadSloFile, type ProviderId, type SlogateConfig } from "./config/load-config.js";
+import { readSli } from "./config/load-sli.js";
+import { readSloText } from "./config/load-slo.js";
+import { parseYamlSource } from "./config/yaml-source.js";
 import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import { SlogateError } from "./errors.js";
@@ -13,6 +17,7 @@ import { FileHistoryStore } from "./history/file-store.js";
 import { GitBranchHistoryStore } from "./history/git-branch-store.js";
 import { type GateOptions, labelsOf } from "./options.js";
 import { dynatraceConnection } from "./sli/dynatrace/connection.js";
+import { DynatraceDashboards, loadDashboardGate } from "./sli/dynatrace/dashboards.js";
 import { resolvePlaceholders } from "./sli/placeholders.js";
 import { createProvider, type ProviderSettings } from "./sli/providers.js";
 import { ReplaySliProvider } from "./sli/replay-provider.js";
@@ -80,11 +85,41 @@ type Sli = Awaited<ReturnType<typeof loadSliFile>> | null;
 
 /** The SLO and sli.yaml: the caller's files over slogate.yaml's. A broken sli.yaml stops here. */
 async function resolveFiles(options: PlanOptions, config: SlogateConfig | null) {
+  if (options.dashboard !== undefined) return dashboardFiles(options, config);
   const slo = options.slo ? await loadSloFile(resolve(options.cwd, options.slo)) : config?.slo;
   if (!slo) throw usage("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
   const sli: Sli = options.sli ? await loadSliFile(resolve(options.cwd, options.sli)) : (config?.sli ?? null);
   if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
   return { slo, sli };
+}
+
+/**
+ * The SLO and sli.yaml a Dynatrace quality-gate dashboard defines (dynatrace-service's dashboard
+ * mode), read through the same loaders as files; written out too with --write-config.
+ */
+async function dashboardFiles(options: PlanOptions, config: SlogateConfig | null) {
+  if (options.slo !== undefined || options.sli !== undefined) {
+    throw usage("--dashboard defines the SLOs and SLIs itself", "Drop --slo and --sli, or drop --dashboard");
+  }
+  const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, options.env);
+  const api = new DynatraceDashboards(connection.endpoints, connection.credentials);
+  try {
+    const labels = { ...(config?.labels ?? {}), ...labelsOf(options) };
+    const { dashboard, gate, sloText, sliText } = await loadDashboardGate(api, options.dashboard ?? "", labels);
+    for (const skipped of gate.skipped) options.onWarning?.(`slogate: dashboard "${dashboard.dashboardMetadata.name}": ${skipped}`);
+    const name = `dashboard ${dashboard.id}`;
+    if (options.writeConfig !== undefined) {
+      const directory = resolve(options.cwd, options.writeConfig);
+      await mkdir(directory, { recursive: true });
+      await writeFile(join(directory, "slo.yaml"), sloText);
+      await writeFile(join(directory, "sli.yaml"), sliText);
+    }
+    const slo = { ...readSloText(sloText, `${name} (slo)`), file: `${name} (slo)` };
+    const sli = { ...readSli(parseYamlSource(sliText, `${name} (sli)`)), file: `${name} (sli)` };
+    return { slo, sli };
+  } finally {
+    await api.close();
+  }
 }
 
 /** Where results are kept and whether this one is stored. */

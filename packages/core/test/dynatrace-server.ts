@@ -15,6 +15,11 @@ export type Route =
   | "slo"
   | "problems"
   | "problem"
+  | "dashboards"
+  | "dashboard"
+  | "dashboard-create"
+  | "dashboard-update"
+  | "dashboard-delete"
   | "problem-comments"
   | "problem-comment"
   | "securityProblems"
@@ -55,6 +60,8 @@ export interface DynatraceSeed {
   ingestionLagMs?: number;
   slos?: Record<string, Record<string, unknown>>;
   problems?: number;
+  /** Dashboards API v1: dashboards by id (a UUID), as Dynatrace stores them. */
+  dashboards?: Record<string, { dashboardMetadata: { name: string; owner?: string; tags?: string[] }; tiles: unknown[] }>;
   /** Problems API v2 details by problemId (comments start empty; tests may close a problem). */
   problemDetails?: Record<string, SeededProblem>;
   securityProblems?: number;
@@ -100,6 +107,11 @@ const SCOPE: Partial<Record<Route, string>> = {
   slo: "slo.read",
   problems: "problems.read",
   problem: "problems.read",
+  dashboards: "ReadConfig",
+  dashboard: "ReadConfig",
+  "dashboard-create": "WriteConfig",
+  "dashboard-update": "WriteConfig",
+  "dashboard-delete": "WriteConfig",
   "problem-comments": "problems.read",
   "problem-comment": "problems.write",
   securityProblems: "securityProblems.read",
@@ -128,6 +140,11 @@ const EMPTY: Record<Route, unknown> = {
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
   problem: {},
+  dashboards: { dashboards: [] },
+  dashboard: {},
+  "dashboard-create": {},
+  "dashboard-update": {},
+  "dashboard-delete": {},
   "problem-comments": { totalCount: 0, pageSize: 10, nextPageKey: null, comments: [] },
   "problem-comment": {},
   securityProblems: { totalCount: 0, securityProblems: [] },
@@ -163,6 +180,13 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (method === "GET" && api === "/api/config/v1/dashboards") return "dashboards";
+  if (method === "POST" && api === "/api/config/v1/dashboards") return "dashboard-create";
+  if (/^\/api\/config\/v1\/dashboards\/[^/]+$/.test(api)) {
+    if (method === "GET") return "dashboard";
+    if (method === "PUT") return "dashboard-update";
+    if (method === "DELETE") return "dashboard-delete";
+  }
   if (method === "GET" && /^\/api\/v2\/problems\/[^/]+$/.test(api)) return "problem";
   if (method === "GET" && /^\/api\/v2\/problems\/[^/]+\/comments$/.test(api)) return "problem-comments";
   if (method === "POST" && /^\/api\/v2\/problems\/[^/]+\/comments$/.test(api)) return "problem-comment";
@@ -303,6 +327,12 @@ export class LocalDynatrace {
       }
       case "problems":
         return send(response, 200, { totalCount: this.seed.problems ?? 0, pageSize: 50, problems: [], warnings: [] });
+      case "dashboards":
+      case "dashboard":
+      case "dashboard-create":
+      case "dashboard-update":
+      case "dashboard-delete":
+        return this.dashboard(route, recorded, response);
       case "problem":
       case "problem-comments":
       case "problem-comment":
@@ -335,6 +365,74 @@ export class LocalDynatrace {
         return this.dqlDone(seeded, response);
       }
     }
+  }
+
+  /**
+   * Dashboards API v1: list (id, name, owner), get by id, create (201 with id and name), update
+   * in place (204), delete (204); ids must be UUIDs, tiles need a name, a tileType and bounds.
+   */
+  private dashboard(
+    route: "dashboards" | "dashboard" | "dashboard-create" | "dashboard-update" | "dashboard-delete",
+    recorded: RecordedRequest,
+    response: ServerResponse,
+  ): void {
+    this.seed.dashboards ??= {};
+    const stored = this.seed.dashboards;
+    if (route === "dashboards") {
+      const dashboards = Object.entries(stored).map(([id, d]) => ({
+        id,
+        name: d.dashboardMetadata.name,
+        owner: d.dashboardMetadata.owner ?? "slogate",
+      }));
+      return send(response, 200, { dashboards });
+    }
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const id = decodeURIComponent(recorded.path.split("/").pop() ?? "");
+    const violation = (path: string, message: string, location = "PAYLOAD_BODY") =>
+      send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: [{ path, message, parameterLocation: location, location: null }],
+        },
+      });
+    if (route !== "dashboard-create" && !uuid.test(id)) return violation("id", "Not a valid UUID.", "PATH");
+    if (route === "dashboard" || route === "dashboard-delete") {
+      const found = stored[id];
+      if (!found) return envelope(response, 404, `Dashboard ${id} not found`);
+      if (route === "dashboard-delete") {
+        delete stored[id];
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+      return send(response, 200, { metadata: { configurationVersions: [6], clusterVersion: "1.254.0" }, id, ...found });
+    }
+    let body: { id?: string; dashboardMetadata?: { name?: string }; tiles?: Array<{ name?: string; tileType?: string; bounds?: unknown }> };
+    try {
+      body = JSON.parse(recorded.body || "{}") as typeof body;
+    } catch {
+      return envelope(response, 400, "Could not map JSON at '' near line 1 column 1");
+    }
+    if (!body.dashboardMetadata?.name) return violation("dashboardMetadata.name", "must not be null");
+    if (!Array.isArray(body.tiles)) return violation("tiles", "must not be null");
+    for (const [i, tile] of body.tiles.entries()) {
+      if (!tile.name) return violation(`tiles[${i}].name`, "must not be null");
+      if (!tile.tileType) return violation(`tiles[${i}].tileType`, "must not be null");
+      if (!tile.bounds) return violation(`tiles[${i}].bounds`, "must not be null");
+    }
+    const { id: _ignored, metadata: _metadata, ...dashboard } = body as typeof body & { metadata?: unknown };
+    if (route === "dashboard-update") {
+      if (!stored[id]) return envelope(response, 404, `Dashboard ${id} not found`);
+      if (body.id !== undefined && body.id !== id) return violation("id", "must match the id in the path");
+      stored[id] = dashboard as (typeof stored)[string];
+      response.writeHead(204);
+      response.end();
+      return;
+    }
+    const created = `${Math.random().toString(16).slice(2, 10).padEnd(8, "0")}-0000-4000-8000-${Date.now().toString(16).slice(-12).padStart(12, "0")}`;
+    stored[created] = dashboard as (typeof stored)[string];
+    return send(response, 201, { id: created, name: body.dashboardMetadata.name });
   }
 
   /** Problems API v2: a problem's details, its comments (paged), and a new comment (201, empty body). */

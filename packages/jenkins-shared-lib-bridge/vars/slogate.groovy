@@ -41,7 +41,7 @@ def call(Map args = [:]) {
     // Each argument and the CLI flag it becomes, as packages/core/src/options.ts declares them
     // (npm run manifests:check holds the two together). The CLI refuses a flag its command lacks.
     Map options = [
-        config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, provider: args.provider,
+        config: args.config, slo: args.slo, sli: args.sli, 'sli-values': args.sliValues, dashboard: args.dashboard, provider: args.provider,
         baseline: args.baseline, settle: args.settle, history: args.history, start: args.start, end: args.end,
         timeframe: args.timeframe, 'missing-sli': args.missingSli, 'fail-on': args.failOn,
         'compare-branch': args.compareBranch,

@@ -39,6 +39,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./remediate-command.js")).remediateCommand,
     summary: "run remediation.yaml's actions for a Dynatrace problem until the gate passes",
   },
+  monitoring: {
+    load: async () => (await import("./monitoring-command.js")).monitoringCommand,
+    summary: "plan or apply the gate's quality-gate dashboard in Dynatrace (monitoring as code)",
+  },
   event: {
     load: async () => (await import("./event-command.js")).eventCommand,
     summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace",

@@ -208,6 +208,20 @@ export class HttpClient {
     );
   }
 
+  /** PUT JSON: a full replacement, idempotent by HTTP's definition, so retried like a GET. */
+  async putJson(
+    path: string,
+    body: unknown,
+    options: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+  ): Promise<HttpResponse> {
+    return this.send("PUT", this.url(path), JSON.stringify(body), true, options.signal, "application/json", options.headers);
+  }
+
+  /** DELETE: idempotent; a repeat finds the object gone. */
+  async delete(path: string, options: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+    return this.send("DELETE", this.url(path), undefined, true, options.signal, "application/json", options.headers);
+  }
+
   /** POST a form (OAuth token requests). */
   async postForm(path: string, form: URLSearchParams, options: { idempotent?: boolean; signal?: AbortSignal } = {}): Promise<HttpResponse> {
     return this.send(
@@ -221,7 +235,7 @@ export class HttpClient {
   }
 
   private async send(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PUT" | "DELETE",
     url: URL,
     body: string | undefined,
     idempotent: boolean,
@@ -276,7 +290,7 @@ export class HttpClient {
   }
 
   private async attempt(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PUT" | "DELETE",
     url: URL,
     body: string | undefined,
     signal: AbortSignal | undefined,

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import {
+  cleanSliName,
+  type Dashboard,
+  gateFromDashboard,
+  matchesGateName,
+  parseMarkdownSettings,
+  parseTileTitle,
+} from "./dashboard-gate.js";
+
+describe("tile titles, by dynatrace-service's grammar", () => {
+  it("reads the documented examples", () => {
+    expect(parseTileTitle("Av Response Time; pass=<=75000")).toEqual({
+      definition: {
+        displayName: "Av Response Time",
+        sli: "av_response_time",
+        pass: [["<=75000"]],
+        warning: [],
+        weight: 1,
+        key: false,
+        exclude: false,
+      },
+      errors: [],
+    });
+    expect(parseTileTitle("sli=service_rt_av; pass=<=75000").definition).toMatchObject({
+      displayName: "service_rt_av",
+      sli: "service_rt_av",
+    });
+    expect(parseTileTitle("Av Svc Resp. Time; sli=srt_av; pass=<=70000; warning=<=80000; key=true; weight=2").definition).toEqual({
+      displayName: "Av Svc Resp. Time",
+      sli: "srt_av",
+      pass: [["<=70000"]],
+      warning: [["<=80000"]],
+      weight: 2,
+      key: true,
+      exclude: false,
+    });
+    // Commas AND the criteria of one block; a repeated pass= adds a block (OR).
+    expect(parseTileTitle("sli=x;pass=<+10%,<600;pass=<500").definition.pass).toEqual([["<+10%", "<600"], ["<500"]]);
+    expect(parseTileTitle("Static SLO - Pass; PASS=>=90").definition).toMatchObject({ sli: "static_slo_-_pass", pass: [[">=90"]] });
+    expect(parseTileTitle("Throughput;exclude=true").definition.exclude).toBe(true);
+  });
+
+  it("refuses what dynatrace-service refused, saying where in the title", () => {
+    expect(parseTileTitle("rt;sli=rt;pass=< 600").errors).toEqual([`at offset 10: invalid criteria for 'pass': "< 600"`]);
+    expect(parseTileTitle("rt;pass=<600, <700").errors).toEqual([`at offset 3: invalid criteria for 'pass': " <700"`]);
+    expect(parseTileTitle("rt;weight=3.14;key=yes").errors).toEqual([
+      `at offset 3: 'weight' must be a whole number, not "3.14"`,
+      `at offset 15: 'key' must be true or false, not "yes"`,
+    ]);
+    expect(parseTileTitle("rt;sli=a;sli=b").errors).toEqual(["at offset 9: 'sli' is given twice"]);
+  });
+
+  it("cleans SLI names as dynatrace-service did", () => {
+    expect(cleanSliName("Av Response Time (Info)")).toBe("av_response_time_(info)");
+    expect(cleanSliName("Req/s 95% $.x")).toBe("req_s_95____x");
+  });
+});
+
+describe("the markdown tile and the dashboard name", () => {
+  it("reads the KQG settings with their defaults, and refuses bad values", () => {
+    expect(
+      parseMarkdownSettings(
+        "KQG.Total.Pass=80%;KQG.Total.Warning=60;KQG.Compare.WithScore=pass_or_warn;KQG.Compare.Results=3;KQG.Compare.Function=p90",
+      ),
+    ).toEqual({
+      settings: {
+        totalScore: { pass: "80%", warning: "60" },
+        comparison: {
+          compare_with: "several_results",
+          include_result_with_score: "pass_or_warn",
+          number_of_comparison_results: 3,
+          aggregate_function: "p90",
+        },
+      },
+      errors: [],
+    });
+    expect(parseMarkdownSettings("KQG.Compare.Function=p97").errors).toEqual(["invalid value for 'kqg.compare.function': p97"]);
+  });
+
+  it("matches KQG;project=…;stage=…;service=… in any order and case, not with a space after a semicolon", () => {
+    const labels = { project: "sockshop", stage: "staging", service: "carts" };
+    expect(matchesGateName("KQG;project=sockshop;stage=staging;service=carts", labels)).toBe(true);
+    expect(matchesGateName("kqg;service=Carts;project=sockshop;stage=staging;My gate", labels)).toBe(true);
+    expect(matchesGateName("KQG; project=sockshop;stage=staging;service=carts", labels)).toBe(false);
+    expect(matchesGateName("KQG;project=sockshop;stage=production;service=carts", labels)).toBe(false);
+  });
+});
+
+describe("a dashboard's gate", () => {
+  const dashboard = (tiles: Dashboard["tiles"]): Dashboard => ({
+    id: "12345678-1111-4111-8111-123456789abc",
+    dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
+    tiles,
+  });
+
+  it("names the dashboard and the tile when two tiles define one SLI, or a tile type cannot hold an SLI", () => {
+    const tile = {
+      name: "rt;pass=<600",
+      tileType: "DATA_EXPLORER",
+      queries: [{ id: "A", enabled: true }],
+      metricExpressions: ["resolution=null&builtin:service.response.time"],
+    };
+    expect(() => gateFromDashboard(dashboard([tile, { ...tile }]), new Map())).toThrow(
+      'dashboard "KQG;project=p;stage=s;service=c" (12345678-1111-4111-8111-123456789abc), tile 2 (DATA_EXPLORER "rt;pass=<600"): defines the SLI "rt" that tile 1 (DATA_EXPLORER "rt;pass=<600") defines already',
+    );
+    expect(() => gateFromDashboard(dashboard([{ name: "Hosts;sli=hosts;pass=<5", tileType: "HOSTS" }]), new Map())).toThrow(
+      'tile 1 (HOSTS "Hosts;sli=hosts;pass=<5"): is a HOSTS tile, which defines no SLI a gate can query',
+    );
+  });
+});

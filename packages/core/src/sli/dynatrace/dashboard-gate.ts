@@ -1,0 +1,414 @@
+import { SlogateError } from "../../errors.js";
+
+/**
+ * Keptn's quality-gate dashboards (dynatrace-service's dashboard mode): a dashboard named
+ * `KQG;project=<p>;stage=<s>;service=<svc>` whose tiles carry the objectives in their titles
+ * (`Response time;sli=rt;pass=<=500;warning=<=800;weight=2;key=true`) and a markdown tile with the
+ * total score and comparison (`KQG.Total.Pass=90%;KQG.Compare.Results=3`). This file turns such a
+ * dashboard into an slo.yaml and an sli.yaml, by dynatrace-service's rules; pure, no I/O.
+ */
+
+/** The parts of a Dashboards API v1 dashboard that dashboard mode reads. */
+export interface Dashboard {
+  id: string;
+  /** Dynatrace keeps more (owner, sharing, filters); a write sends back what it read. */
+  dashboardMetadata: { name: string; tags?: string[]; [key: string]: unknown };
+  tiles: DashboardTile[];
+}
+
+export interface DashboardTile {
+  name: string;
+  tileType: string;
+  /** MARKDOWN */
+  markdown?: string;
+  /** DATA_EXPLORER */
+  queries?: Array<{ id?: string; enabled?: boolean }>;
+  metricExpressions?: string[];
+  visualConfig?: { rules?: Array<{ matcher?: string; unitTransform?: string }> };
+  /** SLO */
+  assignedEntities?: string[];
+  /** CUSTOM_CHARTING */
+  filterConfig?: { customName?: string };
+  /** DTAQL (USQL) */
+  customName?: string;
+}
+
+/** A Dynatrace SLO as dashboard mode needs it: its name and thresholds. */
+export interface SloDefinition {
+  id: string;
+  name: string;
+  target: number;
+  warning: number;
+}
+
+/** What a tile title says (dynatrace-service's grammar). */
+export interface TileDefinition {
+  displayName: string;
+  sli: string | null;
+  pass: string[][];
+  warning: string[][];
+  weight: number;
+  key: boolean;
+  exclude: boolean;
+}
+
+export interface DerivedObjective {
+  sli: string;
+  displayName: string;
+  pass: string[][];
+  warning: string[][];
+  weight: number;
+  key: boolean;
+}
+
+/** The gate a dashboard defines: objectives, a query per SLI, the total score and comparison. */
+export interface DashboardGate {
+  objectives: DerivedObjective[];
+  indicators: Record<string, string>;
+  totalScore: { pass: string; warning: string };
+  comparison: { compare_with: string; include_result_with_score: string; number_of_comparison_results: number; aggregate_function: string };
+  /** Tiles passed over, and why (tile types dashboard mode never read). */
+  skipped: string[];
+}
+
+const CRITERION = /^(<|<=|=|>|>=)([+-]?\d+|[+-]?\d+\.\d+)%?$/;
+const GO_BOOL: Record<string, boolean> = {
+  "1": true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  "0": false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
+
+/** dynatrace-service's SLI name: lower case, with space, `/`, `%`, `$` and `.` as `_`. */
+export function cleanSliName(name: string): string {
+  return name.toLowerCase().replace(/[ /%$.]/g, "_");
+}
+
+function dashboardError(dashboard: Dashboard, where: string, message: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_INPUT", `dashboard "${dashboard.dashboardMetadata.name}" (${dashboard.id}), ${where}: ${message}`, {
+    suggestion,
+  });
+}
+
+/** `key=value` pieces split at `;`, each trimmed, with where in the text it starts. */
+function pieces(text: string): Array<{ key: string | null; value: string; offset: number }> {
+  const found: Array<{ key: string | null; value: string; offset: number }> = [];
+  let offset = 0;
+  for (const raw of text.split(";")) {
+    const start = offset + (raw.length - raw.trimStart().length);
+    offset += raw.length + 1;
+    const piece = raw.trim();
+    const equals = piece.indexOf("=");
+    if (equals < 0) found.push({ key: null, value: piece, offset: start });
+    else found.push({ key: piece.slice(0, equals).trim().toLowerCase(), value: piece.slice(equals + 1).trim(), offset: start });
+  }
+  return found;
+}
+
+/** Reads a tile title; errors carry the offset in the title where the bad piece starts. */
+export function parseTileTitle(title: string): { definition: TileDefinition; errors: string[] } {
+  const definition: TileDefinition = { displayName: "", sli: null, pass: [], warning: [], weight: 1, key: false, exclude: false };
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const [index, piece] of pieces(title).entries()) {
+    const at = `at offset ${piece.offset}`;
+    if (piece.key === null) {
+      if (index === 0) definition.displayName = piece.value;
+      continue;
+    }
+    const once = ["sli", "key", "weight", "exclude"];
+    if (once.includes(piece.key) && seen.has(piece.key)) {
+      errors.push(`${at}: '${piece.key}' is given twice`);
+      continue;
+    }
+    seen.add(piece.key);
+    switch (piece.key) {
+      case "sli":
+        if (piece.value === "") errors.push(`${at}: the sli name is empty`);
+        else {
+          definition.sli = cleanSliName(piece.value);
+          if (definition.displayName === "") definition.displayName = piece.value;
+        }
+        break;
+      case "pass":
+      case "warning": {
+        // Comma-separated criteria are one block (AND); a repeated key adds a block (OR). Not trimmed, as dynatrace-service.
+        const criteria = piece.value.split(",");
+        const bad = criteria.filter((criterion) => !CRITERION.test(criterion));
+        if (bad.length > 0) errors.push(`${at}: invalid criteria for '${piece.key}': ${bad.map((c) => JSON.stringify(c)).join(", ")}`);
+        else definition[piece.key].push(criteria);
+        break;
+      }
+      case "key":
+      case "exclude": {
+        const value = GO_BOOL[piece.value];
+        if (value === undefined) errors.push(`${at}: '${piece.key}' must be true or false, not ${JSON.stringify(piece.value)}`);
+        else definition[piece.key] = value;
+        break;
+      }
+      case "weight":
+        if (!/^[+-]?\d+$/.test(piece.value)) errors.push(`${at}: 'weight' must be a whole number, not ${JSON.stringify(piece.value)}`);
+        else definition.weight = Number(piece.value);
+        break;
+      default:
+        // Unknown keys were ignored by dynatrace-service; so they are here.
+        break;
+    }
+  }
+  if (definition.sli === null && definition.displayName !== "") definition.sli = cleanSliName(definition.displayName);
+  return { definition, errors };
+}
+
+const MARKDOWN_KEYS = ["kqg.total.pass", "kqg.total.warning", "kqg.compare.withscore", "kqg.compare.results", "kqg.compare.function"];
+
+/** The markdown tile's settings, with dynatrace-service's defaults. */
+export function parseMarkdownSettings(text: string): {
+  settings: Pick<DashboardGate, "totalScore" | "comparison">;
+  errors: string[];
+} {
+  const settings: Pick<DashboardGate, "totalScore" | "comparison"> = {
+    totalScore: { pass: "90%", warning: "75%" },
+    comparison: {
+      compare_with: "single_result",
+      include_result_with_score: "pass",
+      number_of_comparison_results: 1,
+      aggregate_function: "avg",
+    },
+  };
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const piece of pieces(text)) {
+    if (piece.key === null || !MARKDOWN_KEYS.includes(piece.key)) continue;
+    if (seen.has(piece.key)) {
+      errors.push(`'${piece.key}' is given twice`);
+      continue;
+    }
+    seen.add(piece.key);
+    const invalid = () => errors.push(`invalid value for '${piece.key}': ${piece.value}`);
+    switch (piece.key) {
+      case "kqg.total.pass":
+      case "kqg.total.warning":
+        if (!/^\d+(\.\d+)?%?$/.test(piece.value)) invalid();
+        else settings.totalScore[piece.key === "kqg.total.pass" ? "pass" : "warning"] = piece.value;
+        break;
+      case "kqg.compare.withscore":
+        if (!["pass", "all", "pass_or_warn"].includes(piece.value)) invalid();
+        else settings.comparison.include_result_with_score = piece.value;
+        break;
+      case "kqg.compare.results": {
+        const count = /^\d+$/.test(piece.value) ? Number(piece.value) : 0;
+        if (count < 1) invalid();
+        else {
+          settings.comparison.number_of_comparison_results = count;
+          settings.comparison.compare_with = count > 1 ? "several_results" : "single_result";
+        }
+        break;
+      }
+      case "kqg.compare.function":
+        if (!["avg", "p50", "p90", "p95"].includes(piece.value)) invalid();
+        else settings.comparison.aggregate_function = piece.value;
+        break;
+    }
+  }
+  return { settings, errors };
+}
+
+/** Whether a title carries a gate definition at all (an SLI name or criteria). */
+function definesObjective(title: string): boolean {
+  return pieces(title).some((piece) => piece.key === "sli" || piece.key === "pass" || piece.key === "warning");
+}
+
+/** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
+function dataExplorerQuery(tile: DashboardTile, fail: (message: string, suggestion: string) => never): string {
+  const enabled = (tile.queries ?? []).filter((query) => query.enabled !== false);
+  if (enabled.length !== 1) {
+    fail(`has ${enabled.length} enabled queries`, "Keep exactly one query enabled in the tile, as dynatrace-service required");
+  }
+  const expression = tile.metricExpressions?.[0];
+  if (!expression) fail("has no metric expression", "Save the tile in the Data Explorer again so Dynatrace stores its metric expression");
+  const amp = expression.indexOf("&");
+  const resolution = amp > 0 ? expression.slice(0, amp) : "";
+  if (!resolution.startsWith("resolution=") || amp === expression.length - 1) {
+    fail(`has a metric expression that is not resolution=<r>&<selector>: ${expression}`, "Save the tile in the Data Explorer again");
+  }
+  const unit = (tile.visualConfig?.rules ?? []).find((rule) => rule.matcher === `${enabled[0]?.id ?? "A"}:`)?.unitTransform;
+  if (unit && !["", "auto", "none"].includes(unit)) {
+    fail(
+      `converts its unit to ${unit}, which slogate does not read yet`,
+      "Set the tile's unit to auto and write the criteria in the metric's own unit, or wrap the selector in :toUnit(…) yourself",
+    );
+  }
+  const value = resolution.slice("resolution=".length);
+  const selector = expression.slice(amp + 1);
+  return `metricSelector=${selector}${value && value !== "null" ? `&resolution=${value}` : ""}`;
+}
+
+/**
+ * The gate a dashboard defines, tile by tile in dashboard order. `slos` holds the SLOs that SLO
+ * tiles name (fetched by the caller). Errors name the dashboard and the tile.
+ */
+export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string, SloDefinition>): DashboardGate {
+  const objectives: DerivedObjective[] = [];
+  const indicators: Record<string, string> = {};
+  const skipped: string[] = [];
+  const owner = new Map<string, string>();
+  let settings: Pick<DashboardGate, "totalScore" | "comparison"> | null = null;
+  const add = (objective: DerivedObjective, query: string, where: string) => {
+    const earlier = owner.get(objective.sli);
+    if (earlier) {
+      throw dashboardError(
+        dashboard,
+        where,
+        `defines the SLI "${objective.sli}" that ${earlier} defines already`,
+        "Give one of the tiles its own sli=<name>",
+      );
+    }
+    owner.set(objective.sli, where);
+    objectives.push(objective);
+    indicators[objective.sli] = query;
+  };
+  for (const [index, tile] of dashboard.tiles.entries()) {
+    const where = `tile ${index + 1} (${tile.tileType} "${tile.name}")`;
+    const fail = (message: string, suggestion: string): never => {
+      throw dashboardError(dashboard, where, message, suggestion);
+    };
+    switch (tile.tileType) {
+      case "MARKDOWN": {
+        if (!tile.markdown?.includes("KQG.")) continue;
+        if (settings) fail("is a second markdown tile with KQG. settings", "Keep the settings in one markdown tile");
+        const parsed = parseMarkdownSettings(tile.markdown);
+        if (parsed.errors.length > 0)
+          fail(
+            parsed.errors.join("; "),
+            "Use KQG.Total.Pass=90%;KQG.Total.Warning=75%;KQG.Compare.WithScore=pass;KQG.Compare.Results=1;KQG.Compare.Function=avg",
+          );
+        settings = parsed.settings;
+        continue;
+      }
+      case "DATA_EXPLORER": {
+        const { definition, errors } = parseTileTitle(tile.name);
+        if (errors.length > 0)
+          fail(
+            `title ${JSON.stringify(tile.name)}: ${errors.join("; ")}`,
+            "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
+          );
+        if (definition.exclude || definition.sli === null) continue;
+        const query = dataExplorerQuery(tile, fail);
+        add(
+          {
+            sli: definition.sli,
+            displayName: definition.displayName,
+            pass: definition.pass,
+            warning: definition.warning,
+            weight: definition.weight,
+            key: definition.key,
+          },
+          query,
+          where,
+        );
+        continue;
+      }
+      case "SLO": {
+        const ids = tile.assignedEntities ?? [];
+        if (ids.length === 0) fail("names no SLO", "Pick the SLO in the tile's settings");
+        for (const id of ids) {
+          const slo = slos.get(id) ?? fail(`names the SLO ${id}, which Dynatrace does not have`, "Pick an existing SLO in the tile");
+          // Dynatrace's warning threshold is above its target: passing means above the warning line.
+          add(
+            // Printed with six decimals, as dynatrace-service's %f printed them.
+            {
+              sli: cleanSliName(slo.name),
+              displayName: slo.name,
+              pass: [[`>=${slo.warning.toFixed(6)}`]],
+              warning: [[`>=${slo.target.toFixed(6)}`]],
+              weight: 1,
+              key: false,
+            },
+            `SLO;${id}`,
+            where,
+          );
+        }
+        continue;
+      }
+      case "OPEN_PROBLEMS":
+        add(
+          { sli: "problems", displayName: "problems", pass: [["<=0"]], warning: [], weight: 1, key: true },
+          'PV2;problemSelector=status("open")',
+          where,
+        );
+        continue;
+      case "CUSTOM_CHARTING":
+      case "DTAQL": {
+        const title = tile.tileType === "CUSTOM_CHARTING" ? (tile.filterConfig?.customName ?? "") : (tile.customName ?? "");
+        if (!definesObjective(title)) {
+          skipped.push(`${where}: no objective in its title`);
+          continue;
+        }
+        fail(
+          tile.tileType === "CUSTOM_CHARTING"
+            ? "is a custom chart; slogate reads objectives from Data Explorer tiles"
+            : "is a user-sessions (USQL) query; slogate does not query user sessions",
+          tile.tileType === "CUSTOM_CHARTING"
+            ? "Open the tile in Dynatrace and migrate it to the Data Explorer (Dynatrace offers it), keeping the title"
+            : "Express the SLI as a metric (e.g. builtin:apps.web.*) in a Data Explorer tile",
+        );
+        continue;
+      }
+      default:
+        // dynatrace-service read only the tile types above and passed over every other one.
+        if (definesObjective(tile.name)) {
+          fail(
+            `is a ${tile.tileType} tile, which defines no SLI a gate can query`,
+            "Put the objective on a Data Explorer, SLO or problems tile, or remove sli=/pass=/warning= from this title",
+          );
+        }
+        skipped.push(`${where}: not a tile type dashboard mode reads`);
+    }
+  }
+  if (objectives.length === 0) {
+    throw dashboardError(
+      dashboard,
+      "all tiles",
+      "no tile defines an objective",
+      "Add a Data Explorer tile titled e.g. Response time;sli=rt;pass=<=500 (see docs/quickstart-dynatrace.md#gates-defined-in-dashboards)",
+    );
+  }
+  const chosen = settings ?? parseMarkdownSettings("").settings;
+  return { objectives, indicators, totalScore: chosen.totalScore, comparison: chosen.comparison, skipped };
+}
+
+/** The dashboard name dashboard mode looks for, as dynatrace-service matched it (pieces, any order, case-insensitive). */
+export function matchesGateName(name: string, labels: { project: string; stage: string; service: string }): boolean {
+  const lower = name.toLowerCase();
+  if (!lower.startsWith("kqg;")) return false;
+  const parts = lower.split(";");
+  return (["project", "stage", "service"] as const).every((key) => parts.includes(`${key}=${labels[key].toLowerCase()}`));
+}
+
+/** The derived gate as Keptn files, for `--write-config` and for reading through the usual loader. */
+export function gateFiles(gate: DashboardGate): { slo: Record<string, unknown>; sli: Record<string, unknown> } {
+  return {
+    slo: {
+      spec_version: "1.0",
+      comparison: gate.comparison,
+      objectives: gate.objectives.map((objective) => ({
+        sli: objective.sli,
+        displayName: objective.displayName,
+        ...(objective.pass.length > 0 ? { pass: objective.pass.map((criteria) => ({ criteria })) } : {}),
+        ...(objective.warning.length > 0 ? { warning: objective.warning.map((criteria) => ({ criteria })) } : {}),
+        weight: objective.weight,
+        key_sli: objective.key,
+      })),
+      total_score: gate.totalScore,
+    },
+    sli: { spec_version: "1.0", indicators: gate.indicators },
+  };
+}

@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDynatrace } from "./dynatrace-server.js";
+import { runCliAsync, tempDir, writeFiles } from "./support.js";
+
+const TOKEN = "dt0c01.DASHBOARD.canary-token-77aa88bb99cc";
+const READ_ONLY = "dt0c01.NOCONFIG.canary-token-11aa22bb33cc";
+const GATE_ID = "8a2c1b4e-5d6f-4a1b-9c2d-3e4f5a6b7c8d";
+const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,descending)):limit(10)):limit(100):names";
+const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
+const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
+
+/** A Data Explorer tile as Dynatrace stores it (dynatrace-service's test data has this shape). */
+function dataExplorer(name: string, selector: string, resolution = "null") {
+  return {
+    name,
+    tileType: "DATA_EXPLORER",
+    configured: true,
+    bounds: { top: 0, left: 0, width: 456, height: 266 },
+    customName: "Data explorer results",
+    queries: [
+      { id: "A", metric: "builtin:service.response.time", spaceAggregation: "AVG", timeAggregation: "DEFAULT", splitBy: [], enabled: true },
+    ],
+    visualConfig: { type: "GRAPH_CHART", rules: [{ matcher: "A:", unitTransform: "auto" }] },
+    metricExpressions: [`resolution=${resolution}&${selector}`],
+  };
+}
+
+const TILES = [
+  {
+    name: "Markdown",
+    tileType: "MARKDOWN",
+    configured: true,
+    bounds: {},
+    markdown: "KQG.Total.Pass=90%;KQG.Total.Warning=70%;KQG.Compare.WithScore=pass;KQG.Compare.Results=1;KQG.Compare.Function=avg",
+  },
+  { name: "Service health", tileType: "HEADER", configured: true, bounds: {} },
+  dataExplorer("Response time; sli=svc_rt_p95; pass=<=500; warning=<=800; weight=2; key=true", RT),
+  dataExplorer("Error rate; pass=<=2", ERRORS),
+  {
+    name: "Service-level objective",
+    tileType: "SLO",
+    configured: true,
+    bounds: {},
+    assignedEntities: ["7d07efde-b714-3e6e-ad95-08490e2540c4"],
+  },
+  { name: "Problems", tileType: "OPEN_PROBLEMS", configured: true, bounds: {} },
+];
+
+let dynatrace: LocalDynatrace;
+beforeAll(async () => {
+  dynatrace = await new LocalDynatrace({
+    tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read"], [READ_ONLY]: ["metrics.read"] },
+    metrics: { [RT]: [{ values: [412] }], [ERRORS]: [{ values: [0.4] }] },
+    slos: { "7d07efde-b714-3e6e-ad95-08490e2540c4": { name: "Carts availability", target: 95, warning: 99, evaluatedPercentage: 99.5 } },
+    problems: 0,
+    dashboards: {
+      [GATE_ID]: { dashboardMetadata: { name: "KQG;project=sockshop;stage=staging;service=carts", owner: "ops" }, tiles: TILES },
+      "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e": { dashboardMetadata: { name: "Team overview" }, tiles: [] },
+    },
+  }).start();
+});
+afterAll(async () => {
+  await dynatrace?.stop();
+});
+
+function evaluate(args: string[], token = TOKEN) {
+  return runCliAsync(["evaluate", "--provider", "dynatrace", ...args, ...WINDOW, "--format", "keptn"], {
+    cwd: tempDir(),
+    env: { DT_URL: dynatrace.url, DT_API_TOKEN: token },
+  });
+}
+
+type KeptnAnswer = {
+  result: string;
+  evaluation: {
+    score: number;
+    indicatorResults: Array<{
+      value: { metric: string; value: number };
+      status: string;
+      keySli: boolean;
+      passTargets: Array<{ criteria: string }>;
+    }>;
+  };
+};
+
+describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", () => {
+  it("evaluates the SLIs and objectives a KQG dashboard defines, without --slo or --sli", async () => {
+    const run = await evaluate(["--dashboard", GATE_ID]);
+    expect(run.status).toBe(0);
+    const answer = JSON.parse(run.stdout) as KeptnAnswer;
+    expect(answer.result).toBe("pass");
+    expect(
+      answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status, r.passTargets.map((t) => t.criteria)]),
+    ).toEqual([
+      ["svc_rt_p95", 412, "pass", ["<=500"]],
+      ["error_rate", 0.4, "pass", ["<=2"]],
+      ["carts_availability", 99.5, "pass", [">=99.000000"]],
+      ["problems", 0, "pass", ["<=0"]],
+    ]);
+    const [metricsQuery] = dynatrace.requestsTo("metrics").slice(-1);
+    expect(metricsQuery?.query.metricSelector).toBeDefined();
+  });
+
+  it("finds the dashboard by its labels with --dashboard query, and writes the slo.yaml and sli.yaml that evaluate to the same result", async () => {
+    const cwd = tempDir();
+    const env = { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN };
+    const labels = ["--labels", "project=sockshop,stage=staging,service=carts"];
+    const fromDashboard = await runCliAsync(
+      ["evaluate", "--provider", "dynatrace", "--dashboard", "query", ...labels, "--write-config", "gate", ...WINDOW, "--format", "keptn"],
+      { cwd, env },
+    );
+    expect(fromDashboard.status).toBe(0);
+    expect(readFileSync(join(cwd, "gate", "sli.yaml"), "utf8")).toContain(`svc_rt_p95: metricSelector=${RT}`);
+    const fromFiles = await runCliAsync(
+      [
+        "evaluate",
+        "--provider",
+        "dynatrace",
+        "--slo",
+        "gate/slo.yaml",
+        "--sli",
+        "gate/sli.yaml",
+        ...labels,
+        ...WINDOW,
+        "--format",
+        "keptn",
+      ],
+      { cwd, env },
+    );
+    const strip = (text: string) => {
+      const answer = JSON.parse(text) as KeptnAnswer & Record<string, unknown>;
+      return { result: answer.result, score: answer.evaluation.score, indicators: answer.evaluation.indicatorResults };
+    };
+    expect(strip(fromFiles.stdout)).toEqual(strip(fromDashboard.stdout));
+  });
+
+  it("names the dashboard when none or several match, and the scope a token lacks", async () => {
+    const none = await evaluate(["--dashboard", "query", "--labels", "project=sockshop,stage=production,service=carts"]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe(
+      "slogate: no dashboard is named KQG;project=sockshop;stage=production;service=carts. Name the gate's dashboard KQG;project=<p>;stage=<s>;service=<svc>, or pass its id with --dashboard <id>\n",
+    );
+    const twin = "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
+    const dashboards = dynatrace.seed.dashboards ?? {};
+    dashboards[twin] = { dashboardMetadata: { name: "kqg;service=carts;project=sockshop;stage=staging;copy" }, tiles: TILES };
+    const two = await evaluate(["--dashboard", "query", "--labels", "project=sockshop,stage=staging,service=carts"]);
+    delete dashboards[twin];
+    expect(two.status).toBe(2);
+    expect(two.stderr).toBe(
+      `slogate: 2 dashboards are named KQG;project=sockshop;stage=staging;service=carts: KQG;project=sockshop;stage=staging;service=carts (${GATE_ID}), kqg;service=carts;project=sockshop;stage=staging;copy (${twin}). Rename all but one, or pass the id of the one to use with --dashboard <id>\n`,
+    );
+    const unknown = await evaluate(["--dashboard", "3f0e8c1a-0000-4000-8000-000000000000"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^slogate: Dynatrace has no dashboard "3f0e8c1a-0000-4000-8000-000000000000" \(HTTP 404: Dashboard 3f0e8c1a-0000-4000-8000-000000000000 not found\)/,
+    );
+    const scope = await evaluate(["--dashboard", GATE_ID], READ_ONLY);
+    expect(scope.status).toBe(2);
+    expect(scope.stderr).toContain("Token is missing required scope. Use one of: ReadConfig");
+    expect(scope.stderr + scope.stdout).not.toContain(READ_ONLY);
+  });
+
+  it("refuses a tile title the grammar rejects, naming the dashboard, the tile and the offset", async () => {
+    const id = "4b5c6d7e-8f90-4a1b-8c2d-3e4f5a6b7c8e";
+    (dynatrace.seed.dashboards ?? {})[id] = {
+      dashboardMetadata: { name: "KQG;project=x;stage=y;service=z" },
+      tiles: [dataExplorer("Response time;sli=rt;pass=< 500", RT)],
+    };
+    const run = await evaluate(["--dashboard", id]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `slogate: dashboard "KQG;project=x;stage=y;service=z" (${id}), tile 1 (DATA_EXPLORER "Response time;sli=rt;pass=< 500"): title "Response time;sli=rt;pass=< 500": at offset 21: invalid criteria for 'pass': "< 500". Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false\n`,
+    );
+  });
+});

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDynatrace } from "./dynatrace-server.js";
+import { runCliAsync, tempDir, writeFiles } from "./support.js";
+
+const TOKEN = "dt0c01.MONITORING.canary-token-5e6f7a8b9c0d";
+const READER = "dt0c01.READER.canary-token-0d9c8b7a6f5e";
+const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
+const FAILURES = "builtin:service.errors.total.rate:avg";
+const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
+const LABELS = ["--labels", "project=sockshop,stage=production,service=carts"];
+
+const sloYaml = (p95 = "<=600") => `spec_version: "1.0"
+comparison:
+  compare_with: single_result
+  include_result_with_score: pass
+  aggregate_function: avg
+objectives:
+  - sli: response_time_p95
+    displayName: Response time P95
+    pass:
+      - criteria: ["${p95}", "<=+10%"]
+    warning:
+      - criteria: ["<=800"]
+    weight: 2
+  - sli: error_rate
+    pass:
+      - criteria: ["<=1"]
+    key_sli: true
+  - sli: availability
+    pass:
+      - criteria: [">=99"]
+total_score:
+  pass: "90%"
+  warning: "75%"
+`;
+const SLI = `indicators:
+  response_time_p95: 'metricSelector=${RT}'
+  error_rate: 'metricSelector=${FAILURES}'
+  availability: 'SLO;7d07efde-b714-3e6e-ad95-08490e2540c4'
+`;
+
+let dynatrace: LocalDynatrace;
+beforeAll(async () => {
+  dynatrace = await new LocalDynatrace({
+    tokens: { [TOKEN]: ["ReadConfig", "WriteConfig", "metrics.read", "slo.read"], [READER]: ["ReadConfig"] },
+    metrics: { [RT]: [{ values: [512] }], [FAILURES]: [{ values: [0.3] }] },
+    dashboards: {},
+  }).start();
+});
+afterAll(async () => {
+  await dynatrace?.stop();
+});
+
+function project(slo = sloYaml()) {
+  const cwd = tempDir();
+  writeFiles(cwd, { "slo.yaml": slo, "sli.yaml": SLI });
+  return cwd;
+}
+
+function monitoring(cwd: string, action: string, extra: string[] = [], token = TOKEN) {
+  return runCliAsync(["monitoring", action, "--slo", "slo.yaml", "--sli", "sli.yaml", ...LABELS, ...extra], {
+    cwd,
+    env: { DT_URL: dynatrace.url, DT_API_TOKEN: token },
+  });
+}
+
+const writes = () => dynatrace.requests.filter((request) => ["POST", "PUT", "DELETE"].includes(request.method)).length;
+
+describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
+  it("plan writes nothing; apply creates the dashboard; a second apply makes no write request", async () => {
+    const cwd = project();
+    const before = writes();
+    const plan = await monitoring(cwd, "plan");
+    expect(plan.stderr).toBe("");
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toBe(
+      [
+        'create dashboard "KQG;project=sockshop;stage=production;service=carts" (3 tiles)',
+        '  response_time_p95: tile "Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2"',
+        '  error_rate: tile "error_rate;sli=error_rate;pass=<=1;key=true"',
+        "  availability: no tile: an SLO; in dashboard mode an SLO tile takes its thresholds from the Dynatrace SLO, not from slo.yaml",
+        "",
+      ].join("\n"),
+    );
+    expect(writes()).toBe(before);
+
+    const apply = await monitoring(cwd, "apply");
+    expect(apply.status).toBe(0);
+    expect(apply.stdout.split("\n")[0]).toMatch(
+      /^created dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/,
+    );
+    expect(writes()).toBe(before + 1);
+
+    const again = await monitoring(cwd, "apply");
+    expect(again.status).toBe(0);
+    expect(again.stdout.split("\n")[0]).toMatch(
+      /^unchanged dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/,
+    );
+    expect(writes()).toBe(before + 1);
+  });
+
+  it("the dashboard it writes evaluates to the same result as the files it was written from", async () => {
+    const cwd = project();
+    await monitoring(cwd, "apply");
+    const env = { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN };
+    const onlyMetrics = `${sloYaml().replace(/ {2}- sli: availability\n {4}pass:\n {6}- criteria: \[">=99"\]\n/, "")}`;
+    writeFiles(cwd, { "metrics-slo.yaml": onlyMetrics });
+    const fromFiles = await runCliAsync(
+      ["evaluate", "--provider", "dynatrace", "--slo", "metrics-slo.yaml", "--sli", "sli.yaml", ...LABELS, ...WINDOW, "--format", "keptn"],
+      { cwd, env },
+    );
+    const fromDashboard = await runCliAsync(
+      ["evaluate", "--provider", "dynatrace", "--dashboard", "query", ...LABELS, ...WINDOW, "--format", "keptn"],
+      { cwd, env },
+    );
+    const gate = (text: string) => {
+      const answer = JSON.parse(text) as {
+        result: string;
+        evaluation: { score: number; indicatorResults: Array<{ value: { metric: string; value: number }; status: string; score: number }> };
+      };
+      return [
+        answer.result,
+        answer.evaluation.score,
+        answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status, r.score]),
+      ];
+    };
+    expect(fromDashboard.status).toBe(fromFiles.status);
+    expect(gate(fromDashboard.stdout)).toEqual(gate(fromFiles.stdout));
+    expect(gate(fromFiles.stdout)).toEqual([
+      "pass",
+      100,
+      [
+        ["response_time_p95", 512, "pass", 2],
+        ["error_rate", 0.3, "pass", 1],
+      ],
+    ]);
+  });
+
+  it("a changed threshold updates the dashboard in place (same id), only that tile; a removed objective's tile stays unless --prune", async () => {
+    const cwd = project();
+    await monitoring(cwd, "apply");
+    const [id] = Object.keys(dynatrace.seed.dashboards ?? {});
+    writeFiles(cwd, { "slo.yaml": sloYaml("<=550") });
+    const update = await monitoring(cwd, "apply");
+    expect(update.status).toBe(0);
+    expect(update.stdout.split("\n")[0]).toBe(
+      `updated dashboard "KQG;project=sockshop;stage=production;service=carts" (${id}): tile Response time P95;sli=response_time_p95;pass=<=550,<=+10%;warning=<=800;weight=2 set, tile Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2 removed`,
+    );
+    expect(Object.keys(dynatrace.seed.dashboards ?? {})).toEqual([id]);
+    const puts = dynatrace.requests.filter((request) => request.method === "PUT");
+    expect(puts.at(-1)?.path).toBe(`/api/config/v1/dashboards/${id}`);
+
+    writeFiles(cwd, {
+      "slo.yaml": sloYaml("<=550").replace(/ {2}- sli: error_rate\n {4}pass:\n {6}- criteria: \["<=1"\]\n {4}key_sli: true\n/, ""),
+    });
+    const kept = await monitoring(cwd, "plan");
+    expect(kept.stdout).toContain("  error_rate: tile kept, the objective is no longer in slo.yaml (--prune removes it)");
+    expect(kept.stdout.split("\n")[0]).toMatch(/^unchanged dashboard/);
+    const pruned = await monitoring(cwd, "apply", ["--prune"]);
+    expect(pruned.stdout.split("\n")[0]).toBe(
+      `updated dashboard "KQG;project=sockshop;stage=production;service=carts" (${id}): tile error_rate;sli=error_rate;pass=<=1;key=true removed`,
+    );
+  });
+
+  it("Dynatrace refusing a change: exit 1 with the object and the reason (a missing scope named)", async () => {
+    const cwd = project();
+    const labels = ["--labels", "project=sockshop,stage=hardening,service=carts"];
+    const run = await runCliAsync(["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: READER },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'slogate: Dynatrace refused to create the dashboard "KQG;project=sockshop;stage=hardening;service=carts": Dynatrace dashboards: creating dashboard "KQG;project=sockshop;stage=hardening;service=carts": HTTP 403: Token is missing required scope. Use one of: WriteConfig (HTTP 403); the token lacks a permission (scope) this call needs\n',
+    );
+    dynatrace.inject("dashboard-create", { status: 400 });
+    const refused = await runCliAsync(["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+    });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'slogate: Dynatrace refused to create the dashboard "KQG;project=sockshop;stage=hardening;service=carts": ',
+    );
+    const invalid = await runCliAsync(["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml"], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+    });
+    expect(invalid.status).toBe(2);
+  });
+});
