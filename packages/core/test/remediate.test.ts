@@ -89,6 +89,19 @@ const SLI = `indicators:
   response_time: "metricSelector=${RESPONSE_TIME}&entitySelector=type(SERVICE),tag(keptn_service:$SERVICE)"
 `;
 
+/** A remediation.yaml whose default entry runs one command. */
+function defaultRemediation(action: string, command: string): string {
+  return `apiVersion: spec.keptn.sh/0.1.4
+kind: Remediation
+spec:
+  remediations:
+    - problemType: default
+      actionsOnOpen:
+        - action: ${action}
+          command: ${command}
+`;
+}
+
 function project(files: Record<string, string> = {}): string {
   const cwd = tempDir();
   writeFiles(cwd, { "remediation.yaml": REMEDIATION, "slogate.yaml.off": SLOGATE_YAML, "slo.yaml": SLO, "sli.yaml": SLI, ...files });
@@ -200,15 +213,7 @@ describe("slogate remediate", () => {
     const id = seed("-3333333333333333333_1752266005311V2", problem("Response time degradation"));
     const closer = node(`fetch(process.env.FLAGS_URL, { method: 'POST' }).then(() => process.exit(0))`);
     const cwd = project({
-      "remediation.yaml": `apiVersion: spec.keptn.sh/0.1.4
-kind: Remediation
-spec:
-  remediations:
-    - problemType: default
-      actionsOnOpen:
-        - action: restart
-          command: ${closer}
-`,
+      "remediation.yaml": defaultRemediation("restart", closer),
     });
     const original = (dynatrace.seed.problemDetails ?? {})[id] as SeededProblem;
     // The flags service stands in for a fix that makes Dynatrace close the problem.
@@ -253,15 +258,7 @@ spec:
     const id = seed("-5555555555555555555_1752266005311V2", problem("Response time degradation"));
     const slowFail = node("setTimeout(() => process.exit(1), 300)");
     const cwd = project({
-      "remediation.yaml": `apiVersion: spec.keptn.sh/0.1.4
-kind: Remediation
-spec:
-  remediations:
-    - problemType: default
-      actionsOnOpen:
-        - action: scaling
-          command: ${slowFail}
-`,
+      "remediation.yaml": defaultRemediation("scaling", slowFail),
     });
     const [first, second] = await Promise.all([remediate(cwd, id), remediate(cwd, id)]);
     const outcomes = [first, second].map((run) => /slogate remediate: ([\w-]+):/.exec(run.stderr)?.[1]).sort();
