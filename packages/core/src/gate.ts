@@ -182,5 +182,6 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     }
     options.onProgress?.({ phase: "event", delivered: event.delivered, warnings: event.warnings });
   }
+  await plan.history?.close?.();
   return { outcome, result, keptn: toKeptnFinishedData(outcome, labels), invalidConfig, previous, event, recent, notStored };
 }

@@ -336,7 +336,7 @@ export const GATE_OPTIONS = {
   history: {
     flag: "history",
     value: "<file>",
-    help: "JSON Lines history (slogate results or Keptn evaluation.finished events), oldest first; a CI step stores its result there",
+    help: "JSON Lines history (slogate results or Keptn evaluation.finished events), oldest first; a CI step stores its result there. dynatrace: kept as events in Dynatrace, per project, stage and service",
     group: "history",
     commands: BOTH,
     yaml: "history.path",

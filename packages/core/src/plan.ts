@@ -13,6 +13,7 @@ import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine
 import { SlogateError } from "./errors.js";
 import { DynatraceEventSink } from "./events/dynatrace.js";
 import type { Plan } from "./gate.js";
+import { DYNATRACE_HISTORY, DynatraceHistoryStore } from "./history/dynatrace-store.js";
 import { FileHistoryStore } from "./history/file-store.js";
 import { GitBranchHistoryStore } from "./history/git-branch-store.js";
 import { type GateOptions, labelsOf } from "./options.js";
@@ -129,6 +130,17 @@ function resolveHistory(
   context: CiContext,
   labels: Record<string, string>,
 ): Pick<Plan, "history" | "storeHistory" | "baselineFilter"> {
+  if (options.history === DYNATRACE_HISTORY) {
+    const history = new DynatraceHistoryStore({
+      ...dynatraceConnection(config?.providers.dynatrace ?? {}, options.env),
+      labels,
+      env: options.env,
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
+    const storeHistory = options.store === true && (context.pullRequest === undefined || options.storePullRequests === true);
+    const branch = options.compareBranch ?? (context.pullRequest !== undefined ? context.targetBranch : undefined);
+    return { history, storeHistory, baselineFilter: { labels, ...(branch ? { branch } : {}) } };
+  }
   const path = options.history ? resolve(options.cwd, options.history) : config?.history?.path;
   if (options.store && !path && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
   const history = options.historyBranch

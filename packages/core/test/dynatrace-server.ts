@@ -69,6 +69,8 @@ export interface DynatraceSeed {
   dql?: Record<string, { records: unknown[]; polls?: number; state?: string }>;
   /** Accepted events get this many reports (0 to test the warning). */
   reportCount?: number;
+  /** How long an ingested event takes to show in GET /api/v2/events (eventual consistency). */
+  eventsLagMs?: number;
   /** Every answer waits this long (a distant tenant, for benchmarks). */
   latencyMs?: number;
 }
@@ -199,6 +201,8 @@ function routeOf(method: string, path: string): Route | "unknown" {
 export class LocalDynatrace {
   readonly requests: RecordedRequest[] = [];
   readonly events: Array<Record<string, unknown>> = [];
+  /** When each stored event was ingested (events become readable eventsLagMs later). */
+  private readonly ingestedAt = new Map<Record<string, unknown>, number>();
   /** Comments on problems, by problemId, oldest first. */
   readonly comments = new Map<string, StoredComment[]>();
   private readonly faults = new Map<Route, Fault[]>();
@@ -342,7 +346,7 @@ export class LocalDynatrace {
       case "events-ingest":
         return this.ingest(recorded, response);
       case "events-list":
-        return send(response, 200, { totalCount: this.events.length, pageSize: 100, nextPageKey: null, events: this.events });
+        return this.listEvents(q, response);
       case "dql-execute": {
         const { query } = JSON.parse(recorded.body || "{}") as { query?: string };
         const seeded = query ? this.seed.dql?.[query] : undefined;
@@ -433,6 +437,58 @@ export class LocalDynatrace {
     const created = `${Math.random().toString(16).slice(2, 10).padEnd(8, "0")}-0000-4000-8000-${Date.now().toString(16).slice(-12).padStart(12, "0")}`;
     stored[created] = dashboard as (typeof stored)[string];
     return send(response, 201, { id: created, name: body.dashboardMetadata.name });
+  }
+
+  /**
+   * Events API v2 read: `eventSelector` with eventType("…") and property.<key>("v1","v2") (criteria
+   * AND-ed, values OR-ed), `from` (ms or now-<n><unit>), pages of `pageSize` (default 100, max 1000)
+   * reached by a lone `nextPageKey`; properties as a list of {key, value}, as Dynatrace reads them.
+   */
+  private listEvents(q: Record<string, string>, response: ServerResponse): void {
+    const paging = q.nextPageKey ? (JSON.parse(Buffer.from(q.nextPageKey, "base64url").toString()) as Record<string, string>) : q;
+    const visible = Date.now() - (this.seed.eventsLagMs ?? 0);
+    const criteria = [...(paging.eventSelector ?? "").matchAll(/(eventType|property\.[\w.]+)\(([^)]*)\)/g)].map((m) => ({
+      field: m[1] as string,
+      values: [...(m[2] ?? "").matchAll(/"([^"]*)"/g)].map((v) => v[1] as string),
+    }));
+    const units: Record<string, number> = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8, M: 2.592e9, y: 3.1536e10 };
+    const relative = /^now-(\d+)([smhdwMy])$/.exec(paging.from ?? "now-2h");
+    const from = relative ? Date.now() - Number(relative[1]) * (units[relative[2] as string] ?? 0) : Number(paging.from);
+    const matching = this.events
+      .filter((event) => (this.ingestedAt.get(event) ?? 0) <= visible)
+      .filter((event) => Number(event.startTime ?? this.ingestedAt.get(event)) >= from)
+      .filter((event) =>
+        criteria.every(({ field, values }) => {
+          const actual =
+            field === "eventType" ? event.eventType : (event.properties as Record<string, unknown> | undefined)?.[field.slice(9)];
+          return values.includes(String(actual));
+        }),
+      );
+    const pageSize = Math.min(1000, Number(paging.pageSize ?? 100) || 100);
+    const offset = Number(paging.offset ?? 0);
+    const page = matching.slice(offset, offset + pageSize);
+    const next =
+      offset + pageSize < matching.length
+        ? Buffer.from(JSON.stringify({ ...paging, offset: String(offset + pageSize) })).toString("base64url")
+        : null;
+    send(response, 200, {
+      totalCount: matching.length,
+      pageSize,
+      nextPageKey: next,
+      warnings: [],
+      events: page.map((event, i) => ({
+        eventId: `${offset + i}_${event.startTime ?? 0}`,
+        startTime: event.startTime ?? this.ingestedAt.get(event),
+        endTime: event.endTime ?? -1,
+        eventType: event.eventType,
+        title: event.title,
+        properties: Object.entries((event.properties ?? {}) as Record<string, unknown>).map(([key, value]) => ({
+          key,
+          value: String(value),
+        })),
+        status: "CLOSED",
+      })),
+    });
   }
 
   /** Problems API v2: a problem's details, its comments (paged), and a new comment (201, empty body). */
@@ -600,6 +656,7 @@ export class LocalDynatrace {
       });
     }
     this.events.push(event);
+    this.ingestedAt.set(event, Date.now());
     const count = this.seed.reportCount ?? 1;
     send(response, 201, {
       reportCount: count,

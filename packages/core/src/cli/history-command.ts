@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { SlogateError } from "../errors.js";
-import { FileHistoryStore } from "../history/file-store.js";
+import type { HistoryStore } from "../history/history-store.js";
 import { importKeptnEvents, type KeptnImport } from "../history/keptn-import.js";
 import { formatNumber } from "../result/format-number.js";
-import { historyPath } from "./command-config.js";
+import { historyStore } from "./command-config.js";
 import type { CliIo } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
 
@@ -19,13 +19,17 @@ export const HISTORY_HELP = `Usage: slogate history <list|invalidate|import> [op
       invalidations as slogate's; prints a line per Keptn field a slogate result drops.
 
 Options:
-  --history <file>   JSON Lines history (default: history.path of slogate.yaml)
+  --history <file>   JSON Lines history (default: history.path of slogate.yaml), or dynatrace:
+                     the gate's results kept as events in Dynatrace (DT_URL, DT_API_TOKEN)
+  --labels <k=v,…>   with --history dynatrace: the gate's project, stage and service
   --config <file>    slogate.yaml to take history.path from (default: ./slogate.yaml)
   -h, --help         show this help
 `;
 
 const OPTIONS: OptionSpec = {
   history: { type: "string" },
+  label: { type: "string", multiple: true },
+  labels: { type: "string", multiple: true },
   config: { type: "string" },
   format: { type: "string" },
   reason: { type: "string" },
@@ -39,8 +43,22 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
     io.stdout(HISTORY_HELP);
     return values.help ? 0 : 2;
   }
-  const path = await historyPath(io, values);
-  const store = new FileHistoryStore(path, { onWarning: (message) => io.stderr(`${message}\n`) });
+  const store = await historyStore(io, values, { confirmWrites: action !== "import" });
+  try {
+    return await historyAction(action, rest, values, store, io);
+  } finally {
+    await store.close?.();
+  }
+}
+
+async function historyAction(
+  action: string,
+  rest: string[],
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>,
+  store: HistoryStore,
+  io: CliIo,
+): Promise<number> {
+  const path = store.location;
 
   if (action === "list") {
     const entries = await store.list();

@@ -1,10 +1,9 @@
 import { SlogateError } from "../errors.js";
-import { FileHistoryStore } from "../history/file-store.js";
 import { reportableResult } from "../history/keptn-result.js";
 import { recentRuns } from "../history/recent-runs.js";
 import { GATE_OPTIONS } from "../options.js";
 import { renderReport } from "../report/index.js";
-import { historyPath } from "./command-config.js";
+import { historyStore } from "./command-config.js";
 import { HTML_RUNS, MARKDOWN_RUNS, positiveCount, stdoutFormat, text } from "./gate-command.js";
 import { type CliIo, useColor, writeOutput } from "./io.js";
 import { type OptionSpec, parseCommandLine, usageError } from "./usage.js";
@@ -16,7 +15,8 @@ the runs before it: slogate's results and Keptn's evaluation.finished events ali
 is asked; nothing is stored.
 
   --history <file>           JSON Lines history: slogate results (--store) and/or Keptn events; default
-                             history.path of slogate.yaml
+                             history.path of slogate.yaml; dynatrace: the gate's results kept in
+                             Dynatrace (with --labels project=…,stage=…,service=…)
   --config <file>            slogate.yaml to take history.path from (default: ./slogate.yaml)
   --id <result-id>           the result to report on (default: the newest)
   --runs <n>                 earlier runs in the heatmap and trends (default ${HTML_RUNS}; Markdown ${MARKDOWN_RUNS})
@@ -33,6 +33,8 @@ Exit status: 0 written, 2 invalid usage or history.
 const OPTIONS: OptionSpec = {
   config: { type: "string" },
   history: { type: "string" },
+  label: { type: "string", multiple: true },
+  labels: { type: "string", multiple: true },
   id: { type: "string" },
   runs: { type: "string" },
   html: { type: "string" },
@@ -50,9 +52,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate report --help");
-  const historyFile = await historyPath(io, values);
+  const store = await historyStore(io, values);
   // Messages name the history as the user wrote it.
-  const historyName = text(values, "history") ?? historyFile;
+  const historyName = text(values, "history") ?? store.location;
   const formatText = text(values, "format");
   const format = stdoutFormat({
     ...(formatText !== undefined ? { format: GATE_OPTIONS.format.parser.parse(formatText, "--format") } : {}),
@@ -61,7 +63,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (format === "keptn") throw usageError("--format keptn is the answer of an evaluation, not a report", "Use json for the stored result");
   const runs = text(values, "runs") !== undefined ? positiveCount(text(values, "runs") as string, "--runs") : HTML_RUNS;
 
-  const entries = await new FileHistoryStore(historyFile).list();
+  const entries = await store.list().finally(() => store.close?.());
   const id = text(values, "id");
   const index = id !== undefined ? entries.findLastIndex((entry) => entry.id === id) : entries.length - 1;
   const entry = entries[index];

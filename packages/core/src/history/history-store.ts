@@ -46,4 +46,6 @@ export interface HistoryStore {
   selectPrevious(options: SelectionOptions): Promise<PreviousEvaluation[]>;
   append(result: SlogateResult): Promise<void>;
   invalidate(id: string, reason: string, time: string): Promise<void>;
+  /** Ends connections a remote store keeps open. */
+  close?(): Promise<void>;
 }
