@@ -43,6 +43,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./monitoring-command.js")).monitoringCommand,
     summary: "plan or apply the gate's quality-gate dashboard in Dynatrace (monitoring as code)",
   },
+  import: {
+    load: async () => (await import("./import-command.js")).importCommand,
+    summary: "write slo.yaml and sli.yaml from Keptn v2 Analysis resources or a Site Reliability Guardian",
+  },
   event: {
     load: async () => (await import("./event-command.js")).eventCommand,
     summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace",

@@ -42,6 +42,21 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   const document = list[0] ?? null;
+  diagnostics.push(...documentDiagnostics(text, file, lineCounter, document));
+  if (list.length > 1 && list[1] && list[1].contents !== null) {
+    const offset = list[1].range[0];
+    diagnostics.push({
+      severity: "warning",
+      position: positionAt(file, lineCounter, offset),
+      message: "a second YAML document follows; only the first is read (as Keptn did)",
+    });
+  }
+  return { file, text, document, lineCounter, diagnostics };
+}
+
+/** The syntax problems of one parsed document, positioned in its file. */
+function documentDiagnostics(text: string, file: string, lineCounter: LineCounter, document: Document.Parsed | null): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const error of document?.errors ?? []) {
     const offset = error.code === "MISSING_CHAR" ? openingQuoteBefore(text, error.pos[0], error.message) : error.pos[0];
     const hint = YAML_HINTS[error.code];
@@ -75,15 +90,22 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       },
     });
   }
-  if (list.length > 1 && list[1] && list[1].contents !== null) {
-    const offset = list[1].range[0];
-    diagnostics.push({
-      severity: "warning",
-      position: positionAt(file, lineCounter, offset),
-      message: "a second YAML document follows; only the first is read (as Keptn did)",
-    });
-  }
-  return { file, text, document, lineCounter, diagnostics };
+  return diagnostics;
+}
+
+/**
+ * Every document of a multi-document file (Kubernetes manifests separated by `---`), each as a
+ * source of its own that positions in the same file.
+ */
+export function parseYamlDocuments(text: string, file: string): YamlSource[] {
+  const first = parseYamlSource(text, file);
+  if (!first.document) return [first];
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(documents) ? documents : [];
+  return list
+    .filter((document) => document.contents !== null)
+    .map((document) => ({ file, text, document, lineCounter, diagnostics: documentDiagnostics(text, file, lineCounter, document) }));
 }
 
 /** Where an unclosed quote opened: more useful than the end of file, where the parser noticed. */
