@@ -1,4 +1,14 @@
-import { type GateOptions, type OutcomePolicy, parseFlag, readGateOptions, SlogateError, type StepState } from "@slogate/core";
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import {
+  DYNATRACE_HISTORY,
+  type GateOptions,
+  type OutcomePolicy,
+  parseFlag,
+  readGateOptions,
+  SlogateError,
+  type StepState,
+} from "@slogate/core";
 import * as tl from "azure-pipelines-task-lib/task.js";
 
 /** The task's inputs: the gate's options (declared in the core) and Azure's own. */
@@ -71,11 +81,13 @@ function connectionCredentials(connection: string): Record<string, string> {
 }
 
 export function readInputs(): TaskInputs {
-  // The agent passes a filePath input left empty as the sources directory, never as "".
-  const gate = readGateOptions(
-    (name, spec) => (spec.parser.path && !tl.filePathSupplied(name) ? undefined : tl.getInput(name, false)),
-    "azure",
-  );
+  // The agent passes a filePath input left empty as the sources directory, never as "", and roots
+  // every other value there: `history: dynatrace` arrives as <sources>/dynatrace.
+  const gate = readGateOptions((name, spec) => {
+    if (spec.parser.path && !tl.filePathSupplied(name)) return undefined;
+    const value = tl.getInput(name, false);
+    return name === "history" && value && basename(value) === DYNATRACE_HISTORY && !existsSync(value) ? DYNATRACE_HISTORY : value;
+  }, "azure");
   const mode = gate.mode ?? "evaluate";
   if (mode === "event")
     throw new SlogateError("INVALID_INPUT", 'mode: "event" is not a mode of the task', { suggestion: "Use evaluate or run" });

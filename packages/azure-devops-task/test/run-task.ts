@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ADAPTER_SLI, adapterSlo } from "../../core/test/adapter-fixtures.js";
 
@@ -45,11 +45,12 @@ export function runTask(
     ...options.env,
   };
   // The agent hands the task every input task.json declares: the value given, else the default,
-  // else "" — and a filePath input left empty as the sources directory (azure-pipelines-agent
-  // TaskRunner TranslateFilePathInput: Path.Combine(root, "")).
+  // else "" — and a filePath input rooted in the sources directory: left empty it is that
+  // directory, a relative path is joined to it (azure-pipelines-agent TaskRunner
+  // TranslateFilePathInput: Path.Combine(root, value) unless the value is rooted).
   for (const input of DECLARED_INPUTS) {
     const value = inputs[input.name] ?? input.defaultValue ?? "";
-    env[`INPUT_${input.name.toUpperCase()}`] = input.type === "filePath" && value === "" ? workspace : value;
+    env[`INPUT_${input.name.toUpperCase()}`] = input.type === "filePath" && !isAbsolute(value) ? join(workspace, value) : value;
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] ??= value;
   return new Promise((done) => {

@@ -156,6 +156,11 @@ describe("the packaged task folder, run as the agent runs it", () => {
     expect(complete(run)).toBe(
       "##vso[task.complete result=Failed;]slogate: the configuration is invalid (see the errors above); no verdict",
     );
+    // `history: dynatrace` on a filePath input reaches the task rooted in the sources directory.
+    const dynatraceHistory = await runTask(NODE24, { slo: "slo.yaml", sliValues: "values.json", history: "dynatrace" });
+    expect(complete(dynatraceHistory)).toBe(
+      "##vso[task.complete result=Failed;]slogate: Dynatrace needs the environment URL. Set DT_URL, or providers.dynatrace.url in slogate.yaml",
+    );
     const missing = await runTask(NODE24, { slo: "nope.yaml", sliValues: "values.json" });
     expect(complete(missing)).toMatch(/^##vso\[task.complete result=Failed;\]slogate: cannot read SLO file .*nope\.yaml: no such file/);
     const unreachable = await runTask(NODE24, dynatraceInputs, {

@@ -13,6 +13,7 @@ export { DynatraceEventSink } from "./events/dynatrace.js";
 export type { DeliveryEvent, EventReceipt, EventSink } from "./events/event-sink.js";
 export { describeFailure, EXIT_STATUS, type FailureDescription } from "./failure.js";
 export type { GateRun } from "./gate.js";
+export { DYNATRACE_HISTORY, type DynatraceHistoryOptions, DynatraceHistoryStore } from "./history/dynatrace-store.js";
 export { type GitBranchHistoryOptions, GitBranchHistoryStore } from "./history/git-branch-store.js";
 export type { HistoryStore } from "./history/history-store.js";
 export { ExternalServiceError } from "./http/external-error.js";
