@@ -15,6 +15,15 @@ export type Route =
   | "slo"
   | "problems"
   | "problem"
+  | "synthetic-monitors"
+  | "synthetic-monitor"
+  | "synthetic-monitor-create"
+  | "synthetic-monitor-update"
+  | "synthetic-monitor-delete"
+  | "synthetic-locations"
+  | "synthetic-batch"
+  | "synthetic-batch-status"
+  | "synthetic-execution"
   | "dashboards"
   | "dashboard"
   | "dashboard-create"
@@ -62,6 +71,10 @@ export interface DynatraceSeed {
   problems?: number;
   /** Dashboards API v1: dashboards by id (a UUID), as Dynatrace stores them. */
   dashboards?: Record<string, { dashboardMetadata: { name: string; owner?: string; tags?: string[] }; tiles: unknown[] }>;
+  /** Synthetic: public locations (entity id → capabilities); monitors are created through the API. */
+  syntheticLocations?: Array<{ entityId: string; name: string; capabilities?: string[]; status?: string }>;
+  /** How long an on-demand execution takes before its result is there. */
+  syntheticDelayMs?: number;
   /** Problems API v2 details by problemId (comments start empty; tests may close a problem). */
   problemDetails?: Record<string, SeededProblem>;
   securityProblems?: number;
@@ -109,6 +122,15 @@ const SCOPE: Partial<Record<Route, string>> = {
   slo: "slo.read",
   problems: "problems.read",
   problem: "problems.read",
+  "synthetic-monitors": "ExternalSyntheticIntegration",
+  "synthetic-monitor": "ExternalSyntheticIntegration",
+  "synthetic-monitor-create": "ExternalSyntheticIntegration",
+  "synthetic-monitor-update": "ExternalSyntheticIntegration",
+  "synthetic-monitor-delete": "ExternalSyntheticIntegration",
+  "synthetic-locations": "ExternalSyntheticIntegration",
+  "synthetic-batch": "ExternalSyntheticIntegration",
+  "synthetic-batch-status": "ExternalSyntheticIntegration",
+  "synthetic-execution": "ExternalSyntheticIntegration",
   dashboards: "ReadConfig",
   dashboard: "ReadConfig",
   "dashboard-create": "WriteConfig",
@@ -142,6 +164,15 @@ const EMPTY: Record<Route, unknown> = {
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
   problem: {},
+  "synthetic-monitors": { monitors: [] },
+  "synthetic-monitor": {},
+  "synthetic-monitor-create": {},
+  "synthetic-monitor-update": {},
+  "synthetic-monitor-delete": {},
+  "synthetic-locations": { locations: [] },
+  "synthetic-batch": {},
+  "synthetic-batch-status": {},
+  "synthetic-execution": {},
   dashboards: { dashboards: [] },
   dashboard: {},
   "dashboard-create": {},
@@ -182,6 +213,16 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (api === "/api/v1/synthetic/monitors") return method === "POST" ? "synthetic-monitor-create" : "synthetic-monitors";
+  if (/^\/api\/v1\/synthetic\/monitors\/[^/]+$/.test(api)) {
+    if (method === "PUT") return "synthetic-monitor-update";
+    if (method === "DELETE") return "synthetic-monitor-delete";
+    return "synthetic-monitor";
+  }
+  if (method === "GET" && api === "/api/v1/synthetic/locations") return "synthetic-locations";
+  if (method === "POST" && api === "/api/v2/synthetic/executions/batch") return "synthetic-batch";
+  if (method === "GET" && /^\/api\/v2\/synthetic\/executions\/batch\/[^/]+$/.test(api)) return "synthetic-batch-status";
+  if (method === "GET" && /^\/api\/v2\/synthetic\/executions\/[^/]+(\/fullReport)?$/.test(api)) return "synthetic-execution";
   if (method === "GET" && api === "/api/config/v1/dashboards") return "dashboards";
   if (method === "POST" && api === "/api/config/v1/dashboards") return "dashboard-create";
   if (/^\/api\/config\/v1\/dashboards\/[^/]+$/.test(api)) {
@@ -201,6 +242,13 @@ function routeOf(method: string, path: string): Route | "unknown" {
 export class LocalDynatrace {
   readonly requests: RecordedRequest[] = [];
   readonly events: Array<Record<string, unknown>> = [];
+  /** Synthetic monitors by entity id, as created through the API. */
+  readonly monitors = new Map<string, Record<string, unknown>>();
+  private readonly batches = new Map<string, { executions: string[] }>();
+  private readonly executions = new Map<
+    string,
+    { monitorId: string; locationId: string; batchId: string; stage: string; simpleResults?: Record<string, unknown>; failure?: string }
+  >();
   /** When each stored event was ingested (events become readable eventsLagMs later). */
   private readonly ingestedAt = new Map<Record<string, unknown>, number>();
   /** Comments on problems, by problemId, oldest first. */
@@ -337,6 +385,16 @@ export class LocalDynatrace {
       case "dashboard-update":
       case "dashboard-delete":
         return this.dashboard(route, recorded, response);
+      case "synthetic-monitors":
+      case "synthetic-monitor":
+      case "synthetic-monitor-create":
+      case "synthetic-monitor-update":
+      case "synthetic-monitor-delete":
+      case "synthetic-locations":
+      case "synthetic-batch":
+      case "synthetic-batch-status":
+      case "synthetic-execution":
+        return this.synthetic(route, recorded, response);
       case "problem":
       case "problem-comments":
       case "problem-comment":
@@ -489,6 +547,169 @@ export class LocalDynatrace {
         status: "CLOSED",
       })),
     });
+  }
+
+  /**
+   * Synthetic API v1 monitors (list by tag and type, get, create 200 {entityId}, update 204,
+   * delete 204, required fields checked) and locations; API v2 on-demand executions: a batch
+   * (201) whose executions really GET the monitor's URL after syntheticDelayMs and pass unless the
+   * status is 400 or more, its status (RUNNING until all are done), and each execution's report.
+   */
+  private synthetic(route: Route, recorded: RecordedRequest, response: ServerResponse): void {
+    const api = recorded.path.replace(/^\/e\/[^/]+/, "");
+    const id = decodeURIComponent(api.split("/")[5] ?? "");
+    const violation = (path: string, message: string) =>
+      send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: [{ path, message, parameterLocation: "PAYLOAD_BODY", location: null }],
+        },
+      });
+    const body = () => JSON.parse(recorded.body || "{}") as Record<string, unknown>;
+    switch (route) {
+      case "synthetic-locations":
+        return send(response, 200, {
+          locations: (this.seed.syntheticLocations ?? []).map((l) => ({
+            type: "PUBLIC",
+            stage: "GA",
+            status: "ENABLED",
+            capabilities: ["BROWSER", "HTTP"],
+            ...l,
+          })),
+        });
+      case "synthetic-monitors": {
+        const tags = new URL(`http://x${recorded.path}?${new URLSearchParams(recorded.query)}`).searchParams.getAll("tag");
+        const monitors = [...this.monitors.entries()]
+          .filter(([, m]) => !recorded.query.type || m.type === recorded.query.type)
+          .filter(([, m]) => tags.every((tag) => (m.tags as Array<{ key: string }>).some((t) => t.key === tag)))
+          .map(([entityId, m]) => ({ name: m.name, entityId, type: m.type, enabled: m.enabled }));
+        return send(response, 200, { monitors });
+      }
+      case "synthetic-monitor": {
+        const monitor = this.monitors.get(id);
+        return monitor ? send(response, 200, { entityId: id, ...monitor }) : envelope(response, 404, `Monitor ${id} not found`);
+      }
+      case "synthetic-monitor-delete":
+        if (!this.monitors.delete(id)) return envelope(response, 404, `Monitor ${id} not found`);
+        response.writeHead(204);
+        response.end();
+        return;
+      case "synthetic-monitor-create":
+      case "synthetic-monitor-update": {
+        const monitor = body();
+        for (const field of ["name", "type", "frequencyMin", "enabled", "locations", "script", "tags", "manuallyAssignedApps"]) {
+          if (monitor[field] === undefined || monitor[field] === null) return violation(field, "must not be null");
+        }
+        if (!Array.isArray(monitor.locations) || monitor.locations.length === 0)
+          return violation("locations", "size must be between 1 and 2147483647");
+        if (route === "synthetic-monitor-update") {
+          if (!this.monitors.has(id)) return envelope(response, 404, `Monitor ${id} not found`);
+          this.monitors.set(id, monitor);
+          response.writeHead(204);
+          response.end();
+          return;
+        }
+        const entityId = `HTTP_CHECK-${(this.monitors.size + 1).toString(16).toUpperCase().padStart(16, "0")}`;
+        this.monitors.set(entityId, monitor);
+        return send(response, 200, { entityId });
+      }
+      case "synthetic-batch": {
+        const request = body() as { monitors?: Array<{ monitorId: string; locations?: string[] }> };
+        const batchId = `${7002396514015719000n + BigInt(this.batches.size + 1)}`;
+        const triggered: Array<{ monitorId: string; executions: Array<{ executionId: string; locationId: string }> }> = [];
+        const problems: Array<{ cause: string; entityId: string }> = [];
+        for (const entry of request.monitors ?? []) {
+          const monitor = this.monitors.get(entry.monitorId);
+          if (!monitor) {
+            problems.push({ cause: "Monitor not found", entityId: entry.monitorId });
+            continue;
+          }
+          const locations = entry.locations ?? (monitor.locations as string[]);
+          const executions = locations.map((locationId) => {
+            const executionId = `${8002396514015719000n + BigInt(this.executions.size + 1)}`;
+            this.executions.set(executionId, { monitorId: entry.monitorId, locationId, batchId, stage: "TRIGGERED" });
+            this.execute(executionId, monitor);
+            return { executionId, locationId };
+          });
+          triggered.push({ monitorId: entry.monitorId, executions });
+        }
+        this.batches.set(batchId, { executions: triggered.flatMap((t) => t.executions.map((e) => e.executionId)) });
+        return send(response, 201, {
+          batchId,
+          triggeredCount: triggered.reduce((n, t) => n + t.executions.length, 0),
+          triggeringProblemsCount: problems.length,
+          triggered,
+          triggeringProblemsDetails: problems,
+        });
+      }
+      case "synthetic-batch-status": {
+        const batchId = decodeURIComponent(api.split("/")[6] ?? "");
+        const batch = this.batches.get(batchId);
+        if (!batch) return envelope(response, 404, `Batch ${batchId} not found`);
+        const runs = batch.executions.flatMap((executionId) => {
+          const run = this.executions.get(executionId);
+          return run ? [{ executionId, ...run }] : [];
+        });
+        const done = runs.filter((run) => run.stage === "DATA_RETRIEVED");
+        const failed = done.filter((run) => run.failure);
+        return send(response, 200, {
+          batchId,
+          userId: "slogate",
+          batchStatus: done.length < runs.length ? "RUNNING" : failed.length > 0 ? "FAILED" : "SUCCESS",
+          triggeredCount: runs.length,
+          executedCount: done.length,
+          failedCount: failed.length,
+          failedToExecuteCount: 0,
+          failedExecutions: failed.map((run) => ({
+            executionId: run.executionId,
+            monitorId: run.monitorId,
+            locationId: run.locationId,
+            errorCode: "CONSTRAINT_VIOLATED(3)",
+            executionStage: "DATA_RETRIEVED",
+            failureMessage: run.failure,
+          })),
+        });
+      }
+      case "synthetic-execution": {
+        const executionId = decodeURIComponent(api.split("/")[5] ?? "");
+        const run = this.executions.get(executionId);
+        if (!run) return envelope(response, 404, `Execution ${executionId} not found`);
+        return send(response, 200, {
+          executionId,
+          batchId: run.batchId,
+          monitorId: run.monitorId,
+          locationId: run.locationId,
+          userId: "slogate",
+          source: "API",
+          executionStage: run.stage,
+          ...(run.simpleResults ? { simpleResults: run.simpleResults } : {}),
+        });
+      }
+      default:
+        return envelope(response, 404, "no such synthetic route");
+    }
+  }
+
+  /** Runs an HTTP monitor's first request for real, after the configured delay. */
+  private execute(executionId: string, monitor: Record<string, unknown>): void {
+    const request = ((monitor.script as { requests?: Array<{ url: string }> })?.requests ?? [])[0];
+    setTimeout(async () => {
+      const run = this.executions.get(executionId);
+      if (!run) return;
+      const started = Date.now();
+      let status = 0;
+      try {
+        status = (await fetch(request?.url ?? "http://127.0.0.1:9/")).status;
+      } catch {
+        status = 0;
+      }
+      const totalTime = Date.now() - started;
+      const failed = status === 0 || status >= 400;
+      run.stage = "DATA_RETRIEVED";
+      run.simpleResults = { status: failed ? "FAILED" : "SUCCESS", totalTime, responseStatusCode: status, startTimestamp: started };
+      if (failed) run.failure = status === 0 ? "Connection refused" : `HTTP status ${status} matched >=400`;
+    }, this.seed.syntheticDelayMs ?? 200);
   }
 
   /** Problems API v2: a problem's details, its comments (paged), and a new comment (201, empty body). */

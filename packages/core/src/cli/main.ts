@@ -47,6 +47,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./import-command.js")).importCommand,
     summary: "write slo.yaml and sli.yaml from Keptn v2 Analysis resources or a Site Reliability Guardian",
   },
+  synthetic: {
+    load: async () => (await import("./synthetic-command.js")).syntheticCommand,
+    summary: "check a new deployment with a Dynatrace synthetic monitor; its availability and response time as SLIs",
+  },
   event: {
     load: async () => (await import("./event-command.js")).eventCommand,
     summary: "send a delivery event (deployment, test start/finish, info) to Dynatrace",

@@ -77,6 +77,14 @@ export interface RemediationSettings {
   actions: Record<string, RemediationCommand>;
 }
 
+/** slogate.yaml's `synthetic`: the HTTP monitor that checks each deployment. */
+export interface SyntheticSettings {
+  locations?: string[];
+  retention?: "keep" | "delete";
+  timeout?: string;
+  "frequency-min"?: number;
+}
+
 /** slogate.yaml, resolved: paths made absolute, inline documents read. */
 export interface SlogateConfig {
   file: string;
@@ -100,6 +108,7 @@ export interface SlogateConfig {
   events: { dynatrace: DynatraceEventSettings | null };
   workload: WorkloadSettings | null;
   remediation: RemediationSettings | null;
+  synthetic: SyntheticSettings | null;
   /** Problems of slogate.yaml itself; the SLO's and SLI's own are in `slo` and `sli`. */
   diagnostics: Diagnostic[];
 }
@@ -222,6 +231,7 @@ export async function loadConfigFile(path: string): Promise<SlogateConfig> {
     events: { dynatrace: ((value.events ?? {}) as { dynatrace?: DynatraceEventSettings }).dynatrace ?? null },
     workload: resolveWorkload(value.workload as WorkloadSettings | undefined, directory),
     remediation: resolveRemediation(value.remediation as Partial<RemediationSettings> | undefined, directory),
+    synthetic: (value.synthetic as SyntheticSettings | undefined) ?? null,
     diagnostics,
   };
 }
@@ -238,6 +248,7 @@ function emptyConfig(path: string, slo: SloReading & { file: string }, diagnosti
     events: { dynatrace: null },
     workload: null,
     remediation: null,
+    synthetic: null,
     diagnostics,
   };
 }
