@@ -19,8 +19,11 @@ const HISTORY = 5;
 const HISTORY_SAMPLES = 500;
 const SLICES = 15;
 const PER_SLICE = 128;
-const DRIFTS = [0.05, 0.1, 0.15];
-const REGRESSIONS = [0, 0.1, 0.2, 0.5];
+// A focused run: SLOGATE_VERDICT_DRIFTS=0.1 SLOGATE_VERDICT_CHANGES=0 SLOGATE_VERDICT_MODES=statistical.
+const listed = (name, fallback) => (process.env[name] ? process.env[name].split(",").map((x) => x.trim()) : fallback);
+const DRIFTS = listed("SLOGATE_VERDICT_DRIFTS", [0.05, 0.1, 0.15]).map(Number);
+const REGRESSIONS = listed("SLOGATE_VERDICT_CHANGES", [0, 0.1, 0.2, 0.5]).map(Number);
+const MODES = new Set(listed("SLOGATE_VERDICT_MODES", ["keptn", "statistical", "paired"]));
 
 let seed = 20261128;
 function random() {
@@ -127,14 +130,16 @@ for (const [shape, text] of Object.entries(SHAPES)) {
           return asPrevious(`run-${i}`, earlier.values, earlier.samples);
         });
         const candidate = build(drift, regression);
-        count("keptn", gate(slo, candidate.values, history));
-        count(
-          "statistical",
-          gate(slo, candidate.values, history, {
-            settings: DEFAULT_STATISTICAL_SETTINGS,
-            samples: { response_time_p95: candidate.samples, response_time_p50: candidate.samples },
-          }),
-        );
+        if (MODES.has("keptn")) count("keptn", gate(slo, candidate.values, history));
+        if (MODES.has("statistical"))
+          count(
+            "statistical",
+            gate(slo, candidate.values, history, {
+              settings: DEFAULT_STATISTICAL_SETTINGS,
+              samples: { response_time_p95: candidate.samples, response_time_p50: candidate.samples },
+            }),
+          );
+        if (!MODES.has("paired")) continue;
         const run = pairedRun(drift, regression);
         const statistic = (p) => (values) => percentile(values, p);
         count(

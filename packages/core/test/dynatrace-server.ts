@@ -15,6 +15,7 @@ export type Route =
   | "slo"
   | "problems"
   | "problem"
+  | "usql"
   | "synthetic-monitors"
   | "synthetic-monitor"
   | "synthetic-monitor-create"
@@ -75,6 +76,8 @@ export interface DynatraceSeed {
   syntheticLocations?: Array<{ entityId: string; name: string; capabilities?: string[]; status?: string }>;
   /** How long an on-demand execution takes before its result is there. */
   syntheticDelayMs?: number;
+  /** User sessions queries (USQL) → their table; any other query answers an empty table. */
+  usql?: Record<string, { columnNames: string[]; values: unknown[][] }>;
   /** Problems API v2 details by problemId (comments start empty; tests may close a problem). */
   problemDetails?: Record<string, SeededProblem>;
   securityProblems?: number;
@@ -122,6 +125,7 @@ const SCOPE: Partial<Record<Route, string>> = {
   slo: "slo.read",
   problems: "problems.read",
   problem: "problems.read",
+  usql: "DTAQLAccess",
   "synthetic-monitors": "ExternalSyntheticIntegration",
   "synthetic-monitor": "ExternalSyntheticIntegration",
   "synthetic-monitor-create": "ExternalSyntheticIntegration",
@@ -164,6 +168,7 @@ const EMPTY: Record<Route, unknown> = {
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
   problem: {},
+  usql: { extrapolationLevel: 1, columnNames: [], values: [] },
   "synthetic-monitors": { monitors: [] },
   "synthetic-monitor": {},
   "synthetic-monitor-create": {},
@@ -213,6 +218,7 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (method === "GET" && api === "/api/v1/userSessionQueryLanguage/table") return "usql";
   if (api === "/api/v1/synthetic/monitors") return method === "POST" ? "synthetic-monitor-create" : "synthetic-monitors";
   if (/^\/api\/v1\/synthetic\/monitors\/[^/]+$/.test(api)) {
     if (method === "PUT") return "synthetic-monitor-update";
@@ -395,6 +401,11 @@ export class LocalDynatrace {
       case "synthetic-batch-status":
       case "synthetic-execution":
         return this.synthetic(route, recorded, response);
+      case "usql": {
+        if (!q.query) return envelope(response, 400, "query must not be null");
+        if (!q.startTimestamp && q.explain !== "true") return envelope(response, 400, "startTimestamp must not be null");
+        return send(response, 200, { extrapolationLevel: 1, ...(this.seed.usql?.[q.query] ?? { columnNames: [], values: [] }) });
+      }
       case "problem":
       case "problem-comments":
       case "problem-comment":

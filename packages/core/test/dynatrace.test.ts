@@ -13,7 +13,26 @@ let dynatrace: LocalDynatrace;
 
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
-    tokens: { [TOKEN]: ["metrics.read", "slo.read", "problems.read", "securityProblems.read", "events.ingest", "events.read"] },
+    tokens: {
+      [TOKEN]: ["metrics.read", "slo.read", "problems.read", "securityProblems.read", "events.ingest", "events.read", "DTAQLAccess"],
+    },
+    usql: {
+      "SELECT count(*) FROM usersession": { columnNames: ["count(*)"], values: [[1280]] },
+      "SELECT city, count(*) FROM usersession GROUP BY city": {
+        columnNames: ["city", "count(*)"],
+        values: [
+          ["Linz", 700],
+          ["Vienna", 580],
+        ],
+      },
+      "SELECT city, avg(duration), count(*) FROM usersession GROUP BY city": {
+        columnNames: ["city", "avg(duration)", "count(*)"],
+        values: [
+          ["Linz", 61.5, 700],
+          ["Vienna", 48.25, 580],
+        ],
+      },
+    },
     clients: { [CLIENT.id]: CLIENT.secret },
     metrics: {
       'builtin:service.requestCount.total:merge("dt.entity.service"):sum': [{ values: [100, 140, 120] }],
@@ -186,6 +205,40 @@ describe("dynatrace provider against a local Dynatrace", () => {
     expect(dynatrace.requestsTo("oauth")).toHaveLength(1);
   });
 
+  it("answers USQL SLIs as dynatrace-service did: the single value, a chart's row by dimension, a table row's last column", async () => {
+    const from = dynatrace.requestsTo("usql").length;
+    const { status, data } = await gate(
+      slo([
+        ["sessions", [">=1000"]],
+        ["linz_sessions", [">=500"]],
+        ["vienna_sessions", [">=500"]],
+        ["vienna_table", [">=500"]],
+      ]),
+      {
+        indicators: {
+          sessions: "USQL;SINGLE_VALUE;;SELECT count(*) FROM usersession",
+          linz_sessions: "USQL;COLUMN_CHART;Linz;SELECT city, count(*) FROM usersession GROUP BY city",
+          vienna_sessions: "USQL;PIE_CHART;Vienna;SELECT city, count(*) FROM usersession GROUP BY city",
+          vienna_table: "USQL;TABLE;Vienna;SELECT city, avg(duration), count(*) FROM usersession GROUP BY city",
+        },
+      },
+    );
+    expect(values(data)).toEqual({ sessions: 1280, linz_sessions: 700, vienna_sessions: 580, vienna_table: 580 });
+    expect(status).toBe(0);
+    const sent = dynatrace
+      .requestsTo("usql")
+      .slice(from)
+      .filter((r) => r.query.explain === "false");
+    expect(sent[0]?.path).toBe("/api/v1/userSessionQueryLanguage/table");
+    expect(sent[0]?.query).toEqual({
+      query: "SELECT count(*) FROM usersession",
+      explain: "false",
+      addDeepLinkFields: "false",
+      startTimestamp: String(Date.parse(WINDOW.start)),
+      endTimestamp: String(Date.parse(WINDOW.end)),
+    });
+  });
+
   it("resolves every placeholder kind on the wire: labels, SLO filter keys, $ENV", async () => {
     const before = dynatrace.requestsTo("metrics").length;
     dynatrace.seed.anyMetric = [{ values: [1] }];
@@ -225,7 +278,11 @@ describe("dynatrace provider against a local Dynatrace", () => {
       "'builtin:service.errors.total.rate:merge(0):avg' is not a 'key=value' pair; write metricSelector=",
     ],
     ["an unknown key", "metricSelector=a&scope=b", "unknown key 'scope'; expected metricSelector, entitySelector, resolution, mzSelector"],
-    ["USQL", "USQL;SINGLE_VALUE;;select count(*) from usersession", "USQL queries are not supported"],
+    [
+      "USQL with no row for the dimension",
+      "USQL;COLUMN_CHART;Atlantis;SELECT city, count(*) FROM usersession GROUP BY city",
+      "no row for the dimension 'Atlantis'",
+    ],
     [
       "an unresolved placeholder",
       "metricSelector=a&entitySelector=tag($LABEL.team),tag($SERVICENAME)",

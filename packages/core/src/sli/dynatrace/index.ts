@@ -96,6 +96,7 @@ export class DynatraceSliProvider implements SliProvider {
         slo: ["slo", { pageSize: "1" }],
         problems: ["problems", { pageSize: "1" }],
         "security-problems": ["securityProblems", { pageSize: "1" }],
+        usql: ["../v1/userSessionQueryLanguage/table", { query: "SELECT count(*) FROM usersession", explain: "true" }],
       };
       const [path, parameters] = probe[query.kind];
       const response = await this.classic.getJson(path, parameters, signal, await this.auth.classic(signal));
@@ -285,7 +286,39 @@ export class DynatraceSliProvider implements SliProvider {
         return this.count("securityProblems", query.parameters, window, signal);
       case "dql":
         return this.dql(query.query, window, signal);
+      case "usql":
+        return this.usql(query, window, signal);
     }
+  }
+
+  /**
+   * A user sessions query (USQL, API v1), read as dynatrace-service read it: SINGLE_VALUE takes the
+   * first cell; the charts take the second column of the row whose first column is the
+   * dimension; TABLE takes that row's last column.
+   */
+  private async usql(query: Extract<DynatraceQuery, { kind: "usql" }>, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
+    const { from, to } = this.timeframe(window);
+    const response = await this.classic.getJson(
+      "../v1/userSessionQueryLanguage/table",
+      { query: query.query, explain: "false", addDeepLinkFields: "false", startTimestamp: from, endTimestamp: to },
+      signal,
+      await this.auth.classic(signal),
+    );
+    if (response.status >= 300)
+      return {
+        error: `Dynatrace refused the user sessions query (${dynatraceErrorText(response)})`,
+        failure: failureForStatus(response.status),
+      };
+    const rows = (response.body as { values?: unknown[][] })?.values;
+    if (!Array.isArray(rows) || rows.length === 0) return { error: "no data: the user sessions query returned no rows" };
+    const numeric = (cell: unknown): Outcome =>
+      typeof cell === "number" && Number.isFinite(cell)
+        ? { value: cell }
+        : { error: `the user sessions query gave ${JSON.stringify(cell)} where a number is needed` };
+    if (query.visualisation === "SINGLE_VALUE") return numeric(rows[0]?.[0]);
+    const row = rows.find((candidate) => Array.isArray(candidate) && String(candidate[0]) === query.dimension);
+    if (!row) return { error: `no row for the dimension '${query.dimension}' in the user sessions answer (${rows.length} rows)` };
+    return numeric(query.visualisation === "TABLE" ? row[row.length - 1] : row[1]);
   }
 
   private timeframe(window: SliWindow): { from: string; to: string } {

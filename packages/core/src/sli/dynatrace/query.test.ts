@@ -46,7 +46,9 @@ describe("Keptn's Dynatrace query forms", () => {
     ["MV2;Percent;metricSelector=a", "MV2; converts only from MicroSecond (to ms) or Byte (to KB), not 'Percent'"],
     ["SLO;", "SLO; needs the SLO's id"],
     ["PV2;securityProblemSelector=x", "unknown key 'securityProblemSelector'; expected problemSelector, entitySelector"],
-    ["USQL;SINGLE_VALUE;;select count(*) from usersession", "USQL queries are not supported"],
+    ["USQL;FUNNEL;;select count(*) from usersession", "USQL; needs one of SINGLE_VALUE, PIE_CHART, COLUMN_CHART, LINE_CHART, TABLE"],
+    ["USQL;SINGLE_VALUE;city;select count(*) from usersession", "USQL;SINGLE_VALUE; takes no dimension"],
+    ["USQL;TABLE;;select city, count(*) from usersession", "USQL;TABLE; needs the dimension whose row is the value"],
     ["select count(*) from usersession", "looks like a USQL query without the USQL; prefix"],
     ["DQL; ", "DQL; needs a query"],
   ])("refuses %j", (text, message) => {

@@ -2,7 +2,9 @@
  * Keptn's sli.yaml query forms for Dynatrace, read as dynatrace-service read them:
  * `metricSelector=…&entitySelector=…&resolution=…&mzSelector=…`, the legacy
  * `<selector>?scope=<entities>`, `MV2;<MicroSecond|Byte>;<metrics query>`, `SLO;<id>`,
- * `PV2;<problems query>`, `SECPV2;<security problems query>`, and slogate's `DQL;<query>`.
+ * `PV2;<problems query>`, `SECPV2;<security problems query>`,
+ * `USQL;<SINGLE_VALUE|PIE_CHART|COLUMN_CHART|LINE_CHART|TABLE>;<dimension>;<user sessions query>`,
+ * and slogate's `DQL;<query>`.
  */
 
 export type MetricsParameters = {
@@ -17,7 +19,12 @@ export type DynatraceQuery =
   | { kind: "slo"; id: string }
   | { kind: "problems"; parameters: Record<string, string> }
   | { kind: "security-problems"; parameters: Record<string, string> }
-  | { kind: "dql"; query: string };
+  | { kind: "dql"; query: string }
+  | { kind: "usql"; visualisation: UsqlVisualisation; dimension: string; query: string };
+
+/** How dynatrace-service read a USQL answer: one value, or a row's value picked by its dimension. */
+export const USQL_VISUALISATIONS = ["SINGLE_VALUE", "PIE_CHART", "COLUMN_CHART", "LINE_CHART", "TABLE"] as const;
+export type UsqlVisualisation = (typeof USQL_VISUALISATIONS)[number];
 
 export type ParsedQuery = { query: DynatraceQuery } | { error: string };
 
@@ -80,8 +87,20 @@ function pieces(text: string, count: number): string[] | undefined {
 export function parseDynatraceQuery(text: string): ParsedQuery {
   const prefix = /^(USQL|SLO|PV2|SECPV2|MV2|DQL);/.exec(text)?.[1];
   switch (prefix) {
-    case "USQL":
-      return { error: "USQL queries are not supported (Dynatrace is retiring USQL); write the query in DQL as DQL;<query>" };
+    case "USQL": {
+      const [, visualisation = "", dimension = "", query = ""] = pieces(text, 4) ?? [];
+      if (!(USQL_VISUALISATIONS as readonly string[]).includes(visualisation)) {
+        return {
+          error: `USQL; needs one of ${USQL_VISUALISATIONS.join(", ")} after it, not '${visualisation}': USQL;<type>;<dimension>;<query>`,
+        };
+      }
+      if (query.trim() === "") return { error: "USQL; needs a query: USQL;<type>;<dimension>;SELECT …" };
+      if (visualisation === "SINGLE_VALUE" && dimension !== "")
+        return { error: "USQL;SINGLE_VALUE; takes no dimension: USQL;SINGLE_VALUE;;SELECT …" };
+      if (visualisation !== "SINGLE_VALUE" && dimension === "")
+        return { error: `USQL;${visualisation}; needs the dimension whose row is the value: USQL;${visualisation};<dimension>;SELECT …` };
+      return { query: { kind: "usql", visualisation: visualisation as UsqlVisualisation, dimension, query: query.trim() } };
+    }
     case "SLO": {
       const [, id = ""] = pieces(text, 2) ?? [];
       if (id.trim() === "") return { error: "SLO; needs the SLO's id: SLO;<id>" };
@@ -111,7 +130,8 @@ export function parseDynatraceQuery(text: string): ParsedQuery {
     default:
       if (/^\s*select\s/i.test(text)) {
         return {
-          error: "this looks like a USQL query without the USQL; prefix, and USQL is not supported; write it in DQL as DQL;<query>",
+          error:
+            "this looks like a USQL query without the USQL; prefix: write USQL;<SINGLE_VALUE|PIE_CHART|COLUMN_CHART|LINE_CHART|TABLE>;<dimension>;<query>",
         };
       }
       return metricsQuery(text);
