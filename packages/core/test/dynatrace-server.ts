@@ -15,6 +15,10 @@ export type Route =
   | "slo"
   | "problems"
   | "problem"
+  | "settings-objects"
+  | "settings-create"
+  | "settings-update"
+  | "settings-delete"
   | "usql"
   | "synthetic-monitors"
   | "synthetic-monitor"
@@ -125,6 +129,10 @@ const SCOPE: Partial<Record<Route, string>> = {
   slo: "slo.read",
   problems: "problems.read",
   problem: "problems.read",
+  "settings-objects": "settings.read",
+  "settings-create": "settings.write",
+  "settings-update": "settings.write",
+  "settings-delete": "settings.write",
   usql: "DTAQLAccess",
   "synthetic-monitors": "ExternalSyntheticIntegration",
   "synthetic-monitor": "ExternalSyntheticIntegration",
@@ -168,6 +176,10 @@ const EMPTY: Record<Route, unknown> = {
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
   problem: {},
+  "settings-objects": { items: [], totalCount: 0, pageSize: 100, nextPageKey: null },
+  "settings-create": [],
+  "settings-update": {},
+  "settings-delete": {},
   usql: { extrapolationLevel: 1, columnNames: [], values: [] },
   "synthetic-monitors": { monitors: [] },
   "synthetic-monitor": {},
@@ -218,6 +230,8 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
+  if (api === "/api/v2/settings/objects") return method === "POST" ? "settings-create" : "settings-objects";
+  if (/^\/api\/v2\/settings\/objects\/[^/]+$/.test(api)) return method === "DELETE" ? "settings-delete" : "settings-update";
   if (method === "GET" && api === "/api/v1/userSessionQueryLanguage/table") return "usql";
   if (api === "/api/v1/synthetic/monitors") return method === "POST" ? "synthetic-monitor-create" : "synthetic-monitors";
   if (/^\/api\/v1\/synthetic\/monitors\/[^/]+$/.test(api)) {
@@ -248,6 +262,8 @@ function routeOf(method: string, path: string): Route | "unknown" {
 export class LocalDynatrace {
   readonly requests: RecordedRequest[] = [];
   readonly events: Array<Record<string, unknown>> = [];
+  /** Settings 2.0 objects by objectId. */
+  readonly settings = new Map<string, { schemaId: string; value: Record<string, unknown> }>();
   /** Synthetic monitors by entity id, as created through the API. */
   readonly monitors = new Map<string, Record<string, unknown>>();
   private readonly batches = new Map<string, { executions: string[] }>();
@@ -406,6 +422,11 @@ export class LocalDynatrace {
         if (!q.startTimestamp && q.explain !== "true") return envelope(response, 400, "startTimestamp must not be null");
         return send(response, 200, { extrapolationLevel: 1, ...(this.seed.usql?.[q.query] ?? { columnNames: [], values: [] }) });
       }
+      case "settings-objects":
+      case "settings-create":
+      case "settings-update":
+      case "settings-delete":
+        return this.settingsObjects(route, recorded, response);
       case "problem":
       case "problem-comments":
       case "problem-comment":
@@ -723,6 +744,88 @@ export class LocalDynatrace {
     }, this.seed.syntheticDelayMs ?? 200);
   }
 
+  /**
+   * Settings API v2 objects in the environment scope: list by schema (paged), create (an array;
+   * 200 with [{code, objectId}] or 400 with per-item errors), update (PUT {value}), delete (204).
+   * Values of builtin:anomaly-detection.metric-events are checked against that schema's rules.
+   */
+  private settingsObjects(route: Route, recorded: RecordedRequest, response: ServerResponse): void {
+    const api = recorded.path.replace(/^\/e\/[^/]+/, "");
+    const id = decodeURIComponent(api.split("/")[5] ?? "");
+    if (route === "settings-objects") {
+      const paging = recorded.query.nextPageKey
+        ? (JSON.parse(Buffer.from(recorded.query.nextPageKey, "base64url").toString()) as Record<string, string>)
+        : recorded.query;
+      const schemas = (paging.schemaIds ?? "").split(",");
+      const all = [...this.settings.entries()].filter(([, object]) => schemas.includes(object.schemaId));
+      const pageSize = Math.min(500, Number(paging.pageSize ?? 100) || 100);
+      const offset = Number(paging.offset ?? 0);
+      const next =
+        offset + pageSize < all.length
+          ? Buffer.from(JSON.stringify({ ...paging, offset: String(offset + pageSize) })).toString("base64url")
+          : null;
+      return send(response, 200, {
+        items: all.slice(offset, offset + pageSize).map(([objectId, object]) => ({ objectId, value: object.value })),
+        totalCount: all.length,
+        pageSize,
+        nextPageKey: next,
+      });
+    }
+    if (route === "settings-delete") {
+      if (!this.settings.delete(id)) return envelope(response, 404, `Settings object ${id} not found`);
+      response.writeHead(204);
+      response.end();
+      return;
+    }
+    const body = JSON.parse(recorded.body || "null") as unknown;
+    const itemError = (violations: string[]) => ({
+      code: 400,
+      error: {
+        code: 400,
+        message: `Validation failed: ${violations.length} constraint violation${violations.length === 1 ? "" : "s"}.`,
+        constraintViolations: violations.map((message) => ({
+          path: message.split(":")[0],
+          message,
+          parameterLocation: "PAYLOAD_BODY",
+          location: null,
+        })),
+      },
+    });
+    if (route === "settings-update") {
+      const existing = this.settings.get(id);
+      if (!existing) return envelope(response, 404, `Settings object ${id} not found`);
+      const value = (body as { value?: Record<string, unknown> })?.value ?? {};
+      const violations = validateSetting(existing.schemaId, value);
+      if (violations.length > 0) return send(response, 400, itemError(violations));
+      existing.value = value;
+      return send(response, 200, { code: 200, objectId: id });
+    }
+    const items = Array.isArray(body) ? (body as Array<{ schemaId?: string; scope?: string; value?: Record<string, unknown> }>) : [];
+    const results = items.map((item) => {
+      const violations = [
+        ...(item.scope === "environment" ? [] : ["scope: must be environment"]),
+        ...validateSetting(item.schemaId ?? "", item.value ?? {}),
+      ];
+      return { item, violations };
+    });
+    if (results.some((result) => result.violations.length > 0)) {
+      return send(
+        response,
+        400,
+        results.map((result) => (result.violations.length > 0 ? itemError(result.violations) : { code: 200 })),
+      );
+    }
+    send(
+      response,
+      200,
+      results.map(({ item }) => {
+        const objectId = `vu9U3hXa3q0AAAABACRidWlsdGluOmFub21hbHktZGV0ZWN0aW9u${(this.settings.size + 1).toString(36)}`;
+        this.settings.set(objectId, { schemaId: item.schemaId ?? "", value: item.value ?? {} });
+        return { code: 200, objectId };
+      }),
+    );
+  }
+
   /** Problems API v2: a problem's details, its comments (paged), and a new comment (201, empty body). */
   private problem(route: "problem" | "problem-comments" | "problem-comment", recorded: RecordedRequest, response: ServerResponse): void {
     const api = recorded.path.replace(/^\/e\/[^/]+/, "").replace(/^\/platform\/classic\/environment-api/, "/api");
@@ -923,4 +1026,38 @@ export function splitSelectors(selector: string): string[] {
   }
   parts.push(current);
   return parts;
+}
+
+/** The rules of a Settings 2.0 schema slogate writes, as Dynatrace states them; other schemas are accepted. */
+function validateSetting(schemaId: string, value: Record<string, unknown>): string[] {
+  if (schemaId !== "builtin:anomaly-detection.metric-events") return [];
+  const violations: string[] = [];
+  const summary = value.summary;
+  if (typeof value.enabled !== "boolean") violations.push("enabled: must not be null");
+  if (typeof summary !== "string" || summary.length < 2 || summary.length > 500) violations.push("summary: size must be between 2 and 500");
+  const query = (value.queryDefinition ?? {}) as Record<string, unknown>;
+  if (query.type !== "METRIC_SELECTOR" && query.type !== "METRIC_KEY")
+    violations.push("queryDefinition.type: must be METRIC_KEY or METRIC_SELECTOR");
+  if (query.type === "METRIC_SELECTOR" && (typeof query.metricSelector !== "string" || query.metricSelector === ""))
+    violations.push("queryDefinition.metricSelector: must not be empty");
+  const model = (value.modelProperties ?? {}) as Record<string, unknown>;
+  if (model.type === "STATIC_THRESHOLD" && typeof model.threshold !== "number")
+    violations.push("modelProperties.threshold: must not be null");
+  if (!["ABOVE", "BELOW", "OUTSIDE"].includes(String(model.alertCondition)))
+    violations.push("modelProperties.alertCondition: must be ABOVE, BELOW or OUTSIDE");
+  const within = (key: string, low: number, high: number) => {
+    const n = model[key];
+    if (typeof n !== "number" || !Number.isInteger(n) || n < low || n > high)
+      violations.push(`modelProperties.${key}: must be between ${low} and ${high}`);
+  };
+  within("samples", 3, 60);
+  within("violatingSamples", 1, 60);
+  within("dealertingSamples", 3, 60);
+  if (Number(model.violatingSamples) > Number(model.samples)) violations.push("modelProperties.violatingSamples: must not exceed samples");
+  const template = (value.eventTemplate ?? {}) as Record<string, unknown>;
+  if (typeof template.title !== "string" || template.title.length < 2 || template.title.length > 500)
+    violations.push("eventTemplate.title: size must be between 2 and 500");
+  if (template.eventType === "INFO" && template.davisMerge !== undefined)
+    violations.push("eventTemplate.davisMerge: must be absent for INFO events");
+  return violations;
 }

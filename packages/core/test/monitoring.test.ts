@@ -9,7 +9,7 @@ const FAILURES = "builtin:service.errors.total.rate:avg";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
 const LABELS = ["--labels", "project=sockshop,stage=production,service=carts"];
 
-const sloYaml = (p95 = "<=600") => `spec_version: "1.0"
+const sloYaml = (p95 = "<=600", warn = "<=800") => `spec_version: "1.0"
 comparison:
   compare_with: single_result
   include_result_with_score: pass
@@ -20,7 +20,7 @@ objectives:
     pass:
       - criteria: ["${p95}", "<=+10%"]
     warning:
-      - criteria: ["<=800"]
+      - criteria: ["${warn}"]
     weight: 2
   - sli: error_rate
     pass:
@@ -42,7 +42,10 @@ const SLI = `indicators:
 let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
-    tokens: { [TOKEN]: ["ReadConfig", "WriteConfig", "metrics.read", "slo.read"], [READER]: ["ReadConfig"] },
+    tokens: {
+      [TOKEN]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write", "metrics.read", "slo.read"],
+      [READER]: ["ReadConfig", "settings.read"],
+    },
     metrics: { [RT]: [{ values: [512] }], [FAILURES]: [{ values: [0.3] }] },
     dashboards: {},
   }).start();
@@ -64,6 +67,12 @@ function monitoring(cwd: string, action: string, extra: string[] = [], token = T
   });
 }
 
+/** The metric event slogate keeps for an SLI of this gate, as Dynatrace stores it. */
+const alertOf = (sli: string) =>
+  [...dynatrace.settings.values()].find((object) => object.value.summary === `slogate sockshop/production/carts: ${sli}`)?.value as
+    | { modelProperties: { threshold: number } }
+    | undefined;
+
 const writes = () => dynatrace.requests.filter((request) => ["POST", "PUT", "DELETE"].includes(request.method)).length;
 
 describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
@@ -76,9 +85,11 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
     expect(plan.stdout).toBe(
       [
         'create dashboard "KQG;project=sockshop;stage=production;service=carts" (3 tiles)',
-        '  response_time_p95: tile "Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2"',
-        '  error_rate: tile "error_rate;sli=error_rate;pass=<=1;key=true"',
-        "  availability: no tile: an SLO; in dashboard mode an SLO tile takes its thresholds from the Dynatrace SLO, not from slo.yaml",
+        'create metric event "slogate sockshop/production/carts: response_time_p95"',
+        'create metric event "slogate sockshop/production/carts: error_rate"',
+        '  response_time_p95: tile "Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2"; alert when above 800 (<=800)',
+        '  error_rate: tile "error_rate;sli=error_rate;pass=<=1;key=true"; alert when above 1 (<=1)',
+        "  availability: no tile: an SLO; in dashboard mode an SLO tile takes its thresholds from the Dynatrace SLO, not from slo.yaml; no alert: its SLI is not a Dynatrace metric on a dashboard tile",
         "",
       ].join("\n"),
     );
@@ -86,17 +97,30 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
 
     const apply = await monitoring(cwd, "apply");
     expect(apply.status).toBe(0);
-    expect(apply.stdout.split("\n")[0]).toMatch(
-      /^created dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/,
-    );
-    expect(writes()).toBe(before + 1);
+    const [created, createdAlert] = apply.stdout.split("\n");
+    expect(created).toMatch(/^created dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/);
+    expect(createdAlert).toMatch(/^created metric event "slogate sockshop\/production\/carts: response_time_p95" \(\w+\)$/);
+    expect(writes()).toBe(before + 3);
+    expect(alertOf("response_time_p95")).toMatchObject({
+      enabled: true,
+      queryDefinition: { type: "METRIC_SELECTOR", metricSelector: RT },
+      modelProperties: {
+        type: "STATIC_THRESHOLD",
+        threshold: 800,
+        alertCondition: "ABOVE",
+        violatingSamples: 3,
+        samples: 5,
+        dealertingSamples: 5,
+      },
+      eventTemplate: { title: "Response time P95 breaks its quality-gate objective <=800", eventType: "CUSTOM_ALERT" },
+    });
 
     const again = await monitoring(cwd, "apply");
     expect(again.status).toBe(0);
-    expect(again.stdout.split("\n")[0]).toMatch(
-      /^unchanged dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/,
-    );
-    expect(writes()).toBe(before + 1);
+    const [unchanged, , unchangedAlert] = again.stdout.split("\n");
+    expect(unchanged).toMatch(/^unchanged dashboard "KQG;project=sockshop;stage=production;service=carts" \([0-9a-f-]{36}\)$/);
+    expect(unchangedAlert).toMatch(/^unchanged metric event "slogate sockshop\/production\/carts: error_rate" \(\w+\)$/);
+    expect(writes()).toBe(before + 3);
   });
 
   it("the dashboard it writes evaluates to the same result as the files it was written from", async () => {
@@ -136,30 +160,41 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
     ]);
   });
 
-  it("a changed threshold updates the dashboard in place (same id), only that tile; a removed objective's tile stays unless --prune", async () => {
+  it("a changed threshold updates only what carries it: the dashboard in place (same id) and that objective's alert; a removed objective stays unless --prune", async () => {
     const cwd = project();
     await monitoring(cwd, "apply");
     const [id] = Object.keys(dynatrace.seed.dashboards ?? {});
-    writeFiles(cwd, { "slo.yaml": sloYaml("<=550") });
+    const from = dynatrace.requests.length;
+    writeFiles(cwd, { "slo.yaml": sloYaml("<=550", "<=900") });
     const update = await monitoring(cwd, "apply");
     expect(update.status).toBe(0);
-    expect(update.stdout.split("\n")[0]).toBe(
-      `updated dashboard "KQG;project=sockshop;stage=production;service=carts" (${id}): tile Response time P95;sli=response_time_p95;pass=<=550,<=+10%;warning=<=800;weight=2 set, tile Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2 removed`,
+    const [dashboardLine, p95Line, errorLine] = update.stdout.split("\n");
+    expect(dashboardLine).toBe(
+      `updated dashboard "KQG;project=sockshop;stage=production;service=carts" (${id}): tile Response time P95;sli=response_time_p95;pass=<=550,<=+10%;warning=<=900;weight=2 set, tile Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2 removed`,
     );
+    expect(p95Line).toMatch(/^updated metric event "slogate sockshop\/production\/carts: response_time_p95" \(\w+\)$/);
+    expect(errorLine).toMatch(/^unchanged metric event "slogate sockshop\/production\/carts: error_rate"/);
     expect(Object.keys(dynatrace.seed.dashboards ?? {})).toEqual([id]);
-    const puts = dynatrace.requests.filter((request) => request.method === "PUT");
-    expect(puts.at(-1)?.path).toBe(`/api/config/v1/dashboards/${id}`);
+    const changed = dynatrace.requests.slice(from).filter((request) => ["POST", "PUT", "DELETE"].includes(request.method));
+    expect(changed.map((request) => `${request.method} ${request.route}`)).toEqual(["PUT dashboard-update", "PUT settings-update"]);
+    expect(changed[0]?.path).toBe(`/api/config/v1/dashboards/${id}`);
+    expect(alertOf("response_time_p95")?.modelProperties).toMatchObject({ threshold: 900 });
 
     writeFiles(cwd, {
-      "slo.yaml": sloYaml("<=550").replace(/ {2}- sli: error_rate\n {4}pass:\n {6}- criteria: \["<=1"\]\n {4}key_sli: true\n/, ""),
+      "slo.yaml": sloYaml("<=550", "<=900").replace(/ {2}- sli: error_rate\n {4}pass:\n {6}- criteria: \["<=1"\]\n {4}key_sli: true\n/, ""),
     });
     const kept = await monitoring(cwd, "plan");
-    expect(kept.stdout).toContain("  error_rate: tile kept, the objective is no longer in slo.yaml (--prune removes it)");
     expect(kept.stdout.split("\n")[0]).toMatch(/^unchanged dashboard/);
+    expect(kept.stdout).toContain("  error_rate: tile kept, the objective is no longer in slo.yaml (--prune removes it)");
+    expect(kept.stdout).toMatch(
+      /\nkept metric event "slogate sockshop\/production\/carts: error_rate" \(\w+\): the objective is no longer in slo.yaml \(--prune removes it\)\n/,
+    );
     const pruned = await monitoring(cwd, "apply", ["--prune"]);
     expect(pruned.stdout.split("\n")[0]).toBe(
       `updated dashboard "KQG;project=sockshop;stage=production;service=carts" (${id}): tile error_rate;sli=error_rate;pass=<=1;key=true removed`,
     );
+    expect(pruned.stdout).toMatch(/\ndeleted metric event "slogate sockshop\/production\/carts: error_rate" \(\w+\)\n/);
+    expect(alertOf("error_rate")).toBeUndefined();
   });
 
   it("Dynatrace refusing a change: exit 1 with the object and the reason (a missing scope named)", async () => {
@@ -181,6 +216,20 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(
       'slogate: Dynatrace refused to create the dashboard "KQG;project=sockshop;stage=hardening;service=carts": ',
+    );
+    // A refused alert after the dashboard: what was done is said, then which object was refused and why.
+    dynatrace.inject("settings-create", { status: 400 });
+    const alert = await runCliAsync(
+      ["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml", "--labels", "project=sockshop,stage=qa,service=carts"],
+      {
+        cwd,
+        env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+      },
+    );
+    expect(alert.status).toBe(1);
+    expect(alert.stdout.split("\n")[0]).toMatch(/^created dashboard "KQG;project=sockshop;stage=qa;service=carts"/);
+    expect(alert.stderr).toBe(
+      'slogate: Dynatrace refused to create the metric event "slogate sockshop/qa/carts: response_time_p95": Dynatrace settings: the metric event "slogate sockshop/qa/carts: response_time_p95": HTTP 400: injected 400 (HTTP 400); the service refused the query as written\n',
     );
     const invalid = await runCliAsync(["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml"], {
       cwd,

@@ -67,8 +67,8 @@ function tileTitle(objective: Slo["objectives"][number]): string | { reason: str
   return title;
 }
 
-/** The Data Explorer metric expression for a metrics query: the entity selector folded into the metric selector. */
-function metricExpression(query: string): string | { reason: string } {
+/** The metric selector a tile (and an alert) reads for a metrics query, the entity selector folded in. */
+export function foldedSelector(query: string): { selector: string; resolution: string | null } | { reason: string } {
   const parsed = parseDynatraceQuery(query);
   if ("error" in parsed) return { reason: `its query is not valid: ${parsed.error}` };
   const { query: dq } = parsed;
@@ -86,7 +86,13 @@ function metricExpression(query: string): string | { reason: string } {
     if (!type) return { reason: "its entity selector names no type(…), which a metric expression's filter needs" };
     selector = `(${selector}):filter(in("dt.entity.${type.toLowerCase()}",entitySelector("${entities.replaceAll('"', '\\"')}")))`;
   }
-  return `resolution=${dq.parameters.resolution ?? "null"}&${selector}`;
+  return { selector, resolution: dq.parameters.resolution ?? null };
+}
+
+/** The Data Explorer metric expression for a metrics query: `resolution=<r|null>&<selector>`. */
+function metricExpression(query: string): string | { reason: string } {
+  const folded = foldedSelector(query);
+  return "reason" in folded ? folded : `resolution=${folded.resolution ?? "null"}&${folded.selector}`;
 }
 
 /** The markdown tile with the total score and the comparison, in dynatrace-service's keys. */
