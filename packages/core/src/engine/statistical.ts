@@ -17,6 +17,13 @@ export interface StatisticalSettings {
   inconclusive: "warning" | "fail";
   /** Earlier runs needed to learn the noise floor (default 3). */
   minRuns: number;
+  /**
+   * Significance for "within the tolerance" (default: alpha). The gate splits alpha among the
+   * objectives it judges so that unchanged builds fail no more often with more objectives; that
+   * guards fail decisions. A pass decision wrongly made misses a regression instead, so it keeps
+   * the whole alpha: splitting it too would only turn more unchanged builds into warnings.
+   */
+  passAlpha?: number;
 }
 
 export const DEFAULT_STATISTICAL_SETTINGS: StatisticalSettings = { alpha: 0.01, inconclusive: "warning", minRuns: 3 };
@@ -126,6 +133,7 @@ export function judgeRelative(
   const change = direction * (Math.log(current) - mean);
   const allowed = direction * Math.log(tolerance);
   const spread = tQuantile(1 - settings.alpha, logs.length - 1) * sd * Math.sqrt(1 + 1 / logs.length);
+  const passSpread = tQuantile(1 - (settings.passAlpha ?? settings.alpha), logs.length - 1) * sd * Math.sqrt(1 + 1 / logs.length);
   const ratio = (logChange: number) => Math.exp(direction * logChange);
   const interval = {
     estimate: ratio(change),
@@ -165,7 +173,7 @@ export function judgeRelative(
       reason: `${size}: beyond the run-to-run noise (±${(noiseFloor * 100).toFixed(1)}%) and beyond the allowed ${percent(tolerance)}`,
     };
   }
-  if (change + spread <= allowed) {
+  if (change + passSpread <= allowed) {
     return { ...found, decision: "pass", reason: `${size}: within the allowed ${percent(tolerance)} even at the edge of the noise` };
   }
   if (spread > Math.abs(allowed) && !beyondNoise) {
@@ -270,7 +278,9 @@ export function judgePaired(
   const change = { estimate, low: at(settings.alpha), high: at(1 - settings.alpha) };
   const size = `candidate over baseline ${percent(estimate)} (${Math.round((1 - 2 * settings.alpha) * 100)}% interval ${percent(change.low)} to ${percent(change.high)}; ${usable.length} time slices, ${candidateSamples} + ${baselineSamples} requests)`;
   const worse = guardsIncrease ? change.low > 1 && estimate > tolerance : change.high < 1 && estimate < tolerance;
-  const within = guardsIncrease ? change.high <= tolerance : change.low >= tolerance;
+  // "Within" is judged at the unsplit alpha (see StatisticalSettings.passAlpha).
+  const passAlpha = settings.passAlpha ?? settings.alpha;
+  const within = guardsIncrease ? at(1 - passAlpha) <= tolerance : at(passAlpha) >= tolerance;
   if (worse) return { ...base, change, decision: "fail", reason: `${size}: significant and beyond the allowed ${percent(tolerance)}` };
   if (within) return { ...base, change, decision: "pass", reason: `${size}: within the allowed ${percent(tolerance)}` };
   return { ...base, change, decision: "inconclusive", reason: `${size}: not clearly within or beyond the allowed ${percent(tolerance)}` };
@@ -375,7 +385,7 @@ export function applyStatistics(
       indicator.status !== "info" &&
       [...(objective.pass ?? []), ...(objective.warning ?? [])].some((block) => block.criteria.some((c) => relativeGuard(c) !== null)),
   ).length;
-  const settings = { ...input.settings, alpha: input.settings.alpha / Math.max(1, judged) };
+  const settings = { ...input.settings, alpha: input.settings.alpha / Math.max(1, judged), passAlpha: input.settings.alpha };
   const outcomes = outcome.outcomes.map((entry): ObjectiveOutcome => {
     const { objective, indicator } = entry;
     if (!objective.pass?.length || indicator.status === "info" || !indicator.value?.success) return entry;
