@@ -13,7 +13,7 @@ import * as tl from "azure-pipelines-task-lib/task.js";
 
 /** The task's inputs: the gate's options (declared in the core) and Azure's own. */
 export interface TaskInputs {
-  mode: "evaluate" | "run";
+  mode: Exclude<NonNullable<GateOptions["mode"]>, "event">;
   gate: GateOptions;
   /** markBuildOnFail and markBuildOnWarning: the outcome policy in the task's terms. */
   policy: OutcomePolicy;

@@ -7,11 +7,16 @@ import {
   type GateOutcome,
   type GatePublisher,
   HTML_RUNS,
+  monitoringMarkdown,
   type Problem,
   publishGate,
   readCiContext,
+  runMonitoring,
   runPipelineGate,
+  runSyntheticCheck,
+  SlogateError,
   type SlogateResult,
+  syntheticMarkdown,
   terminationSignal,
 } from "@slogate/core";
 import * as tl from "azure-pipelines-task-lib/task.js";
@@ -113,10 +118,66 @@ function azurePublisher(inputs: TaskInputs): GatePublisher {
   };
 }
 
-async function gate(inputs: TaskInputs): Promise<void> {
+/** The task's environment for the core: the agent's, with the service connection's Dynatrace credentials. */
+function environment(inputs: TaskInputs): Record<string, string | undefined> {
   const env = { ...process.env };
   if (inputs.dynatraceUrl) env.DT_URL = inputs.dynatraceUrl;
   Object.assign(env, inputs.dynatraceEnv);
+  return env;
+}
+
+/** A Markdown summary attachment, and where it was written. */
+async function attachSummary(title: string, name: string, markdown: string): Promise<void> {
+  const path = join(tl.getVariable("Agent.TempDirectory") ?? process.cwd(), "slogate", name);
+  await mkdir(join(path, ".."), { recursive: true });
+  await writeFile(path, markdown);
+  tl.addAttachment("Distributedtask.Core.Summary", title, path);
+}
+
+/** mode monitoring-plan / monitoring-apply: the gate's dashboard and alerts; the summary says what changed. */
+async function monitoring(inputs: TaskInputs, apply: boolean): Promise<void> {
+  const run = await runMonitoring({
+    options: inputs.gate,
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
+    env: environment(inputs),
+    prune: inputs.gate.monitoringPrune === true,
+    apply,
+  });
+  for (const line of run.lines) console.log(line);
+  tl.setVariable("monitoringWrites", String(run.writes), false, true);
+  await attachSummary("slogate monitoring", "monitoring.md", monitoringMarkdown(run, apply));
+  if (run.refused) tl.setResult(tl.TaskResult.Failed, `slogate: ${run.refused}`);
+  else
+    tl.setResult(
+      tl.TaskResult.Succeeded,
+      `slogate: monitoring ${apply ? "applied" : "planned"}, ${run.writes} write${run.writes === 1 ? "" : "s"}`,
+    );
+}
+
+/** mode synthetic: the deployment checked by a synthetic monitor; its SLIs as output variables and a values file. */
+async function synthetic(inputs: TaskInputs): Promise<void> {
+  const url = inputs.gate.syntheticUrl;
+  if (!url)
+    throw new SlogateError("INVALID_INPUT", "mode synthetic needs syntheticUrl", { suggestion: "Set syntheticUrl to the deployed URL" });
+  const check = await runSyntheticCheck({
+    url,
+    options: inputs.gate,
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
+    env: environment(inputs),
+    onProgress: (message) => console.log(message),
+  });
+  const values = join(tl.getVariable("Agent.TempDirectory") ?? process.cwd(), "slogate", "synthetic-slis.json");
+  await mkdir(join(values, ".."), { recursive: true });
+  await writeFile(values, JSON.stringify(check.slis));
+  tl.setVariable("sliValuesFile", values, false, true);
+  tl.setVariable("syntheticAvailability", String(check.slis["synthetic:availability"] ?? ""), false, true);
+  tl.setVariable("syntheticResponseTime", String(check.slis["synthetic:response_time"] ?? ""), false, true);
+  await attachSummary("slogate synthetic check", "synthetic.md", syntheticMarkdown(check));
+  tl.setResult(tl.TaskResult.Succeeded, `slogate: synthetic availability ${check.slis["synthetic:availability"]}%`);
+}
+
+async function gate(inputs: TaskInputs, mode: "evaluate" | "run"): Promise<void> {
+  const env = environment(inputs);
   // A history branch is pushed with the job's access token (System.AccessToken), sent as a header.
   const accessToken = inputs.gate.historyBranch ? endpointParameter("SystemVssConnection", "AccessToken") : undefined;
   if (accessToken) {
@@ -124,12 +185,12 @@ async function gate(inputs: TaskInputs): Promise<void> {
     env.SLOGATE_GIT_TOKEN = accessToken;
   }
   const pipeline = await runPipelineGate({
-    mode: inputs.mode,
+    mode,
     options: inputs.gate,
     cwd: readCiContext(process.env).workspace ?? process.cwd(),
     env,
     recentRuns: HTML_RUNS,
-    ...(inputs.mode === "run"
+    ...(mode === "run"
       ? { signal: terminationSignal((signal) => tl.warning(`slogate: ${signal} received: stopping the load test`), exitCancelled) }
       : {}),
     onDiagnostic: issue,
@@ -143,7 +204,11 @@ async function gate(inputs: TaskInputs): Promise<void> {
 /** The task: inputs and the service connection → @slogate/core → outputs, summary, issues, result. */
 export async function run(): Promise<void> {
   try {
-    await gate(readInputs());
+    const inputs = readInputs();
+    if (inputs.mode === "monitoring-plan" || inputs.mode === "monitoring-apply")
+      await monitoring(inputs, inputs.mode === "monitoring-apply");
+    else if (inputs.mode === "synthetic") await synthetic(inputs);
+    else await gate(inputs, inputs.mode);
   } catch (error) {
     // Every error ends the task as Failed with its reason: never a green run on a broken gate.
     const failure = describeFailure(error, tl.getVariable("System.Debug") === "true");

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO, OAUTH_DQL_QUERY, oauthDynatrace } from "../../core/test/adapter-fixtures.js";
-import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { complete, NODE24, runTask } from "./run-task.js";
 
@@ -167,6 +167,42 @@ describe("the packaged task folder, run as the agent runs it", () => {
       env: { ...connection(), [`ENDPOINT_URL_${CONNECTION}`]: "http://127.0.0.1:1" },
     });
     expect(complete(unreachable)).toMatch(/^##vso\[task.complete result=Failed;\]/);
+  });
+
+  it("mode monitoring-apply keeps the gate's dashboard and alerts, says what changed in its summary, and a second run writes nothing", async () => {
+    const token = "dt0c01.AZURE.canary-monitoring-token";
+    const configured = await new LocalDynatrace({
+      tokens: { [token]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write"] },
+    }).start();
+    try {
+      const env = {
+        [`ENDPOINT_URL_${CONNECTION}`]: configured.url,
+        [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: "Token", parameters: { apitoken: token } }),
+        [`ENDPOINT_AUTH_PARAMETER_${CONNECTION}_APITOKEN`]: token,
+        [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: "Token",
+      };
+      const inputs = {
+        mode: "monitoring-apply",
+        dynatraceConnection: CONNECTION,
+        slo: "slo.yaml",
+        sli: "sli.yaml",
+        labels: "project=sockshop\nstage=staging\nservice=carts",
+      };
+      const first = await runTask(NODE24, inputs, { env });
+      expect(first.commands).toContain("##vso[task.setvariable variable=monitoringWrites;isOutput=true;issecret=false;]2");
+      const attachment = first.commands.find((c) =>
+        c.startsWith("##vso[task.addattachment type=Distributedtask.Core.Summary;name=slogate monitoring;]"),
+      );
+      expect(readFileSync(attachment?.split("]")[1] ?? "", "utf8")).toMatch(
+        /^### slogate monitoring apply\n\n```\ncreated dashboard "KQG;project=sockshop;stage=staging;service=carts"/,
+      );
+      expect(complete(first)).toBe("##vso[task.complete result=Succeeded;]slogate: monitoring applied, 2 writes");
+      const second = await runTask(NODE24, inputs, { env });
+      expect(complete(second)).toBe("##vso[task.complete result=Succeeded;]slogate: monitoring applied, 0 writes");
+      expect(second.stdout.replace(`##vso[task.setsecret]${token}`, "")).not.toContain(token);
+    } finally {
+      await configured.stop();
+    }
   });
 
   it("queries DQL with an OAuth client from the service connection (its id, secret and account), the secret masked", async () => {

@@ -18,6 +18,7 @@ export { type GitBranchHistoryOptions, GitBranchHistoryStore } from "./history/g
 export type { HistoryStore } from "./history/history-store.js";
 export { ExternalServiceError } from "./http/external-error.js";
 export { HttpClient } from "./http/http-client.js";
+export { type MonitoringRequest, type MonitoringRun, monitoringMarkdown, runMonitoring } from "./monitoring/monitoring-run.js";
 export {
   FAIL_ON,
   type FailOn,
@@ -41,5 +42,7 @@ export { type ReportFormat, renderReport } from "./report/index.js";
 export { renderMarkdownWithin } from "./report/markdown.js";
 export { type ObjectiveResult, RESULT_SCHEMA_VERSION, type SlogateResult } from "./result/result.js";
 export { dynatraceConnection } from "./sli/dynatrace/connection.js";
+export type { SyntheticCheck } from "./synthetic/synthetic-check.js";
+export { describeSyntheticCheck, runSyntheticCheck, type SyntheticRequest, syntheticMarkdown } from "./synthetic/synthetic-run.js";
 export { CANCELLED_EXIT_CODE, exitCancelled, terminationSignal } from "./termination.js";
 export { VERSION } from "./version.js";

@@ -20,7 +20,7 @@ export const FAIL_ON = ["fail", "warning", "never"] as const;
 /** The verdict from which a CI step fails: `fail`, `warning` (warnings fail too) or `never`. */
 export type FailOn = (typeof FAIL_ON)[number];
 
-const MODES = ["evaluate", "run", "event"] as const;
+const MODES = ["evaluate", "run", "event", "monitoring-plan", "monitoring-apply", "synthetic"] as const;
 
 /** What a caller says about one gate; anything unsaid comes from slogate.yaml, then defaults. */
 export interface GateOptions {
@@ -30,6 +30,8 @@ export interface GateOptions {
   sli?: string;
   sliValues?: string;
   dashboard?: string;
+  syntheticUrl?: string;
+  monitoringPrune?: boolean;
   writeConfig?: string;
   provider?: (typeof PROVIDER_IDS)[number];
   settle?: string;
@@ -236,7 +238,7 @@ type OptionTable = { [K in keyof GateOptions]-?: OptionSpec<NonNullable<GateOpti
 export const GATE_OPTIONS = {
   mode: {
     flag: null,
-    help: "evaluate: score SLIs against the SLO; run: run a load test first and gate on its window; event: send one delivery event",
+    help: "evaluate: score SLIs against the SLO; run: run a load test first and gate on its window; event: send one delivery event; monitoring-plan / monitoring-apply: the gate's dashboard and alerts in Dynatrace; synthetic: check the deployment with a synthetic monitor",
     group: "sources",
     commands: NONE,
     yaml: null,
@@ -282,6 +284,24 @@ export const GATE_OPTIONS = {
     yaml: null,
     inputs: everywhere("dashboard"),
     parser: text,
+  },
+  syntheticUrl: {
+    flag: null,
+    help: "mode synthetic: the deployment's URL that the synthetic monitor checks",
+    group: "sources",
+    commands: NONE,
+    yaml: null,
+    inputs: everywhere("synthetic-url"),
+    parser: text,
+  },
+  monitoringPrune: {
+    flag: null,
+    help: "mode monitoring-apply: also remove tiles and metric events of objectives no longer in slo.yaml",
+    group: "sources",
+    commands: NONE,
+    yaml: null,
+    inputs: everywhere("monitoring-prune"),
+    parser: flag,
   },
   writeConfig: {
     flag: "write-config",

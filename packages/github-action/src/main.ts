@@ -11,12 +11,16 @@ import {
   type GateOutput,
   type GatePublisher,
   HTML_RUNS,
+  monitoringMarkdown,
   outcomePolicy,
   type Problem,
   publishGate,
   readCiContext,
+  runMonitoring,
   runPipelineGate,
+  runSyntheticCheck,
   SlogateError,
+  syntheticMarkdown,
   terminationSignal,
 } from "@slogate/core";
 import { type ActionInputs, readInputs } from "./inputs.js";
@@ -155,6 +159,42 @@ async function sendEvent(inputs: ActionInputs): Promise<void> {
   }
 }
 
+/** mode: monitoring-plan and monitoring-apply — the gate's dashboard and alerts in Dynatrace; the summary says what changed. */
+async function monitoring(inputs: ActionInputs, apply: boolean): Promise<void> {
+  const run = await runMonitoring({
+    options: inputs.gate,
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
+    env: environment(inputs),
+    prune: inputs.gate.monitoringPrune === true,
+    apply,
+  });
+  for (const line of run.lines) core.info(line);
+  core.setOutput("monitoring-writes", String(run.writes));
+  await core.summary.addRaw(monitoringMarkdown(run, apply)).write();
+  if (run.refused) core.setFailed(`slogate: ${run.refused}`);
+}
+
+/** mode: synthetic — the deployment checked by a synthetic monitor; its SLIs as outputs and as a values file for a gate step. */
+async function synthetic(inputs: ActionInputs): Promise<void> {
+  const url = inputs.gate.syntheticUrl;
+  if (!url)
+    throw new SlogateError("INVALID_INPUT", "mode: synthetic needs synthetic-url", { suggestion: "Set synthetic-url to the deployed URL" });
+  const check = await runSyntheticCheck({
+    url,
+    options: inputs.gate,
+    cwd: readCiContext(process.env).workspace ?? process.cwd(),
+    env: environment(inputs),
+    onProgress: (message) => core.info(message),
+  });
+  const directory = join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate");
+  await mkdir(directory, { recursive: true });
+  const values = join(directory, "synthetic-slis.json");
+  await writeFile(values, JSON.stringify(check.slis));
+  core.setOutput("sli-values", values);
+  for (const [sli, value] of Object.entries(check.slis)) core.setOutput(sli.replace(":", "-").replaceAll("_", "-"), String(value));
+  await core.summary.addRaw(syntheticMarkdown(check)).write();
+}
+
 /** The action: inputs → @slogate/core → outputs, summary, annotations, PR comment, exit state. */
 export async function run(): Promise<void> {
   try {
@@ -164,6 +204,8 @@ export async function run(): Promise<void> {
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
     const mode = inputs.gate.mode ?? "evaluate";
     if (mode === "event") await sendEvent(inputs);
+    else if (mode === "monitoring-plan" || mode === "monitoring-apply") await monitoring(inputs, mode === "monitoring-apply");
+    else if (mode === "synthetic") await synthetic(inputs);
     else await gate(inputs, mode);
   } catch (error) {
     const failure = describeFailure(error, core.isDebug());

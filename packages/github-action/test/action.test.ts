@@ -64,11 +64,15 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
     expect(Object.keys(action.outputs).sort()).toEqual([
       "evaluation-id",
+      "monitoring-writes",
       "report-html",
       "report-json",
       "report-markdown",
       "result",
       "score",
+      "sli-values",
+      "synthetic-availability",
+      "synthetic-response-time",
       "window-end",
       "window-start",
       "workload-status",
@@ -374,6 +378,69 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
       expect(run.stdout.replace(`::add-mask::${token}`, "")).not.toContain(token);
     } finally {
       await dynatrace.stop();
+    }
+  });
+
+  it("mode: monitoring-apply writes the gate's dashboard and alerts and says what changed in the summary; a second run changes nothing", async () => {
+    const token = "dt0c01.GHA.canary-monitoring-secret";
+    const dynatrace = await new LocalDynatrace({
+      tokens: { [token]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write"] },
+    }).start();
+    try {
+      const workspace = workspaceWith({});
+      writeFileSync(
+        join(workspace, "sli.yaml"),
+        "indicators:\n  response_time: metricSelector=builtin:service.response.time:avg\n  error_rate: metricSelector=builtin:service.errors.total.rate:avg\n",
+      );
+      const inputs = {
+        mode: "monitoring-apply",
+        slo: "slo.yaml",
+        sli: "sli.yaml",
+        labels: "project=sockshop,stage=staging,service=carts",
+        "dynatrace-url": dynatrace.url,
+        "dynatrace-token": token,
+      };
+      const first = await runAction(inputs, { workspace });
+      expect(first.status).toBe(0);
+      expect(first.outputs["monitoring-writes"]).toBe("3");
+      expect(first.summary).toMatch(
+        /^### slogate monitoring apply\n\n```\ncreated dashboard "KQG;project=sockshop;stage=staging;service=carts" \([0-9a-f-]{36}\)\ncreated metric event "slogate sockshop\/staging\/carts: response_time" \(\w+\)\n/,
+      );
+      const second = await runAction(inputs, { workspace });
+      expect(second.outputs["monitoring-writes"]).toBe("0");
+      expect(second.summary).toContain('unchanged dashboard "KQG;project=sockshop;stage=staging;service=carts"');
+      expect(second.stdout.replace(`::add-mask::${token}`, "")).not.toContain(token);
+    } finally {
+      await dynatrace.stop();
+    }
+  });
+
+  it("mode: synthetic checks the deployment and hands its SLIs to a gate step as outputs and a values file", async () => {
+    const token = "dt0c01.GHA.canary-synthetic-secret";
+    const deployed = await localServer((_request, response) => response.end("ok"));
+    const dynatrace = await new LocalDynatrace({
+      tokens: { [token]: ["ExternalSyntheticIntegration"] },
+      syntheticLocations: [{ entityId: "GEOLOCATION-95196F3C9A4F4215", name: "Amazon US East (N. Virginia)" }],
+      syntheticDelayMs: 100,
+    }).start();
+    try {
+      const run = await runAction(
+        {
+          mode: "synthetic",
+          "synthetic-url": `${deployed.url}/health`,
+          labels: "project=sockshop,stage=staging,service=carts",
+          "dynatrace-url": dynatrace.url,
+          "dynatrace-token": token,
+        },
+        { workspace: workspaceWith({}) },
+      );
+      expect(run.status).toBe(0);
+      expect(run.outputs["synthetic-availability"]).toBe("100");
+      expect(Number(run.outputs["synthetic-response-time"])).toBeGreaterThanOrEqual(0);
+      expect(JSON.parse(readFileSync(run.outputs["sli-values"] as string, "utf8"))).toMatchObject({ "synthetic:availability": 100 });
+      expect(run.summary).toContain("| `synthetic:availability` | 100 |");
+    } finally {
+      await Promise.all([dynatrace.stop(), deployed.close()]);
     }
   });
 });

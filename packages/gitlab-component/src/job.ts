@@ -1,6 +1,18 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type CiContext, type CliIo, describeFailure, main, readCiContext, renderMarkdownWithin, type SlogateResult } from "@slogate/core";
+import {
+  type CiContext,
+  type CliIo,
+  describeFailure,
+  main,
+  monitoringMarkdown,
+  readCiContext,
+  renderMarkdownWithin,
+  runMonitoring,
+  runSyntheticCheck,
+  type SlogateResult,
+  syntheticMarkdown,
+} from "@slogate/core";
 import { upsertMergeRequestNote } from "./merge-request-note.js";
 import { gateArguments, type JobSettings, readSettings } from "./settings.js";
 
@@ -91,7 +103,16 @@ export async function runJob(io: JobIo): Promise<number> {
     ...(settings.dynatraceToken ? { DT_API_TOKEN: settings.dynatraceToken } : {}),
     ...(settings.historyToken ? { SLOGATE_GIT_TOKEN: settings.historyToken } : {}),
   };
-  const status = await main(gateArguments(settings), { ...io, env });
+  if (settings.mode === "monitoring-plan" || settings.mode === "monitoring-apply" || settings.mode === "synthetic") {
+    try {
+      return await configurationJob(io, settings, env);
+    } catch (error) {
+      const failure = describeFailure(error);
+      io.stderr(`slogate: ${failure.message}\n`);
+      return failure.exitCode;
+    }
+  }
+  const status = await main(gateArguments(settings, settings.mode), { ...io, env });
   const result = status === 2 ? null : await readResult(io, settings);
 
   await write(
@@ -129,4 +150,57 @@ export async function runJob(io: JobIo): Promise<number> {
     );
   }
   return status;
+}
+
+/**
+ * mode monitoring-plan / monitoring-apply and synthetic: the core's run, its Markdown in the report
+ * directory (linked from the job), its figures in the dotenv report for later jobs, and for the
+ * synthetic check the SLIs as a values file a gate job can take (sli-values).
+ */
+async function configurationJob(io: JobIo, settings: JobSettings, env: Record<string, string | undefined>): Promise<number> {
+  const path = (name: string) => `${settings.reportDir}/${name}`;
+  const report = settings.mode === "synthetic" ? "synthetic.md" : "monitoring.md";
+  const url = artifactUrl(readCiContext(io.env), path(report));
+  await write(
+    io,
+    path("annotations.json"),
+    `${JSON.stringify({ slogate: url ? [{ external_link: { label: `slogate ${settings.mode}`, url } }] : [] })}\n`,
+  );
+  if (settings.mode === "synthetic") {
+    const target = settings.gate.syntheticUrl;
+    if (!target) {
+      io.stderr("slogate: mode synthetic needs synthetic-url; check the component's inputs\n");
+      return 2;
+    }
+    const check = await runSyntheticCheck({
+      url: target,
+      options: settings.gate,
+      cwd: io.cwd,
+      env,
+      onProgress: (message) => io.stdout(`slogate: ${message}\n`),
+    });
+    await write(io, path("synthetic.json"), `${JSON.stringify(check.slis)}\n`);
+    await write(io, path("synthetic.md"), syntheticMarkdown(check));
+    await write(
+      io,
+      path("slogate.env"),
+      dotenv({
+        SLOGATE_SYNTHETIC_AVAILABILITY: String(check.slis["synthetic:availability"] ?? ""),
+        SLOGATE_SYNTHETIC_RESPONSE_TIME: String(check.slis["synthetic:response_time"] ?? ""),
+        SLOGATE_SLI_VALUES: path("synthetic.json"),
+      }),
+    );
+    io.stdout(syntheticMarkdown(check));
+    return 0;
+  }
+  const apply = settings.mode === "monitoring-apply";
+  const run = await runMonitoring({ options: settings.gate, cwd: io.cwd, env, prune: settings.gate.monitoringPrune === true, apply });
+  await write(io, path("monitoring.md"), monitoringMarkdown(run, apply));
+  await write(io, path("slogate.env"), dotenv({ SLOGATE_MONITORING_WRITES: String(run.writes) }));
+  for (const line of run.lines) io.stdout(`${line}\n`);
+  if (run.refused) {
+    io.stderr(`slogate: ${run.refused}\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -6,7 +6,7 @@ import { type GateOptions, gitlabVariable, readGateOptions, SlogateError, toComm
  * them (GitLab does not expand a masked variable passed as an input).
  */
 export interface JobSettings {
-  mode: "evaluate" | "run";
+  mode: Exclude<NonNullable<GateOptions["mode"]>, "event">;
   /** The gate's options, read through the core's options table. */
   gate: GateOptions;
   warningExitCode: number;
@@ -55,12 +55,12 @@ export function readSettings(env: Record<string, string | undefined>): JobSettin
   return settings;
 }
 
-/** The slogate CLI's arguments for these settings; reports go to the report directory. */
-export function gateArguments(settings: JobSettings): string[] {
+/** The slogate CLI's arguments for a gate (evaluate or run); reports go to the report directory. */
+export function gateArguments(settings: JobSettings, mode: "evaluate" | "run"): string[] {
   const report = (name: string) => `${settings.reportDir}/${name}`;
   return [
-    settings.mode,
-    ...toCommandLine({ ...settings.gate, warningExitCode: settings.warningExitCode }, settings.mode),
+    mode,
+    ...toCommandLine({ ...settings.gate, warningExitCode: settings.warningExitCode }, mode),
     "--report-json",
     report("result.json"),
     "--report-junit",

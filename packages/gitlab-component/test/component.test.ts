@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { ADAPTER_SLI, adapterDynatrace, adapterSlo, FAILING_ADAPTER_SLO } from "../../core/test/adapter-fixtures.js";
-import type { LocalDynatrace } from "../../core/test/dynatrace-server.js";
+import { LocalDynatrace } from "../../core/test/dynatrace-server.js";
 import { type LocalRegistry, startLocalRegistry } from "../../core/test/local-registry.js";
+import { localServer } from "../../core/test/local-server.js";
 import { filesContaining } from "../../core/test/support.js";
 import { FakeGitLab } from "./fake-gitlab.js";
 
@@ -191,6 +192,38 @@ describe("the CI/CD component, run by gitlab-ci-local as GitLab runs it", () => 
     expect(run.output).toContain(
       "slogate: no merge-request note: put a project access token (api scope) in a masked variable named SLOGATE_GITLAB_TOKEN",
     );
+  });
+
+  it("mode: monitoring-apply and synthetic as jobs: what changed in the log and a Markdown report; the synthetic SLIs in the dotenv report and a values file", async () => {
+    const token = "dt0c01.GITLAB.canary-configuration-token";
+    const deployed = await localServer((_request, response) => response.end("ok"));
+    const configured = await new LocalDynatrace({
+      tokens: { [token]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write", "ExternalSyntheticIntegration"] },
+      syntheticLocations: [{ entityId: "GEOLOCATION-95196F3C9A4F4215", name: "Amazon US East (N. Virginia)" }],
+      syntheticDelayMs: 100,
+    }).start();
+    try {
+      const labels = "project=sockshop,stage=staging,service=carts";
+      const variables = { DT_URL: configured.url, DT_API_TOKEN: token };
+      const monitoring = await pipeline(
+        { mode: "monitoring-apply", slo: "slo.yaml", sli: "sli.yaml", labels },
+        dynatraceProject("<=350"),
+        variables,
+      );
+      expect(monitoring.statusOf("slogate")).toBe("PASS");
+      expect(monitoring.output).toContain('created dashboard "KQG;project=sockshop;stage=staging;service=carts"');
+      expect(monitoring.artifact("slogate-reports/monitoring.md")).toMatch(/^### slogate monitoring apply\n\n```\ncreated dashboard/);
+      expect(monitoring.artifact("slogate-reports/slogate.env")).toMatch(/^SLOGATE_MONITORING_WRITES=[1-9]\d*\n$/);
+      const synthetic = await pipeline({ mode: "synthetic", "synthetic-url": `${deployed.url}/`, labels }, {}, variables);
+      expect(synthetic.statusOf("slogate")).toBe("PASS");
+      expect(synthetic.artifact("slogate-reports/slogate.env")).toMatch(
+        /^SLOGATE_SYNTHETIC_AVAILABILITY=100\nSLOGATE_SYNTHETIC_RESPONSE_TIME=\d+(\.\d+)?\nSLOGATE_SLI_VALUES=slogate-reports\/synthetic.json\n$/,
+      );
+      expect(JSON.parse(synthetic.artifact("slogate-reports/synthetic.json"))).toMatchObject({ "synthetic:availability": 100 });
+      expect(filesContaining(join(synthetic.dir, ".gitlab-ci-local", "artifacts"), token)).toEqual([]);
+    } finally {
+      await Promise.all([configured.stop(), deployed.close()]);
+    }
   });
 
   it("keeps history in a git branch of the project: one commit per pipeline, the next one compares with it", async () => {

@@ -286,7 +286,49 @@ total_score:
     const body = JSON.parse(dynatrace.requestsTo("events-ingest").slice(before)[0]?.body ?? "{}");
     expect(body).toMatchObject({ eventType: "CUSTOM_DEPLOYMENT", title: "Deploy carts 1.4.2" });
     const unknown = await runStep({ mode: "deploy" });
-    expect(unknown.error).toBe("slogate: mode 'deploy' is not one of evaluate, run, event");
+    expect(unknown.error).toBe("slogate: mode 'deploy' is not one of evaluate, run, event, monitoring-plan, monitoring-apply, synthetic");
+  });
+
+  it("mode: 'monitoring-apply' writes the gate's dashboard (and alerts), and 'synthetic' returns the SLIs with a values file", async () => {
+    dynatrace.seed.tokens = {
+      [TOKEN]: ["metrics.read", "ReadConfig", "WriteConfig", "settings.read", "settings.write", "ExternalSyntheticIntegration"],
+    };
+    dynatrace.seed.syntheticLocations = [{ entityId: "GEOLOCATION-95196F3C9A4F4215", name: "Amazon US East (N. Virginia)" }];
+    dynatrace.seed.syntheticDelayMs = 100;
+    const labels = { project: "sockshop", stage: "staging", service: "carts" };
+    const applied = await runStep({
+      mode: "monitoring-apply",
+      labels,
+      provider: undefined,
+      start: undefined,
+      end: undefined,
+      settle: undefined,
+    });
+    expect(applied.status).toBe("SUCCESS");
+    expect(applied.returned).toEqual({ result: "applied", score: null });
+    expect(Object.values(dynatrace.seed.dashboards ?? {}).map((d) => d.dashboardMetadata.name)).toContain(
+      "KQG;project=sockshop;stage=staging;service=carts",
+    );
+    const deployed = await localServer((_request, response) => response.end("ok"));
+    try {
+      const measured = await runStep({
+        mode: "synthetic",
+        syntheticUrl: `${deployed.url}/`,
+        labels,
+        provider: undefined,
+        sli: undefined,
+        slo: undefined,
+      });
+      expect(measured.status).toBe("SUCCESS");
+      expect(measured.returned).toMatchObject({
+        result: "measured",
+        slis: { "synthetic:availability": 100 },
+        sliValues: "slogate-reports/synthetic.json",
+      });
+      expect(JSON.stringify(measured)).not.toContain(TOKEN);
+    } finally {
+      await deployed.close();
+    }
   });
 
   it("mode: 'run' runs the load test, sends the test events and gates on the workload's SLIs", async () => {

@@ -22,8 +22,14 @@ def call(Map args = [:]) {
     if (args.mode == 'event') {
         return sendEvent(args, bundle)
     }
+    if (args.mode == 'monitoring-plan' || args.mode == 'monitoring-apply') {
+        return monitoring(args, bundle)
+    }
+    if (args.mode == 'synthetic') {
+        return synthetic(args, bundle, fileKey)
+    }
     if (args.mode != null && args.mode != 'evaluate' && args.mode != 'run') {
-        error("slogate: mode '${args.mode}' is not one of evaluate, run, event")
+        error("slogate: mode '${args.mode}' is not one of evaluate, run, event, monitoring-plan, monitoring-apply, synthetic")
     }
     boolean loadTest = args.mode == 'run'
 
@@ -116,6 +122,45 @@ private Map sendEvent(Map args, String bundle) {
         error("slogate: the ${argv[1]} event was not delivered (exit status ${status}); the reason is in the log above")
     }
     return [result: 'sent', score: null, event: argv[1]]
+}
+
+/** mode: 'monitoring-plan' / 'monitoring-apply' — the gate's KQG dashboard and metric events; the log says what changed. */
+private Map monitoring(Map args, String bundle) {
+    List<String> argv = ['monitoring', args.mode == 'monitoring-apply' ? 'apply' : 'plan']
+    Map options = [slo: args.slo, sli: args.sli, config: args.config]
+    options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
+    (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
+    if (args.monitoringPrune) { argv << '--prune' }
+    int status = runWithToken(args, "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' '))
+    if (status == 2) {
+        error('slogate: the configuration or input is invalid (exit status 2); the errors are in the log above')
+    }
+    if (status != 0) {
+        error("slogate: Dynatrace refused a monitoring change (exit status ${status}); the object and the reason are in the log above")
+    }
+    String done = args.mode == 'monitoring-apply' ? 'applied' : 'planned'
+    return [result: done, score: null]
+}
+
+/**
+ * mode: 'synthetic' — the deployment at syntheticUrl checked by a Dynatrace synthetic monitor;
+ * returns its SLIs, and the path of a values file a later gate step takes as sliValues.
+ */
+private Map synthetic(Map args, String bundle, String fileKey) {
+    if (!args.syntheticUrl) {
+        error("slogate: mode 'synthetic' needs syntheticUrl, the deployed URL to check")
+    }
+    String reportDir = String.valueOf(args.reportDir ?: (fileKey ? "slogate-reports/${fileKey}" : 'slogate-reports'))
+    String values = "${reportDir}/synthetic.json"
+    List<String> argv = ['synthetic', '--url', String.valueOf(args.syntheticUrl), '--format', 'json']
+    if (args.config != null) { argv << '--config'; argv << String.valueOf(args.config) }
+    (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
+    sh(script: "mkdir -p ${quote(reportDir)} && rm -f ${quote(values)}")
+    int status = runWithToken(args, "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ') + ' > ' + quote(values))
+    if (status != 0 || !fileExists(values)) {
+        error("slogate: the synthetic check gave no result (exit status ${status}); the reason is in the log above")
+    }
+    return [result: 'measured', score: null, slis: readJSON(file: values), sliValues: values]
 }
 
 /**

@@ -1,8 +1,5 @@
-import { findConfig } from "../config/find-config.js";
-import { labelsOf, readCommandLine } from "../options.js";
-import { dynatraceConnection } from "../sli/dynatrace/connection.js";
-import { DynatraceSynthetic } from "../synthetic/synthetic-check.js";
-import { parseTimeframe } from "../window.js";
+import { readCommandLine } from "../options.js";
+import { describeSyntheticCheck, runSyntheticCheck } from "../synthetic/synthetic-run.js";
 import { progressPrinter } from "./gate-command.js";
 import type { CliIo } from "./io.js";
 import { parseCommandLine, usageError } from "./usage.js";
@@ -57,59 +54,25 @@ export async function syntheticCommand(args: string[], io: CliIo): Promise<numbe
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "See slogate synthetic --help");
   if (typeof values.url !== "string")
     throw usageError("slogate synthetic needs the deployment's --url", "Pass --url https://<the deployed service>/");
-  let url: URL;
-  try {
-    url = new URL(values.url);
-  } catch {
-    throw usageError(
-      `--url ${JSON.stringify(values.url)} is not a URL`,
-      "Give an absolute http(s) URL, e.g. https://carts.staging.example.com/health",
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw usageError(`--url ${values.url} is not http(s)`, "Use an http:// or https:// URL");
   const format = values.format ?? "console";
   if (format !== "console" && format !== "json")
     throw usageError(`--format ${JSON.stringify(format)} is not one synthetic prints`, "Use console or json");
-  const gateOptions = readCommandLine(values, "evaluate");
-  const config = await findConfig(io.cwd, gateOptions.config);
-  const settings = config?.synthetic ?? {};
-  const retention = values.retention ?? settings.retention ?? "keep";
-  if (retention !== "keep" && retention !== "delete") {
-    throw usageError(
-      `--retention ${JSON.stringify(retention)} is neither keep nor delete`,
-      "keep leaves the monitor watching the stage; delete removes it after the check",
-    );
-  }
-  const labels = {
-    ...(config?.labels ?? {}),
-    ...labelsOf(gateOptions),
-    ...(typeof values.version === "string" ? { version: values.version } : {}),
-  };
-  const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, io.env);
-  const synthetic = new DynatraceSynthetic(connection.endpoints, connection.credentials);
-  try {
-    const check = await synthetic.check({
-      url: url.toString(),
-      labels,
-      locations: (values.location as string[] | undefined) ?? settings.locations ?? [],
-      retention,
-      timeoutMs: parseTimeframe(typeof values.timeout === "string" ? values.timeout : (settings.timeout ?? "5m")),
-      frequencyMin: settings["frequency-min"] ?? 15,
-      onProgress: progressPrinter(io, 10_000),
-      ...(io.cancelSignal ? { signal: io.cancelSignal() } : {}),
-    });
-    io.stderr(
-      `slogate: monitor "${check.monitorName}" (${check.monitorId}) ${check.monitor}${check.deleted ? ", deleted after the check" : ""}; ${check.executions.length} execution${check.executions.length === 1 ? "" : "s"} in batch ${check.batchId}\n`,
-    );
-    for (const execution of check.executions) {
-      if (execution.failure)
-        io.stderr(`slogate: execution ${execution.executionId} from ${execution.locationId} failed: ${execution.failure}\n`);
-    }
-    if (format === "json") io.stdout(`${JSON.stringify(check.slis)}\n`);
-    else for (const [sli, value] of Object.entries(check.slis)) io.stdout(`${sli}  ${Math.round(value * 1000) / 1000}\n`);
-    return 0;
-  } finally {
-    await synthetic.close();
-  }
+  const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const [version, retention, timeout] = [text("version"), text("retention"), text("timeout")];
+  const check = await runSyntheticCheck({
+    url: values.url,
+    options: readCommandLine(values, "evaluate"),
+    cwd: io.cwd,
+    env: io.env,
+    ...(version !== undefined ? { version } : {}),
+    ...(values.location ? { locations: values.location as string[] } : {}),
+    ...(retention !== undefined ? { retention } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
+    onProgress: progressPrinter(io, 10_000),
+    ...(io.cancelSignal ? { signal: io.cancelSignal() } : {}),
+  });
+  for (const line of describeSyntheticCheck(check)) io.stderr(`slogate: ${line}\n`);
+  if (format === "json") io.stdout(`${JSON.stringify(check.slis)}\n`);
+  else for (const [sli, value] of Object.entries(check.slis)) io.stdout(`${sli}  ${Math.round(value * 1000) / 1000}\n`);
+  return 0;
 }

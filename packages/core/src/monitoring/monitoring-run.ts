@@ -1,0 +1,167 @@
+import { resolve } from "node:path";
+import { ConfigError, hasErrors } from "../config/diagnostics.js";
+import { findConfig } from "../config/find-config.js";
+import { loadSliFile, loadSloFile } from "../config/load-config.js";
+import { SlogateError } from "../errors.js";
+import { ExternalServiceError } from "../http/external-error.js";
+import { type GateOptions, labelsOf } from "../options.js";
+import { dynatraceConnection } from "../sli/dynatrace/connection.js";
+import { matchesGateName } from "../sli/dynatrace/dashboard-gate.js";
+import { DynatraceDashboards } from "../sli/dynatrace/dashboards.js";
+import { DynatraceSettings } from "./dynatrace-settings.js";
+import { desiredDashboard, foldedSelector, gateDashboardName, planDashboard } from "./gate-dashboard.js";
+import { type AlertChange, alertPrefix, desiredAlerts, METRIC_EVENTS_SCHEMA, type MetricEventValue, planAlerts } from "./metric-events.js";
+
+/** What a surface (the CLI, a CI adapter) asks of monitoring as code. */
+export interface MonitoringRequest {
+  /** The gate's options: slo, sli, config and the labels that name the gate. */
+  options: GateOptions;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Remove tiles and metric events of objectives no longer in slo.yaml. */
+  prune: boolean;
+  /** false: plan only, nothing is written. */
+  apply: boolean;
+}
+
+export interface MonitoringRun {
+  /** What changed (or would), one line per object, then per objective where it went. */
+  lines: string[];
+  /** Write requests made. */
+  writes: number;
+  /** Which object Dynatrace refused, and why; null when nothing was refused. */
+  refused: string | null;
+}
+
+function usageError(message: string, suggestion: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, { suggestion });
+}
+
+/**
+ * The gate's monitoring configuration in Dynatrace: its KQG dashboard and a metric event per
+ * objective with one fixed failing threshold, planned and (when asked) applied; one path for the
+ * CLI and every adapter.
+ */
+export async function runMonitoring(request: MonitoringRequest): Promise<MonitoringRun> {
+  // The gate's own option readers: --label/--labels and the shortcuts mean what they mean for evaluate.
+  const { options: gateOptions, cwd, env } = request;
+  const config = await findConfig(cwd, gateOptions.config, gateOptions.slo === undefined);
+  const slo = gateOptions.slo !== undefined ? await loadSloFile(resolve(cwd, gateOptions.slo)) : config?.slo;
+  const sli = gateOptions.sli !== undefined ? await loadSliFile(resolve(cwd, gateOptions.sli)) : (config?.sli ?? null);
+  if (!slo) throw usageError("no SLO given", "Pass --slo <slo.yaml>, or run where a slogate.yaml is");
+  if (!sli) throw usageError("no sli.yaml given", "Pass --sli <sli.yaml>: the tiles need each SLI's query");
+  const diagnostics = [...slo.diagnostics, ...sli.diagnostics];
+  if (hasErrors(diagnostics) || !slo.slo || !sli.indicators) throw new ConfigError(diagnostics);
+  const labels = { ...(config?.labels ?? {}), ...labelsOf(gateOptions) };
+  const { project, stage, service } = labels;
+  if (!project || !stage || !service) {
+    throw usageError(
+      "the gate's dashboard is named by its project, stage and service",
+      "Pass --labels project=<p>,stage=<s>,service=<svc>",
+    );
+  }
+  const name = gateDashboardName({ project, stage, service });
+  const desired = desiredDashboard(slo.slo, sli.indicators, name);
+  const prefix = alertPrefix({ project, stage, service });
+  const alerts = desiredAlerts(
+    slo.slo,
+    sli.indicators,
+    (query) => {
+      const folded = foldedSelector(query);
+      return "reason" in folded ? null : folded.selector;
+    },
+    prefix,
+  );
+  const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, env);
+  const api = new DynatraceDashboards(connection.endpoints, connection.credentials);
+  const settings = new DynatraceSettings(connection.endpoints, connection.credentials);
+  try {
+    const matching = (await api.list()).filter((stub) => matchesGateName(stub.name, { project, stage, service }));
+    if (matching.length > 1) {
+      throw usageError(
+        `${matching.length} dashboards are named ${name}: ${matching.map((stub) => stub.id).join(", ")}`,
+        "Delete or rename all but one in Dynatrace; the gate's dashboard is identified by its name",
+      );
+    }
+    const current = matching[0] ? await api.get(matching[0].id) : null;
+    const { prune } = request;
+    const { change, kept } = planDashboard(desired, current, prune);
+    const alertChanges = planAlerts(alerts, await settings.list<MetricEventValue>(METRIC_EVENTS_SCHEMA), prefix, prune);
+    const summary = (sliName: string) => `"${prefix} ${sliName}"`;
+    const dashboardLine = (done: boolean, id?: string) =>
+      change.kind === "create"
+        ? done
+          ? `created dashboard "${name}" (${id})`
+          : `create dashboard "${name}" (${desired.tiles.length} tiles)`
+        : change.kind === "update"
+          ? `${done ? "updated" : "update"} dashboard "${name}" (${change.id}): ${change.what.join(", ")}`
+          : `unchanged dashboard "${name}" (${change.id})`;
+    const alertLine = (alert: AlertChange, done: boolean, id?: string) => {
+      const verb = { create: done ? "created" : "create", update: done ? "updated" : "update", delete: done ? "deleted" : "delete" };
+      switch (alert.kind) {
+        case "create":
+          return `${verb.create} metric event ${summary(alert.sli)}${id ? ` (${id})` : ""}`;
+        case "update":
+        case "delete":
+          return `${verb[alert.kind]} metric event ${summary(alert.sli)} (${alert.objectId})`;
+        case "unchanged":
+          return `unchanged metric event ${summary(alert.sli)} (${alert.objectId})`;
+        case "kept":
+          return `kept metric event ${summary(alert.sli)} (${alert.objectId}): the objective is no longer in slo.yaml (--prune removes it)`;
+      }
+    };
+    const mappings = desired.mappings.map((mapping) => {
+      const alert = alerts.find((candidate) => candidate.sli === mapping.sli);
+      const tile = mapping.tile ? `tile "${mapping.tile}"` : `no tile: ${mapping.reason}`;
+      return `  ${mapping.sli}: ${tile}; ${alert?.said ?? "no alert"}`;
+    });
+    const keptTiles = kept.map((sliName) => `  ${sliName}: tile kept, the objective is no longer in slo.yaml (--prune removes it)`);
+    const report = (head: string[], writes: number, refused: string | null = null): MonitoringRun => ({
+      lines: [...head, ...mappings, ...keptTiles],
+      writes,
+      refused,
+    });
+    const pending = alertChanges.filter((alert) => alert.kind === "create" || alert.kind === "update" || alert.kind === "delete");
+    if (!request.apply || (change.kind === "unchanged" && pending.length === 0)) {
+      return report([dashboardLine(false), ...alertChanges.map((alert) => alertLine(alert, false))], 0);
+    }
+    // Each change as it is made: a refusal says which object, and what was done before it.
+    const done: string[] = [];
+    let writes = 0;
+    let object = `the dashboard "${name}"`;
+    let verb: string = change.kind;
+    try {
+      if (change.kind === "create") {
+        done.push(dashboardLine(true, await api.create(change.dashboard)));
+        writes++;
+      } else if (change.kind === "update") {
+        await api.update(change.id, change.dashboard);
+        done.push(dashboardLine(true));
+        writes++;
+      } else done.push(dashboardLine(false));
+      for (const alert of alertChanges) {
+        object = `the metric event ${summary(alert.sli)}`;
+        verb = alert.kind;
+        if (alert.kind === "create") done.push(alertLine(alert, true, await settings.create(METRIC_EVENTS_SCHEMA, alert.value, object)));
+        else if (alert.kind === "update") await settings.update(alert.objectId, alert.value, object);
+        else if (alert.kind === "delete") await settings.remove(alert.objectId, object);
+        if (alert.kind === "update" || alert.kind === "delete" || alert.kind === "unchanged" || alert.kind === "kept")
+          done.push(alertLine(alert, alert.kind !== "unchanged" && alert.kind !== "kept"));
+        if (alert.kind === "create" || alert.kind === "update" || alert.kind === "delete") writes++;
+      }
+    } catch (error) {
+      if (!(error instanceof ExternalServiceError)) throw error;
+      return report(done, writes, `Dynatrace refused to ${verb} ${object}: ${error.message}`);
+    }
+    return report(done, writes);
+  } finally {
+    await Promise.all([api.close(), settings.close()]);
+  }
+}
+
+/** The run as a Markdown section for a CI summary. */
+export function monitoringMarkdown(run: MonitoringRun, applied: boolean): string {
+  const heading = `### slogate monitoring ${applied ? "apply" : "plan"}${run.refused ? ": refused" : ""}`;
+  const refused = run.refused ? `\n\n**${run.refused}**` : "";
+  return `${heading}\n\n\`\`\`\n${run.lines.join("\n")}\n\`\`\`${refused}\n`;
+}
