@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalDynatrace } from "./dynatrace-server.js";
-import { runCliAsync, tempDir, writeFiles } from "./support.js";
+import { runCliAsync, tempDir } from "./support.js";
 
 const TOKEN = "dt0c01.DASHBOARD.canary-token-77aa88bb99cc";
 const READ_ONLY = "dt0c01.NOCONFIG.canary-token-11aa22bb33cc";

@@ -215,7 +215,7 @@ describe("slogate remediate", () => {
     const cwd = project({
       "remediation.yaml": defaultRemediation("restart", closer),
     });
-    const original = (dynatrace.seed.problemDetails ?? {})[id] as SeededProblem;
+    const original = dynatrace.seed.problemDetails?.[id] as SeededProblem;
     // The flags service stands in for a fix that makes Dynatrace close the problem.
     const close = setInterval(() => {
       if (dynatrace.seed.metrics?.[RESPONSE_TIME] === FAST) original.status = "CLOSED";
@@ -243,7 +243,7 @@ describe("slogate remediate", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
       [
-        `problem ${(dynatrace.seed.problemDetails ?? {})[id]?.displayId} "Response time degradation" (OPEN); root cause carts`,
+        `problem ${dynatrace.seed.problemDetails?.[id]?.displayId} "Response time degradation" (OPEN); root cause carts`,
         'remediation "Response time degradation", after each action a 0s wait, then the check:',
         `  1. Scale up (scaling): ${FAILING}`,
         `  2. Item cache on (toggle-feature): ${TOGGLE}`,

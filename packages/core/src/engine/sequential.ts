@@ -139,7 +139,7 @@ const round = (value: number) => Number(value.toPrecision(4));
 
 /** One look: which criteria are clearly broken, and whether that fails the gate already. */
 export function lookAtRunningTest(input: FailFastInput): FailFastLook {
-  const { slo, live } = input;
+  const { slo } = input;
   const checks = new Map<string, CriterionCheck | null>();
   const checkFor = (sli: string, criterion: string): CriterionCheck | null => {
     const key = `${sli}\u0000${criterion}`;

@@ -4,14 +4,14 @@ import { join } from "node:path";
 import type { PreviousEvaluation } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
 import { PROPERTY_LIMITS } from "../events/dynatrace.js";
-import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
-import { HttpClient, type HttpResponse, sleep } from "../http/http-client.js";
+import { ExternalServiceError } from "../http/external-error.js";
+import { HttpClient, sleep } from "../http/http-client.js";
 import type { SlogateResult } from "../result/result.js";
 import {
   DynatraceAuth,
   type DynatraceCredentials,
   type DynatraceEndpoints,
-  dynatraceErrorText,
+  dynatraceBody,
   secretsOf,
 } from "../sli/dynatrace/connection.js";
 import { FileHistoryStore } from "./file-store.js";
@@ -134,7 +134,7 @@ export class DynatraceHistoryStore implements HistoryStore {
     };
     for (;;) {
       const response = await this.client.getJson("events", query, undefined, await this.auth.classic());
-      const body = this.ok(response, "reading the history events") as {
+      const body = dynatraceBody(this.client, response, "reading the history events") as {
         events?: Array<{ startTime?: number; properties?: EventProperties }>;
         nextPageKey?: string | null;
       };
@@ -174,7 +174,7 @@ export class DynatraceHistoryStore implements HistoryStore {
     // No blind retry: ingest has no idempotency key, a retried POST could store the result twice.
     try {
       const response = await this.client.postJson("events/ingest", body, { headers: await this.auth.classic(), idempotent: false });
-      this.ok(response, "storing the result as an event");
+      dynatraceBody(this.client, response, "storing the result as an event");
     } catch (error) {
       // A history that cannot be written costs the run its record, not its verdict.
       if (error instanceof ExternalServiceError) throw new SlogateError("HISTORY_IO", error.message, { cause: error });
@@ -199,16 +199,6 @@ export class DynatraceHistoryStore implements HistoryStore {
       }
       await sleep(poll);
     }
-  }
-
-  private ok(response: HttpResponse, what: string): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw new ExternalServiceError(
-      "Dynatrace history",
-      failureForStatus(response.status),
-      `${what}: ${this.client.redact(dynatraceErrorText(response))}`,
-      response.status,
-    );
   }
 }
 

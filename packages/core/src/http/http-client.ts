@@ -145,6 +145,11 @@ export class HttpClient {
     return this.dispatcher;
   }
 
+  /** The service this client talks to, as messages name it. */
+  get service(): string {
+    return this.options.service;
+  }
+
   /** A value learnt at run time (an OAuth access token) that must be blanked like the others. */
   addSecret(secret: string): void {
     if (!this.secrets.includes(secret)) this.secrets.push(secret);

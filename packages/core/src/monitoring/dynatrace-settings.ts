@@ -4,6 +4,7 @@ import {
   DynatraceAuth,
   type DynatraceCredentials,
   type DynatraceEndpoints,
+  dynatraceBody,
   dynatraceErrorText,
   secretsOf,
 } from "../sli/dynatrace/connection.js";
@@ -31,7 +32,10 @@ export class DynatraceSettings {
     let query: Record<string, string> = { schemaIds: schemaId, scopes: "environment", fields: "objectId,value", pageSize: "500" };
     for (;;) {
       const response = await this.client.getJson("settings/objects", query, undefined, await this.auth.classic());
-      const body = this.ok(response, `listing ${schemaId}`) as { items?: Array<SettingsObject<V>>; nextPageKey?: string | null };
+      const body = dynatraceBody(this.client, response, `listing ${schemaId}`) as {
+        items?: Array<SettingsObject<V>>;
+        nextPageKey?: string | null;
+      };
       objects.push(...(body?.items ?? []));
       if (!body?.nextPageKey) return objects;
       // With a page key, Dynatrace wants no other parameter.
@@ -76,15 +80,5 @@ export class DynatraceSettings {
         : dynatraceErrorText(response);
     const status = item?.code ?? response.status;
     return new ExternalServiceError("Dynatrace settings", failureForStatus(status), `${what}: ${this.client.redact(reason)}`, status);
-  }
-
-  private ok(response: HttpResponse, what: string): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw new ExternalServiceError(
-      "Dynatrace settings",
-      failureForStatus(response.status),
-      `${what}: ${this.client.redact(dynatraceErrorText(response))}`,
-      response.status,
-    );
   }
 }

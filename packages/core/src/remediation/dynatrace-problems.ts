@@ -1,10 +1,10 @@
-import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
-import { HttpClient, type HttpResponse } from "../http/http-client.js";
+import { ExternalServiceError } from "../http/external-error.js";
+import { HttpClient } from "../http/http-client.js";
 import {
   DynatraceAuth,
   type DynatraceCredentials,
   type DynatraceEndpoints,
-  dynatraceErrorText,
+  dynatraceBody,
   secretsOf,
 } from "../sli/dynatrace/connection.js";
 
@@ -58,7 +58,7 @@ export class DynatraceProblems implements ProblemsApi {
 
   async problem(id: string, signal?: AbortSignal): Promise<Problem> {
     const response = await this.client.getJson(`problems/${encodeURIComponent(id)}`, {}, signal, await this.auth.classic(signal));
-    const body = this.ok(response, `problem ${id}`) as {
+    const body = dynatraceBody(this.client, response, `problem ${id}`) as {
       problemId?: string;
       displayId?: string;
       title?: string;
@@ -96,7 +96,10 @@ export class DynatraceProblems implements ProblemsApi {
         signal,
         await this.auth.classic(signal),
       );
-      const body = this.ok(response, `the comments of problem ${id}`) as { comments?: ProblemComment[]; nextPageKey?: string | null };
+      const body = dynatraceBody(this.client, response, `the comments of problem ${id}`) as {
+        comments?: ProblemComment[];
+        nextPageKey?: string | null;
+      };
       all.push(...(body?.comments ?? []));
       if (!body?.nextPageKey) return all;
       // With a page key, Dynatrace wants no other parameter.
@@ -110,20 +113,10 @@ export class DynatraceProblems implements ProblemsApi {
       { message, context: COMMENT_CONTEXT },
       { headers: await this.auth.classic(signal), ...(signal ? { signal } : {}) },
     );
-    this.ok(response, `a comment on problem ${id}`);
+    dynatraceBody(this.client, response, `a comment on problem ${id}`);
   }
 
   async close(): Promise<void> {
     await Promise.all([this.client.close(), this.auth.close()]);
-  }
-
-  private ok(response: HttpResponse, what: string): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw new ExternalServiceError(
-      "Dynatrace problems",
-      failureForStatus(response.status),
-      `${what}: ${this.client.redact(dynatraceErrorText(response))}`,
-      response.status,
-    );
   }
 }

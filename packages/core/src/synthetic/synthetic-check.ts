@@ -1,11 +1,11 @@
 import { SlogateError } from "../errors.js";
-import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
-import { HttpClient, type HttpResponse, sleep } from "../http/http-client.js";
+import { ExternalServiceError } from "../http/external-error.js";
+import { HttpClient, sleep } from "../http/http-client.js";
 import {
   DynatraceAuth,
   type DynatraceCredentials,
   type DynatraceEndpoints,
-  dynatraceErrorText,
+  dynatraceBody,
   secretsOf,
 } from "../sli/dynatrace/connection.js";
 
@@ -111,20 +111,26 @@ export class DynatraceSynthetic {
     const headers = await this.auth.classic(options.signal);
     const locations = options.locations.length > 0 ? options.locations : [await this.defaultLocation(headers)];
     const body = monitorBody(options, name, locations);
-    const listed = this.ok(
+    const listed = dynatraceBody(
+      this.v1,
       await this.v1.getJson("synthetic/monitors", { tag: MANAGED_TAG, type: "HTTP" }, options.signal, headers),
       "listing the synthetic monitors",
     ) as { monitors?: Array<{ name?: string; entityId?: string }> };
     const existing = (listed?.monitors ?? []).find((monitor) => monitor.name === name)?.entityId;
     let monitorId: string;
     if (existing) {
-      this.ok(
+      dynatraceBody(
+        this.v1,
         await this.v1.putJson(`synthetic/monitors/${encodeURIComponent(existing)}`, body, { headers }),
         `updating the monitor ${name}`,
       );
       monitorId = existing;
     } else {
-      const created = this.ok(await this.v1.postJson("synthetic/monitors", body, { headers }), `creating the monitor ${name}`) as {
+      const created = dynatraceBody(
+        this.v1,
+        await this.v1.postJson("synthetic/monitors", body, { headers }),
+        `creating the monitor ${name}`,
+      ) as {
         entityId?: string;
       };
       if (typeof created?.entityId !== "string") {
@@ -132,7 +138,8 @@ export class DynatraceSynthetic {
       }
       monitorId = created.entityId;
     }
-    const triggered = this.ok(
+    const triggered = dynatraceBody(
+      this.v1,
       await this.v2.postJson(
         "synthetic/executions/batch",
         // Failing on a slow answer is the gate's decision (its response-time criteria), not the monitor's.
@@ -161,7 +168,8 @@ export class DynatraceSynthetic {
     const status = await this.awaitBatch(batchId, options, headers);
     const results = await Promise.all(
       executions.map(async ({ executionId, locationId }) => {
-        const report = this.ok(
+        const report = dynatraceBody(
+          this.v1,
           await this.v2.getJson(`synthetic/executions/${encodeURIComponent(executionId)}/fullReport`, {}, options.signal, headers),
           `the result of execution ${executionId}`,
         ) as { executionStage?: string; simpleResults?: Record<string, unknown> | Array<Record<string, unknown>> };
@@ -186,7 +194,11 @@ export class DynatraceSynthetic {
     if (times.length > 0) slis[SYNTHETIC_SLIS.responseTime] = times.reduce((a, b) => a + b, 0) / times.length;
     let deleted = false;
     if (options.retention === "delete") {
-      this.ok(await this.v1.delete(`synthetic/monitors/${encodeURIComponent(monitorId)}`, { headers }), `deleting the monitor ${name}`);
+      dynatraceBody(
+        this.v1,
+        await this.v1.delete(`synthetic/monitors/${encodeURIComponent(monitorId)}`, { headers }),
+        `deleting the monitor ${name}`,
+      );
       deleted = true;
     }
     return { monitorId, monitorName: name, monitor: existing ? "updated" : "created", batchId, executions: results, slis, deleted };
@@ -196,7 +208,8 @@ export class DynatraceSynthetic {
   private async awaitBatch(batchId: string, options: SyntheticCheckOptions, headers: Record<string, string>) {
     const started = Date.now();
     for (;;) {
-      const status = this.ok(
+      const status = dynatraceBody(
+        this.v1,
         await this.v2.getJson(`synthetic/executions/batch/${encodeURIComponent(batchId)}`, {}, options.signal, headers),
         `the status of batch ${batchId}`,
       ) as {
@@ -231,7 +244,8 @@ export class DynatraceSynthetic {
 
   /** The first public location that runs HTTP monitors and is enabled. */
   private async defaultLocation(headers: Record<string, string>): Promise<string> {
-    const body = this.ok(
+    const body = dynatraceBody(
+      this.v1,
       await this.v1.getJson("synthetic/locations", { type: "PUBLIC" }, undefined, headers),
       "listing the synthetic locations",
     ) as {
@@ -247,15 +261,5 @@ export class DynatraceSynthetic {
       });
     }
     return usable.entityId;
-  }
-
-  private ok(response: HttpResponse, what: string): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw new ExternalServiceError(
-      "Dynatrace synthetic",
-      failureForStatus(response.status),
-      `${what}: ${this.v1.redact(dynatraceErrorText(response))}`,
-      response.status,
-    );
   }
 }

@@ -1,4 +1,5 @@
 import { SlogateError } from "../../errors.js";
+import { ExternalServiceError, failureForStatus } from "../../http/external-error.js";
 import { HttpClient, type HttpClientOptions, type HttpResponse } from "../../http/http-client.js";
 
 /** Where the two API families of one Dynatrace environment live. */
@@ -190,6 +191,17 @@ export function dynatraceErrorText(response: HttpResponse): string {
   const error = body?.error;
   const violations = (error?.constraintViolations ?? []).map((v) => ` [${v.path ?? ""}: ${v.message ?? ""}]`).join("");
   return `HTTP ${response.status}${error?.message ? `: ${error.message}` : ""}${violations}`;
+}
+
+/** A 2xx answer's body; any other answer the service's refusal, with Dynatrace's reason and no secret in it. */
+export function dynatraceBody(client: HttpClient, response: HttpResponse, what: string): unknown {
+  if (response.status >= 200 && response.status < 300) return response.body;
+  throw new ExternalServiceError(
+    client.service,
+    failureForStatus(response.status),
+    `${what}: ${client.redact(dynatraceErrorText(response))}`,
+    response.status,
+  );
 }
 
 /** The secrets a set of credentials holds, for redaction. */

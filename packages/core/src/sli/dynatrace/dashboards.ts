@@ -1,8 +1,15 @@
 import { stringify } from "yaml";
 import { SlogateError } from "../../errors.js";
-import { ExternalServiceError, failureForStatus } from "../../http/external-error.js";
-import { HttpClient, type HttpResponse } from "../../http/http-client.js";
-import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
+import { ExternalServiceError } from "../../http/external-error.js";
+import { HttpClient } from "../../http/http-client.js";
+import {
+  DynatraceAuth,
+  type DynatraceCredentials,
+  type DynatraceEndpoints,
+  dynatraceBody,
+  dynatraceErrorText,
+  secretsOf,
+} from "./connection.js";
 import { type Dashboard, type DashboardGate, gateFiles, gateFromDashboard, matchesGateName, type SloDefinition } from "./dashboard-gate.js";
 
 /** A dashboard in the list the Dashboards API v1 gives. */
@@ -28,7 +35,7 @@ export class DynatraceDashboards {
 
   async list(signal?: AbortSignal): Promise<DashboardStub[]> {
     const response = await this.client.getJson("dashboards", {}, signal, await this.auth.classic(signal));
-    const body = this.ok(this.client, response, "the dashboard list") as { dashboards?: DashboardStub[] };
+    const body = dynatraceBody(this.client, response, "the dashboard list") as { dashboards?: DashboardStub[] };
     return body?.dashboards ?? [];
   }
 
@@ -45,7 +52,7 @@ export class DynatraceDashboards {
         },
       );
     }
-    const body = this.ok(this.client, response, `dashboard ${id}`) as Partial<Dashboard>;
+    const body = dynatraceBody(this.client, response, `dashboard ${id}`) as Partial<Dashboard>;
     if (!body?.dashboardMetadata || !Array.isArray(body.tiles)) {
       throw new ExternalServiceError(
         "Dynatrace dashboards",
@@ -89,7 +96,7 @@ export class DynatraceDashboards {
       headers: await this.auth.classic(signal),
       ...(signal ? { signal } : {}),
     });
-    const body = this.ok(this.client, response, `creating dashboard "${dashboard.dashboardMetadata.name}"`) as { id?: string };
+    const body = dynatraceBody(this.client, response, `creating dashboard "${dashboard.dashboardMetadata.name}"`) as { id?: string };
     if (typeof body?.id !== "string")
       throw new ExternalServiceError("Dynatrace dashboards", "bad-response", "a created dashboard came back without its id");
     return body.id;
@@ -105,28 +112,18 @@ export class DynatraceDashboards {
         ...(signal ? { signal } : {}),
       },
     );
-    this.ok(this.client, response, `updating dashboard "${dashboard.dashboardMetadata.name}" (${id})`);
+    dynatraceBody(this.client, response, `updating dashboard "${dashboard.dashboardMetadata.name}" (${id})`);
   }
 
   async slo(id: string, signal?: AbortSignal): Promise<SloDefinition | null> {
     const response = await this.classic.getJson(`slo/${encodeURIComponent(id)}`, {}, signal, await this.auth.classic(signal));
     if (response.status === 404) return null;
-    const body = this.ok(this.classic, response, `SLO ${id}`) as { name?: string; target?: number; warning?: number };
+    const body = dynatraceBody(this.classic, response, `SLO ${id}`) as { name?: string; target?: number; warning?: number };
     return { id, name: body?.name ?? id, target: Number(body?.target ?? 0), warning: Number(body?.warning ?? 0) };
   }
 
   async close(): Promise<void> {
     await Promise.all([this.client.close(), this.classic.close(), this.auth.close()]);
-  }
-
-  private ok(client: HttpClient, response: HttpResponse, what: string): unknown {
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw new ExternalServiceError(
-      "Dynatrace dashboards",
-      failureForStatus(response.status),
-      `${what}: ${client.redact(dynatraceErrorText(response))}`,
-      response.status,
-    );
   }
 }
 
