@@ -11,6 +11,8 @@ import { FileHistoryStore } from "../dist/internal.js";
 
 const OBJECTIVES = 100;
 const RESULTS = 10_000;
+// Keptn's datastore answered at most 100 earlier results; more is an errored evaluation (as in Keptn).
+const COMPARED = 100;
 const ROUNDS = 5;
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
@@ -46,7 +48,7 @@ const slo = {
   comparison: {
     compare_with: "several_results",
     include_result_with_score: "all",
-    number_of_comparison_results: RESULTS,
+    number_of_comparison_results: COMPARED,
     aggregate_function: "p95",
   },
   objectives: names.map((sli, i) => ({
@@ -65,18 +67,22 @@ const previous = Array.from({ length: RESULTS }, (_, r) => ({
   indicatorResults: names.map((metric, i) => ({ value: { metric, value: 100 + ((r * 7 + i) % 50), success: true } })),
 }));
 const current = names.map((metric, i) => ({ metric, value: 110 + (i % 30), success: true, message: "" }));
+const compared = previous.slice(0, COMPARED);
 const input = {
   slo,
   sloFileContent: "",
   retrieval: { status: "succeeded", result: "pass", message: "", indicatorValues: current },
-  previous,
+  previous: compared,
   window: { start: "2024-01-01T00:00:00.000Z", end: "2024-01-01T00:10:00.000Z" },
 };
 
-// Baseline: touching every one of the 1,000,000 previous values once, in a plain loop.
+// An errored evaluation would be timed as if it were one: refuse to measure that.
+const checked = evaluate(input);
+if (checked.status === "errored") throw new Error(`the benchmark's evaluation errored: ${checked.evaluation.message ?? ""}`);
+// Baseline: touching every one of the compared values once, in a plain loop.
 let sink = 0;
 const baseline = time(() => {
-  for (const evaluation of previous) for (const indicator of evaluation.indicatorResults) sink += indicator.value.value;
+  for (const evaluation of compared) for (const indicator of evaluation.indicatorResults) sink += indicator.value.value;
 });
 const rssBefore = process.resourceUsage().maxRSS;
 const engine = time(() => {
@@ -110,9 +116,11 @@ const nodeStart = spawnTime(["-e", "0"]);
 const cliStart = spawnTime([cli, "--version"]);
 
 const ms = (value) => `${value.toFixed(1)} ms`;
-console.log(`slogate engine benchmark: ${OBJECTIVES} objectives × ${RESULTS.toLocaleString("en")} stored results (median of ${ROUNDS})`);
 console.log(
-  `  evaluate (aggregate p95, score)   ${ms(engine)}  = ${(engine / baseline).toFixed(1)}× a plain loop over the same 1,000,000 values (${ms(baseline)})`,
+  `slogate engine benchmark: ${OBJECTIVES} objectives × ${COMPARED} compared results, ${RESULTS.toLocaleString("en")} stored (median of ${ROUNDS})`,
+);
+console.log(
+  `  evaluate (aggregate p95, score)   ${ms(engine)}  = ${(engine / baseline).toFixed(1)}× a plain loop over the same ${(OBJECTIVES * COMPARED).toLocaleString("en")} values (${ms(baseline)})`,
 );
 console.log(
   `  peak memory (max RSS)             ${(rssAfter / 1024).toFixed(0)} MB with the stored results in memory; evaluating added ${((rssAfter - rssBefore) / 1024).toFixed(0)} MB`,
