@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   cleanSliName,
   type Dashboard,
+  type DashboardTile,
   gateFromDashboard,
   matchesGateName,
   parseMarkdownSettings,
   parseTileTitle,
+  thresholdCriteria,
 } from "./dashboard-gate.js";
 
 describe("tile titles, by dynatrace-service's grammar", () => {
@@ -107,5 +109,100 @@ describe("a dashboard's gate", () => {
     expect(() => gateFromDashboard(dashboard([{ name: "Hosts;sli=hosts;pass=<5", tileType: "HOSTS" }]), new Map())).toThrow(
       'tile 1 (HOSTS "Hosts;sli=hosts;pass=<5"): is a HOSTS tile, which defines no SLI a gate can query',
     );
+  });
+});
+
+describe("criteria from a Data Explorer tile's coloured thresholds (a title without criteria)", () => {
+  const tile = (rules: Array<{ value?: number | null; color?: string }>, visible = true): DashboardTile => ({
+    name: "Response time",
+    tileType: "DATA_EXPLORER",
+    visualConfig: { thresholds: [{ visible, rules }] },
+  });
+
+  it("reads pass-warn-fail and fail-warn-pass as dynatrace-service did, printed with six decimals", () => {
+    expect(
+      thresholdCriteria(
+        tile([
+          { value: 0, color: "#7dc540" },
+          { value: 500, color: "#f5d30f" },
+          { value: 800, color: "#dc172a" },
+        ]),
+      ),
+    ).toEqual({
+      pass: [[">=0.000000", "<500.000000"]],
+      warning: [[">=0.000000", "<800.000000"]],
+    });
+    expect(
+      thresholdCriteria(
+        tile([
+          { value: 0, color: "#93060e" },
+          { value: 95, color: "#ffe11c" },
+          { value: 99, color: "#54c27d" },
+        ]),
+      ),
+    ).toEqual({
+      pass: [[">=99.000000"]],
+      warning: [[">=95.000000"]],
+    });
+  });
+
+  it("ignores thresholds not in use, and refuses what dynatrace-service refused, with its reasons", () => {
+    expect(thresholdCriteria({ name: "x", tileType: "DATA_EXPLORER" })).toBeNull();
+    expect(thresholdCriteria(tile([{ value: 1, color: "#7dc540" }], false))).toBeNull();
+    expect(thresholdCriteria(tile([{ value: null, color: "#7dc540" }, {}, {}]))).toBeNull();
+    expect(thresholdCriteria(tile([{ value: 0, color: "#7dc540" }, { value: 500, color: "#123456" }, { color: "#dc172a" }]))).toEqual({
+      error: "invalid color #123456 at position 2; missing value at position 3",
+    });
+    expect(
+      thresholdCriteria(
+        tile([
+          { value: 5, color: "#7dc540" },
+          { value: 5, color: "#dc172a" },
+          { value: 9, color: "#f5d30f" },
+        ]),
+      ),
+    ).toEqual({
+      error: "values (5.000000 5.000000) must increase strictly monotonically; invalid color sequence: pass fail warn",
+    });
+  });
+
+  it("gives a tile without criteria in its title the criteria of its thresholds", () => {
+    const gate = gateFromDashboard(
+      {
+        id: "12345678-1111-4111-8111-123456789abc",
+        dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
+        tiles: [
+          {
+            name: "Response time",
+            tileType: "DATA_EXPLORER",
+            queries: [{ id: "A", enabled: true }],
+            metricExpressions: ["resolution=null&builtin:service.response.time"],
+            visualConfig: {
+              thresholds: [
+                {
+                  visible: true,
+                  rules: [
+                    { value: 0, color: "#7dc540" },
+                    { value: 500, color: "#f5d30f" },
+                    { value: 800, color: "#dc172a" },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+      new Map(),
+    );
+    expect(gate.objectives).toEqual([
+      {
+        sli: "response_time",
+        displayName: "Response time",
+        pass: [[">=0.000000", "<500.000000"]],
+        warning: [[">=0.000000", "<800.000000"]],
+        weight: 1,
+        key: false,
+      },
+    ]);
   });
 });

@@ -24,7 +24,10 @@ export interface DashboardTile {
   /** DATA_EXPLORER */
   queries?: Array<{ id?: string; enabled?: boolean }>;
   metricExpressions?: string[];
-  visualConfig?: { rules?: Array<{ matcher?: string; unitTransform?: string }> };
+  visualConfig?: {
+    rules?: Array<{ matcher?: string; unitTransform?: string }>;
+    thresholds?: Array<{ visible?: boolean; rules?: Array<{ value?: number | null; color?: string }> }>;
+  };
   /** SLO */
   assignedEntities?: string[];
   /** CUSTOM_CHARTING */
@@ -221,6 +224,62 @@ export function parseMarkdownSettings(text: string): {
   return { settings, errors };
 }
 
+/** The Data Explorer's threshold colours, as dynatrace-service read them: pass, warn or fail. */
+const THRESHOLD_COLOURS: Record<string, "pass" | "warn" | "fail"> = Object.fromEntries([
+  ...[
+    "#006613",
+    "#1f7e1e",
+    "#5ead35",
+    "#7dc540",
+    "#9cd575",
+    "#e8f9dc",
+    "#048855",
+    "#009e60",
+    "#2ab06f",
+    "#54c27d",
+    "#99dea8",
+    "#e1f7dc",
+  ].map((colour) => [colour, "pass"] as const),
+  ...["#ef651f", "#fd8232", "#ffa86c", "#ffd0ab", "#c9a000", "#e6be00", "#f5d30f", "#ffe11c", "#ffee7c", "#fff9d5"].map(
+    (colour) => [colour, "warn"] as const,
+  ),
+  ...["#93060e", "#ab0c17", "#c41425", "#dc172a", "#f28289", "#ffeaea"].map((colour) => [colour, "fail"] as const),
+]);
+
+/**
+ * Criteria from a Data Explorer tile's thresholds, for a title that states none (dynatrace-service's
+ * rules): one visible threshold with values, three rules with values and palette colours, values
+ * strictly rising, coloured pass-warn-fail (pass from the first value up to the second, warning up
+ * to the third) or fail-warn-pass (pass from the third, warning from the second). Null when the
+ * tile has no thresholds in use.
+ */
+export function thresholdCriteria(tile: DashboardTile): { pass: string[][]; warning: string[][] } | { error: string } | null {
+  const thresholds = tile.visualConfig?.thresholds ?? [];
+  if (thresholds.length === 0) return null;
+  if (thresholds.length > 1) return { error: "too many threshold configurations" };
+  const threshold = thresholds[0];
+  const rules = threshold?.rules ?? [];
+  if (!threshold?.visible || !rules.some((rule) => typeof rule.value === "number")) return null;
+  const errors: string[] = [];
+  if (rules.length !== 3) errors.push(`expected 3 rules rather than ${rules.length} rules`);
+  rules.forEach((rule, i) => {
+    if (typeof rule.value !== "number") errors.push(`missing value at position ${i + 1}`);
+    if (!THRESHOLD_COLOURS[rule.color ?? ""]) errors.push(`invalid color ${rule.color ?? ""} at position ${i + 1}`);
+  });
+  if (errors.length > 0) return { error: errors.join("; ") };
+  const [v1, v2, v3] = rules.map((rule) => rule.value as number) as [number, number, number];
+  if (v1 >= v2) errors.push(`values (${v1.toFixed(6)} ${v2.toFixed(6)}) must increase strictly monotonically`);
+  if (v2 >= v3) errors.push(`values (${v2.toFixed(6)} ${v3.toFixed(6)}) must increase strictly monotonically`);
+  const sequence = rules.map((rule) => THRESHOLD_COLOURS[rule.color ?? ""]).join("-");
+  if (sequence !== "pass-warn-fail" && sequence !== "fail-warn-pass")
+    errors.push(`invalid color sequence: ${sequence.replaceAll("-", " ")}`);
+  if (errors.length > 0) return { error: errors.join("; ") };
+  const f = (value: number) => value.toFixed(6);
+  return sequence === "pass-warn-fail"
+    ? { pass: [[`>=${f(v1)}`, `<${f(v2)}`]], warning: [[`>=${f(v1)}`, `<${f(v3)}`]] }
+    : { pass: [[`>=${f(v3)}`]], warning: [[`>=${f(v2)}`]] };
+}
+
 /** Whether a title carries a gate definition at all (an SLI name or criteria). */
 function definesObjective(title: string): boolean {
   return pieces(title).some((piece) => piece.key === "sli" || piece.key === "pass" || piece.key === "warning");
@@ -302,6 +361,17 @@ export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string
           );
         if (definition.exclude || definition.sli === null) continue;
         const query = dataExplorerQuery(tile, fail);
+        // Without criteria in the title, the tile's coloured thresholds are the criteria.
+        if (definition.pass.length === 0 && definition.warning.length === 0) {
+          const fromThresholds = thresholdCriteria(tile);
+          if (fromThresholds && "error" in fromThresholds) {
+            fail(
+              `has thresholds dashboard mode cannot read: ${fromThresholds.error}`,
+              "Colour three thresholds pass-warn-fail or fail-warn-pass with rising values, or write pass=/warning= in the title",
+            );
+          }
+          if (fromThresholds && !("error" in fromThresholds)) Object.assign(definition, fromThresholds);
+        }
         add(
           {
             sli: definition.sli,
