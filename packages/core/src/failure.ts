@@ -31,6 +31,7 @@ const EXTERNAL_EXIT_STATUS: Record<ExternalFailure, 1 | 2> = {
   network: 1,
   timeout: 1,
   "bad-response": 1,
+  "not-run": 1,
 };
 
 export interface FailureDescription {

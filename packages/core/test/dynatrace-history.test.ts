@@ -7,6 +7,7 @@ import { LocalDynatrace } from "./dynatrace-server.js";
 import { runCliAsync, storedResult, tempDir, writeFiles } from "./support.js";
 
 const TOKEN = "dt0c01.HISTORY.canary-token-3c4d5e6f7a8b";
+const WRITE_ONLY = "dt0c01.HISTORY.canary-write-only-9f8e7d";
 // Sixty SLIs: a result longer than one event property, so it travels in several.
 const SLIS = Array.from({ length: 60 }, (_, i) => `response_time_endpoint_${i}`);
 const SLO = `comparison:
@@ -22,7 +23,10 @@ total_score:
 let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   // Events show in reads 300 ms after ingest, as Dynatrace's index lags its ingest.
-  dynatrace = await new LocalDynatrace({ tokens: { [TOKEN]: ["events.ingest", "events.read"] }, eventsLagMs: 300 }).start();
+  dynatrace = await new LocalDynatrace({
+    tokens: { [TOKEN]: ["events.ingest", "events.read"], [WRITE_ONLY]: ["events.ingest"] },
+    eventsLagMs: 300,
+  }).start();
 });
 afterAll(async () => {
   await dynatrace?.stop();
@@ -110,6 +114,26 @@ describe("--history dynatrace: results kept in and read back from Dynatrace", ()
       ]);
       await new Promise((resolve) => setTimeout(resolve, 350));
       expect((await store.list()).map((entry) => entry.id)).toEqual(["r-1"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a result stored but not readable back (a token without events.read) costs a warning, never the stored result", async () => {
+    const warnings: string[] = [];
+    const store = new DynatraceHistoryStore({
+      endpoints: dynatraceEndpoints(dynatrace.url),
+      credentials: { apiToken: WRITE_ONLY },
+      labels: { project: "sockshop", stage: "staging", service: "write-only" },
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      await store.append(storedResult("r-2"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^slogate: warning: the result r-2 was stored in Dynatrace but could not be read back: Dynatrace history: reading the history events: HTTP 403: Token is missing required scope\. Use one of: events\.read/,
+      );
+      expect(dynatrace.events.some((event) => (event.properties as Record<string, string>)["slogate.result.id"] === "r-2")).toBe(true);
     } finally {
       await store.close();
     }

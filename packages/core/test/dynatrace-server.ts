@@ -650,14 +650,19 @@ export class LocalDynatrace {
         const request = body() as { monitors?: Array<{ monitorId: string; locations?: string[] }> };
         const batchId = `${7002396514015719000n + BigInt(this.batches.size + 1)}`;
         const triggered: Array<{ monitorId: string; executions: Array<{ executionId: string; locationId: string }> }> = [];
-        const problems: Array<{ cause: string; entityId: string }> = [];
+        const problems: Array<{ cause: string; entityId: string; locationId?: string }> = [];
         for (const entry of request.monitors ?? []) {
           const monitor = this.monitors.get(entry.monitorId);
           if (!monitor) {
             problems.push({ cause: "Monitor not found", entityId: entry.monitorId });
             continue;
           }
-          const locations = entry.locations ?? (monitor.locations as string[]);
+          const known = new Set((this.seed.syntheticLocations ?? []).map((location) => location.entityId));
+          const asked = entry.locations ?? (monitor.locations as string[]);
+          for (const locationId of asked.filter((id) => !known.has(id)))
+            problems.push({ cause: "Location not found", entityId: entry.monitorId, locationId });
+          const locations = asked.filter((id) => known.has(id));
+          if (locations.length === 0) continue;
           const executions = locations.map((locationId) => {
             const executionId = `${8002396514015719000n + BigInt(this.executions.size + 1)}`;
             this.executions.set(executionId, { monitorId: entry.monitorId, locationId, batchId, stage: "TRIGGERED" });

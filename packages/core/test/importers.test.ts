@@ -214,6 +214,20 @@ describe("slogate import keptn-analysis", () => {
     );
   });
 
+  it("says a negative threshold cannot be written (Keptn reads a leading sign as relative): not expressed, exit 3", async () => {
+    const cwd = tempDir();
+    writeFiles(cwd, {
+      "analysis.yaml": ANALYSIS_A.replace("fixedValue: 600", "fixedValue: -10")
+        .replace("lowBound: 300", "lowBound: -300")
+        .replace("highBound: 500", "highBound: -20"),
+    });
+    const run = await runCliAsync(["import", "keptn-analysis", "analysis.yaml"], { cwd });
+    expect(run.status).toBe(3);
+    expect(run.stdout.split("\n")[0]).toBe(
+      "response-time-p95: not expressed: a negative threshold (>=-10, <-300, >-20) reads as a relative criterion in Keptn's slo.yaml: check this objective by hand",
+    );
+  });
+
   it("refuses a target with two operators and a value that is no quantity, with positions (exit 2)", async () => {
     const cwd = tempDir();
     const broken = ANALYSIS_B.replace(

@@ -237,4 +237,47 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
     });
     expect(invalid.status).toBe(2);
   });
+
+  it("writes a query as Dynatrace must keep it: the gate's placeholders resolved, the entity filter before the first transformation; a pass-only score reads back the same", async () => {
+    const cwd = tempDir();
+    const services = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
+    writeFiles(cwd, {
+      "slo.yaml": `objectives:
+  - sli: rt
+    pass:
+      - criteria: ["<=500"]
+  - sli: per_deployment
+    pass:
+      - criteria: ["<=1"]
+total_score:
+  pass: "90%"
+`,
+      "sli.yaml": `indicators:
+  rt: 'metricSelector=${services}&entitySelector=type(SERVICE),tag(keptn_service:$SERVICE)'
+  per_deployment: 'metricSelector=builtin:service.errors.total.rate:avg&entitySelector=type(SERVICE),tag(keptn_deployment:$DEPLOYMENT)'
+`,
+    });
+    const labels = ["--labels", "project=sockshop,stage=canary,service=carts"];
+    const run = await runCliAsync(["monitoring", "apply", "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("  per_deployment: no tile: its query uses $DEPLOYMENT, which only a run has; no alert");
+    const alert = [...dynatrace.settings.values()].find((object) => object.value.summary === "slogate sockshop/canary/carts: rt")
+      ?.value as {
+      queryDefinition: { metricSelector: string };
+    };
+    expect(alert.queryDefinition.metricSelector).toBe(
+      'builtin:service.response.time:filter(in("dt.entity.service",entitySelector("type(SERVICE),tag(keptn_service:carts)"))):merge("dt.entity.service"):percentile(95)',
+    );
+    const dashboard = Object.values(dynatrace.seed.dashboards ?? {}).find(
+      (d) => d.dashboardMetadata.name === "KQG;project=sockshop;stage=canary;service=carts",
+    ) as {
+      tiles: Array<{ tileType: string; markdown?: string }>;
+    };
+    expect(dashboard.tiles.find((tile) => tile.tileType === "MARKDOWN")?.markdown).toBe(
+      "KQG.Total.Pass=90%;KQG.Total.Warning=90%;KQG.Compare.WithScore=all;KQG.Compare.Results=1;KQG.Compare.Function=avg",
+    );
+  });
 });

@@ -111,14 +111,22 @@ describe("slogate synthetic: a synthetic check of the new deployment", () => {
   it("gives up after the timeout with the reason (exit 1), and refuses a missing URL (exit 2)", async () => {
     dynatrace.seed.syntheticDelayMs = 60_000;
     try {
-      const run = await synthetic(`${deployed.url}/`, ["--timeout", "1s"]);
+      const run = await synthetic(`${deployed.url}/`, ["--timeout", "1s", "--retention", "delete"]);
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(
         /slogate: could not evaluate: Dynatrace synthetic: the on-demand execution \(batch \d{19}\) gave no result within 1 s/,
       );
+      // Retention delete holds when the check fails too: no monitor is left running.
+      expect([...dynatrace.monitors.values()].map((monitor) => monitor.name)).not.toContain("slogate carts staging");
     } finally {
       dynatrace.seed.syntheticDelayMs = 300;
     }
+    // A location Dynatrace cannot run the monitor from: the check could not run, exit 1 with the cause.
+    const nowhere = await synthetic(`${deployed.url}/`, ["--location", "GEOLOCATION-0000000000000404"]);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toContain(
+      "Dynatrace synthetic: the monitor slogate carts staging could not be run: Location not found (GEOLOCATION-0000000000000404)",
+    );
     const missing = await runCliAsync(["synthetic", ...LABELS], { cwd: tempDir() });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe("slogate: slogate synthetic needs the deployment's --url. Pass --url https://<the deployed service>/\n");

@@ -9,6 +9,7 @@ import { DynatraceEventSink } from "../events/dynatrace.js";
 import { sleep } from "../http/http-client.js";
 import { commandLineSpec, type GateOptions, optionsHelp, readCommandLine } from "../options.js";
 import { runPipelineGate } from "../pipeline-gate.js";
+import { loadPlan } from "../plan.js";
 import { DynatraceProblems, type Problem } from "../remediation/dynatrace-problems.js";
 import { readProblemInput } from "../remediation/problem-input.js";
 import { type ActionRun, type GateCheck, remediate } from "../remediation/remediate.js";
@@ -16,7 +17,7 @@ import { loadRemediation, type Remediation, type RemediationAction, remediationF
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
 import { parseTimeframe } from "../window.js";
 import { describeEnd, runProcess } from "../workload/child-process.js";
-import type { CliIo } from "./io.js";
+import { CANCELLED_EXIT_CODE, type CliIo } from "./io.js";
 import { parseCommandLine, usageError } from "./usage.js";
 
 export const REMEDIATE_HELP = `Usage: slogate remediate --problem <id | notification.json> --remediation <remediation.yaml> [options]
@@ -141,7 +142,7 @@ export async function remediateCommand(args: string[], io: CliIo): Promise<numbe
   // Every action of the chosen remediation must have its command before anything runs.
   const pick = (problem: Problem): Remediation | null => {
     const chosen = remediationFor(file, problem.title);
-    for (const action of chosen?.actions ?? []) commandOf(action, configured);
+    for (const action of chosen?.actions ?? []) parseTimeframe(commandOf(action, configured).timeout ?? DEFAULT_ACTION_TIMEOUT);
     return chosen;
   };
   const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, io.env);
@@ -151,41 +152,52 @@ export async function remediateCommand(args: string[], io: CliIo): Promise<numbe
     const context = readCiContext(io.env);
     const labels = { ...(config?.labels ?? {}), ...(options.labels ?? {}) };
     const gateWindow = options.timeframe ?? `${Math.max(waitMs, MIN_GATE_WINDOW_MS)}ms`;
-    const gateConfigured = options.slo !== undefined || config !== null;
+    const gateConfigured = options.slo !== undefined || options.dashboard !== undefined || config !== null;
+    // The gate's configuration is read before anything runs: a mistake in it is found now, not
+    // after the first action and its wait.
+    if (gateConfigured) await loadPlan({ ...options, cwd: io.cwd, env: io.env });
     const gateCheck = gateConfigured ? () => evaluateGate(io, { ...options, timeframe: gateWindow }) : null;
-    const outcome = await remediate(
-      {
-        problemId: input.id,
-        testNotification: input.testNotification,
-        pick,
-        waitMs,
-        signal: io.cancelSignal?.() ?? new AbortController().signal,
-      },
-      {
-        problems,
-        runAction: (action, index, problem, signal) =>
-          runAction(io, commandOf(action, configured), actionEnvironment(action, index, problem, labels), signal),
-        checkGate: gateCheck,
-        sendEvent: async (event, problem) => {
-          const entity = problem.rootCause ?? problem.affectedEntities[0] ?? null;
-          const sink = new DynatraceEventSink({
-            ...connection,
-            ...(entity ? { entitySelector: `entityId("${entity.id}")` } : {}),
-          });
-          try {
-            const receipt = await sink.send({ event, context });
-            for (const warning of receipt.warnings) io.stderr(`slogate: warning: ${warning}\n`);
-          } finally {
-            await sink.close();
-          }
+    const signal = io.cancelSignal?.() ?? new AbortController().signal;
+    let outcome: Awaited<ReturnType<typeof remediate>>;
+    try {
+      outcome = await remediate(
+        {
+          problemId: input.id,
+          testNotification: input.testNotification,
+          pick,
+          waitMs,
+          signal,
         },
-        wait: (ms, signal) => sleep(ms, signal),
-        log: (line) => io.stderr(`${line}\n`),
-        runId: randomUUID(),
-        ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-        now: io.now,
-      },
-    );
+        {
+          problems,
+          runAction: (action, index, problem, signal) =>
+            runAction(io, commandOf(action, configured), actionEnvironment(action, index, problem, labels), signal),
+          checkGate: gateCheck,
+          sendEvent: async (event, problem) => {
+            const entity = problem.rootCause ?? problem.affectedEntities[0] ?? null;
+            const sink = new DynatraceEventSink({
+              ...connection,
+              ...(entity ? { entitySelector: `entityId("${entity.id}")` } : {}),
+            });
+            try {
+              const receipt = await sink.send({ event, context });
+              for (const warning of receipt.warnings) io.stderr(`slogate: warning: ${warning}\n`);
+            } finally {
+              await sink.close();
+            }
+          },
+          wait: (ms, signal) => sleep(ms, signal),
+          log: (line) => io.stderr(`${line}\n`),
+          runId: randomUUID(),
+          ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+          now: io.now,
+        },
+      );
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      io.stderr("slogate remediate: cancelled: the claim on the problem was ended; no verdict\n");
+      return CANCELLED_EXIT_CODE;
+    }
     if (options.format === "json") {
       io.stdout(
         `${JSON.stringify(

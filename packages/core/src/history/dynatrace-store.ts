@@ -189,7 +189,15 @@ export class DynatraceHistoryStore implements HistoryStore {
     const poll = this.options.pollMs ?? 1_000;
     const started = Date.now();
     for (;;) {
-      const records = await this.records();
+      let records: string[];
+      try {
+        records = await this.records();
+      } catch (error) {
+        // Stored already: a read-back that fails costs a warning, never the verdict.
+        if (!(error instanceof ExternalServiceError)) throw error;
+        this.options.onWarning?.(`slogate: warning: ${what} was stored in Dynatrace but could not be read back: ${error.message}`);
+        return;
+      }
       if (records.some((record) => record.includes(marker))) return;
       if (Date.now() - started >= bound) {
         this.options.onWarning?.(

@@ -8,7 +8,8 @@ export type ExternalFailure =
   | "server"
   | "network"
   | "timeout"
-  | "bad-response";
+  | "bad-response"
+  | "not-run";
 
 const ADVICE: Record<ExternalFailure, string> = {
   auth: "check the token or credentials",
@@ -20,6 +21,7 @@ const ADVICE: Record<ExternalFailure, string> = {
   network: "check the URL, DNS, proxy (HTTPS_PROXY/NO_PROXY) and that the service is up",
   timeout: "the service did not answer in time; raise the timeout or check its load",
   "bad-response": "the answer was not what the API documents; check the URL points at the right service",
+  "not-run": "the service took the request but could not carry it out; the reasons are given",
 };
 
 /**

@@ -116,6 +116,14 @@ export function criterionNumber(value: number): string {
   return value.toFixed(20).replace(/\.?0+$/, "");
 }
 
+/**
+ * Criteria a Keptn slo.yaml reads differently from what they say: a leading sign makes a criterion
+ * relative, so an absolute threshold below zero (`>=-10`) cannot be written.
+ */
+export function negativeThresholds(blocks: readonly string[][] | null): string[] {
+  return (blocks ?? []).flat().filter((criterion) => /^[<>=]+-/.test(criterion));
+}
+
 /** A condition always met by any value (for a warning band that cannot fail). */
 export function always(threshold: number): string[][] {
   const n = criterionNumber(threshold);

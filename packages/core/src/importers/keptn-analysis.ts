@@ -7,6 +7,7 @@ import {
   type ImportedGate,
   type ImportedObjective,
   NEGATION,
+  negativeThresholds,
   type ObjectiveReport,
 } from "./import-result.js";
 
@@ -244,6 +245,13 @@ export function importKeptnAnalysis(sources: readonly YamlSource[]): ImportedGat
           if (typeof providerSpec?.targetServer === "string") urls.set(mapped.provider, providerSpec.targetServer);
         }
       }
+    }
+    const negative = [...negativeThresholds(pass), ...negativeThresholds(warningBlocks)];
+    if (negative.length > 0) {
+      fidelity = "not expressed";
+      notes.push(
+        `a negative threshold (${[...new Set(negative)].join(", ")}) reads as a relative criterion in Keptn's slo.yaml: check this objective by hand`,
+      );
     }
     imported.push({
       sli,

@@ -5,6 +5,7 @@ import {
   Findings,
   type ImportedGate,
   type ImportedObjective,
+  negativeThresholds,
   type ObjectiveReport,
   sliName,
 } from "./import-result.js";
@@ -110,6 +111,13 @@ export function importSrg(source: YamlSource): ImportedGate {
       if (target !== null && warning !== null) warn = [[`${operator}${criterionNumber(target)}`]];
       else if (target === null && warning !== null) warn = always(warning);
     } else notes.push("no target and no warning: informational, as in the guardian");
+    const negative = [...negativeThresholds(pass), ...negativeThresholds(warn)];
+    if (negative.length > 0) {
+      fidelity = "not expressed";
+      notes.push(
+        `a negative threshold (${[...new Set(negative)].join(", ")}) reads as a relative criterion in Keptn's slo.yaml: check this objective by hand`,
+      );
+    }
     if (Array.isArray(raw.segments) && raw.segments.length > 0) {
       fidelity = "not expressed";
       notes.push("its Grail segments have no slo.yaml form: the query runs on all data; add the segment's filter to the DQL");

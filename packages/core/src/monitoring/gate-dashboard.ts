@@ -67,6 +67,10 @@ function tileTitle(objective: Slo["objectives"][number]): string | { reason: str
   return title;
 }
 
+/** Where a metric key ends: the first `:` that starts a transformation (metric keys hold `:` too). */
+const TRANSFORMATION =
+  /:(?:avg|max|min|sum|count|value|median|percentile|merge|splitBy|filter|fold|sort|limit|names|parents|default|rate|timeshift|toUnit|auto|last|lastReal|partition|delta|rollup|setUnit|smooth)\b|$/;
+
 /** The metric selector a tile (and an alert) reads for a metrics query, the entity selector folded in. */
 export function foldedSelector(query: string): { selector: string; resolution: string | null } | { reason: string } {
   const parsed = parseDynatraceQuery(query);
@@ -84,7 +88,15 @@ export function foldedSelector(query: string): { selector: string; resolution: s
   if (entities) {
     const type = /type\(\s*"?([A-Z_]+)"?\s*\)/.exec(entities)?.[1];
     if (!type) return { reason: "its entity selector names no type(…), which a metric expression's filter needs" };
-    selector = `(${selector}):filter(in("dt.entity.${type.toLowerCase()}",entitySelector("${entities.replaceAll('"', '\\"')}")))`;
+    // The filter must come before any transformation: after :merge("dt.entity.service") the
+    // dimension it filters on is gone.
+    const transformation = TRANSFORMATION.exec(selector);
+    if (selector.startsWith("(") || !transformation) {
+      return { reason: "its metric selector is an expression the entity selector cannot be folded into; put the filter in the selector" };
+    }
+    const key = selector.slice(0, transformation.index);
+    const filter = `:filter(in("dt.entity.${type.toLowerCase()}",entitySelector("${entities.replaceAll('"', '\\"')}")))`;
+    selector = `${key}${filter}${selector.slice(transformation.index)}`;
   }
   return { selector, resolution: dq.parameters.resolution ?? null };
 }
@@ -100,7 +112,8 @@ function settingsMarkdown(slo: Slo): string {
   const total = slo.total_score ?? { pass: "90%", warning: "75%" };
   const percent = (text: string) => (text.endsWith("%") ? text : `${text}%`);
   const entries = [`KQG.Total.Pass=${percent(total.pass)}`];
-  if (total.warning !== "") entries.push(`KQG.Total.Warning=${percent(total.warning)}`);
+  // Without a warning threshold, warning at the pass threshold scores as Keptn does (below pass fails).
+  entries.push(`KQG.Total.Warning=${percent(total.warning !== "" ? total.warning : total.pass)}`);
   entries.push(
     `KQG.Compare.WithScore=${slo.comparison.include_result_with_score}`,
     `KQG.Compare.Results=${slo.comparison.compare_with === "single_result" ? 1 : slo.comparison.number_of_comparison_results}`,
@@ -110,7 +123,13 @@ function settingsMarkdown(slo: Slo): string {
 }
 
 /** The dashboard a gate's files describe, and where each objective went. */
-export function desiredDashboard(slo: Slo, indicators: Record<string, string>, name: string): DesiredDashboard {
+export function desiredDashboard(
+  slo: Slo,
+  indicators: Record<string, string>,
+  name: string,
+  /** SLIs whose query cannot be written for Dynatrace as it stands, and why. */
+  unwritable: Record<string, string> = {},
+): DesiredDashboard {
   const mappings: ObjectiveMapping[] = [];
   const tiles: DashboardTile[] = [
     {
@@ -121,8 +140,9 @@ export function desiredDashboard(slo: Slo, indicators: Record<string, string>, n
   ];
   for (const objective of slo.objectives) {
     const query = indicators[objective.sli];
-    if (query === undefined) {
-      mappings.push({ sli: objective.sli, tile: null, reason: "sli.yaml has no query for it" });
+    const unwritten = unwritable[objective.sli];
+    if (query === undefined || unwritten !== undefined) {
+      mappings.push({ sli: objective.sli, tile: null, reason: unwritten ?? "sli.yaml has no query for it" });
       continue;
     }
     const title = tileTitle(objective);

@@ -8,6 +8,7 @@ import { type GateOptions, labelsOf } from "../options.js";
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
 import { matchesGateName } from "../sli/dynatrace/dashboard-gate.js";
 import { DynatraceDashboards } from "../sli/dynatrace/dashboards.js";
+import { resolvePlaceholders } from "../sli/placeholders.js";
 import { DynatraceSettings } from "./dynatrace-settings.js";
 import { desiredDashboard, foldedSelector, gateDashboardName, planDashboard } from "./gate-dashboard.js";
 import { type AlertChange, alertPrefix, desiredAlerts, METRIC_EVENTS_SCHEMA, type MetricEventValue, planAlerts } from "./metric-events.js";
@@ -60,12 +61,24 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
       "Pass --labels project=<p>,stage=<s>,service=<svc>",
     );
   }
+  // Dynatrace keeps the queries as written: the gate's placeholders are resolved from its labels,
+  // and a query that needs a value only a run has ($DEPLOYMENT, the window) is not written.
+  const indicators: Record<string, string> = {};
+  const unwritable: Record<string, string> = {};
+  const now = new Date().toISOString();
+  for (const [sliName, query] of Object.entries(sli.indicators)) {
+    const resolved = resolvePlaceholders(query, { window: { start: now, end: now }, labels, filters: {}, env: {} });
+    const perRun = /\$(DURATION|DURATION_SECONDS|TESTSTRATEGY|DEPLOYMENT)(?![A-Za-z0-9_])/.exec(query)?.[1];
+    if (perRun) unwritable[sliName] = `its query uses $${perRun}, which only a run has`;
+    else if (resolved.missing.length > 0) unwritable[sliName] = `its query uses ${resolved.missing.join(", ")} but no label gives a value`;
+    else indicators[sliName] = resolved.query;
+  }
   const name = gateDashboardName({ project, stage, service });
-  const desired = desiredDashboard(slo.slo, sli.indicators, name);
+  const desired = desiredDashboard(slo.slo, indicators, name, unwritable);
   const prefix = alertPrefix({ project, stage, service });
   const alerts = desiredAlerts(
     slo.slo,
-    sli.indicators,
+    indicators,
     (query) => {
       const folded = foldedSelector(query);
       return "reason" in folded ? null : folded.selector;

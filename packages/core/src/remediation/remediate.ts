@@ -168,6 +168,42 @@ export async function remediate(request: RemediationRequest, deps: RemediationDe
   }
 
   const steps: RemediationStep[] = [];
+  try {
+    const outcome = await runActions(remediation, problem, steps, request, deps, comment, name);
+    return { ...outcome, comments };
+  } catch (error) {
+    // A run that claimed the problem always ends its claim, so the next pipeline is not turned
+    // away for an hour by a run that is gone.
+    const reason = request.signal.aborted ? "the run was cancelled" : `the run stopped: ${(error as Error).message}`;
+    await problems
+      .comment(problem.problemId, `slogate remediation ended without a verdict: ${reason}. ${finishedMarker(deps.runId)}`)
+      .catch(() => {});
+    throw error;
+  }
+}
+
+async function runActions(
+  remediation: Remediation,
+  problem: Problem,
+  steps: RemediationStep[],
+  request: RemediationRequest,
+  deps: RemediationDeps,
+  comment: (text: string) => Promise<void>,
+  name: string,
+): Promise<RemediationOutcome> {
+  const { problems, log } = deps;
+  const count = remediation.actions.length;
+  const finish = (state: RemediationState, message: string, rest: Partial<RemediationOutcome> = {}): RemediationOutcome => ({
+    state,
+    exitCode: state === "escalated" ? 1 : 0,
+    message,
+    problem,
+    remediation,
+    steps,
+    // The caller counts the comments it posted.
+    comments: 0,
+    ...rest,
+  });
   for (const [index, action] of remediation.actions.entries()) {
     const position = `action ${index + 1} of ${count} ${actionLabel(action)}`;
     log(`slogate: running ${position}`);

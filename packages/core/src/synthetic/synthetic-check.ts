@@ -138,33 +138,75 @@ export class DynatraceSynthetic {
       }
       monitorId = created.entityId;
     }
-    const triggered = dynatraceBody(
-      this.v1,
-      await this.v2.postJson(
-        "synthetic/executions/batch",
-        // Failing on a slow answer is the gate's decision (its response-time criteria), not the monitor's.
-        { monitors: [{ monitorId, locations }], processingMode: "STANDARD", failOnPerformanceIssue: false },
-        { headers, idempotent: false },
-      ),
-      `running the monitor ${name}`,
-    ) as {
-      batchId?: string;
-      triggeredCount?: number;
-      triggered?: Array<{ monitorId: string; executions: Array<{ executionId: string; locationId: string }> }>;
-      triggeringProblemsDetails?: Array<{ cause?: string; locationId?: string }>;
-    };
-    const executions = (triggered?.triggered ?? []).flatMap((entry) => entry.executions ?? []);
-    if (!triggered?.batchId || executions.length === 0) {
-      const causes = (triggered?.triggeringProblemsDetails ?? []).map(
-        (problem) => `${problem.cause ?? "unknown"}${problem.locationId ? ` (${problem.locationId})` : ""}`,
+    return this.measured({ id: monitorId, name, created: !existing }, options, headers, async () => {
+      const triggered = dynatraceBody(
+        this.v1,
+        await this.v2.postJson(
+          "synthetic/executions/batch",
+          // Failing on a slow answer is the gate's decision (its response-time criteria), not the monitor's.
+          { monitors: [{ monitorId, locations }], processingMode: "STANDARD", failOnPerformanceIssue: false },
+          { headers, idempotent: false },
+        ),
+        `running the monitor ${name}`,
+      ) as {
+        batchId?: string;
+        triggeredCount?: number;
+        triggered?: Array<{ monitorId: string; executions: Array<{ executionId: string; locationId: string }> }>;
+        triggeringProblemsDetails?: Array<{ cause?: string; locationId?: string }>;
+      };
+      const executions = (triggered?.triggered ?? []).flatMap((entry) => entry.executions ?? []);
+      if (!triggered?.batchId || executions.length === 0) {
+        const causes = (triggered?.triggeringProblemsDetails ?? []).map(
+          (problem) => `${problem.cause ?? "unknown"}${problem.locationId ? ` (${problem.locationId})` : ""}`,
+        );
+        throw new ExternalServiceError(
+          "Dynatrace synthetic",
+          "not-run",
+          `the monitor ${name} could not be run: ${causes.join("; ") || "no execution was triggered"}`,
+        );
+      }
+      const batchId = String(triggered.batchId);
+      return await this.results(batchId, executions, options, headers);
+    });
+  }
+
+  /** The batch's results as SLIs; with retention delete the monitor goes afterwards, also when the check failed. */
+  private async measured(
+    monitor: { id: string; name: string; created: boolean },
+    options: SyntheticCheckOptions,
+    headers: Record<string, string>,
+    run: () => Promise<Omit<SyntheticCheck, "monitorId" | "monitorName" | "monitor" | "deleted">>,
+  ): Promise<SyntheticCheck> {
+    const remove = async () =>
+      dynatraceBody(
+        this.v1,
+        await this.v1.delete(`synthetic/monitors/${encodeURIComponent(monitor.id)}`, { headers }),
+        `deleting the monitor ${monitor.name}`,
       );
-      throw new ExternalServiceError(
-        "Dynatrace synthetic",
-        "bad-request",
-        `the monitor ${name} could not be run: ${causes.join("; ") || "no execution was triggered"}`,
-      );
+    let outcome: Omit<SyntheticCheck, "monitorId" | "monitorName" | "monitor" | "deleted">;
+    try {
+      outcome = await run();
+    } catch (error) {
+      // The check's own error is the one to report; the monitor still goes when asked.
+      if (options.retention === "delete") await remove().catch(() => {});
+      throw error;
     }
-    const batchId = String(triggered.batchId);
+    if (options.retention === "delete") await remove();
+    return {
+      monitorId: monitor.id,
+      monitorName: monitor.name,
+      monitor: monitor.created ? "created" : "updated",
+      ...outcome,
+      deleted: options.retention === "delete",
+    };
+  }
+
+  private async results(
+    batchId: string,
+    executions: Array<{ executionId: string; locationId: string }>,
+    options: SyntheticCheckOptions,
+    headers: Record<string, string>,
+  ): Promise<Omit<SyntheticCheck, "monitorId" | "monitorName" | "monitor" | "deleted">> {
     const status = await this.awaitBatch(batchId, options, headers);
     const results = await Promise.all(
       executions.map(async ({ executionId, locationId }) => {
@@ -192,16 +234,7 @@ export class DynatraceSynthetic {
       [SYNTHETIC_SLIS.availability]: (100 * results.filter((result) => result.success).length) / results.length,
     };
     if (times.length > 0) slis[SYNTHETIC_SLIS.responseTime] = times.reduce((a, b) => a + b, 0) / times.length;
-    let deleted = false;
-    if (options.retention === "delete") {
-      dynatraceBody(
-        this.v1,
-        await this.v1.delete(`synthetic/monitors/${encodeURIComponent(monitorId)}`, { headers }),
-        `deleting the monitor ${name}`,
-      );
-      deleted = true;
-    }
-    return { monitorId, monitorName: name, monitor: existing ? "updated" : "created", batchId, executions: results, slis, deleted };
+    return { batchId, executions: results, slis };
   }
 
   /** Polls the batch until it ends, with a progress line, bounded by the timeout. */

@@ -425,10 +425,10 @@ export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string
         fail(
           tile.tileType === "CUSTOM_CHARTING"
             ? "is a custom chart; slogate reads objectives from Data Explorer tiles"
-            : "is a user-sessions (USQL) query; slogate does not query user sessions",
+            : "is a user-sessions (USQL) tile, which dashboard mode does not read",
           tile.tileType === "CUSTOM_CHARTING"
             ? "Open the tile in Dynatrace and migrate it to the Data Explorer (Dynatrace offers it), keeping the title"
-            : "Express the SLI as a metric (e.g. builtin:apps.web.*) in a Data Explorer tile",
+            : "Write the SLI in sli.yaml as USQL;<type>;<dimension>;<query> (or as a metric in a Data Explorer tile)",
         );
         continue;
       }
