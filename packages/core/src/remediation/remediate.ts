@@ -105,7 +105,7 @@ function actionLabel(action: RemediationAction): string {
 }
 
 export async function remediate(request: RemediationRequest, deps: RemediationDeps): Promise<RemediationOutcome> {
-  const { problems, log } = deps;
+  const { problems } = deps;
   let comments = 0;
   const finish = (state: RemediationState, message: string, rest: Partial<RemediationOutcome> = {}): RemediationOutcome => ({
     state,
