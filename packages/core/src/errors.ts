@@ -35,3 +35,8 @@ export class SlogateError extends Error {
 export function isSlogateError(error: unknown): error is SlogateError {
   return error instanceof SlogateError;
 }
+
+/** A mistake in how slogate was asked to work (exit 2), with what to do instead. */
+export function usageError(message: string, suggestion?: string): SlogateError {
+  return new SlogateError("INVALID_USAGE", message, suggestion ? { suggestion } : {});
+}

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "./config/diagnostics.js";
 import { DEFAULT_STATISTICAL_SETTINGS } from "./engine/statistical.js";
-import { SlogateError } from "./errors.js";
+import { usageError } from "./errors.js";
 import type { EventReceipt } from "./events/event-sink.js";
 import type { GateRun } from "./gate.js";
 import { runGate } from "./gate.js";
@@ -59,10 +59,6 @@ export function gateFacts(gate: PipelineGate): GateFacts {
   };
 }
 
-function usage(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
-}
-
 /**
  * The one gate path: the plan from the options, then either the evaluation over a window or the
  * load test and the evaluation over its window. The CLI and every CI adapter run it; none of them
@@ -92,7 +88,7 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
   if (request.mode === "evaluate") {
     const window = windowOf(options);
     if (loaded.queriesBackend && options.replay === undefined && Object.keys(window).length === 0) {
-      throw usage("querying a backend needs the evaluation window", "Give start and end, or a timeframe (e.g. 10m)");
+      throw usageError("querying a backend needs the evaluation window", "Give start and end, or a timeframe (e.g. 10m)");
     }
     const run = await runGate(plan, {
       ...common,
@@ -106,10 +102,10 @@ export async function runPipelineGate(request: PipelineGateRequest): Promise<Pip
   const runner = createWorkloadRunner(settings, request.env);
   const deploymentName = plan.labels.deployment ?? plan.labels.service;
   if (options.deploymentEvent && !plan.events) {
-    throw usage("--deployment-event needs events to be sent", "Add --send-event (or events.dynatrace in slogate.yaml)");
+    throw usageError("--deployment-event needs events to be sent", "Add --send-event (or events.dynatrace in slogate.yaml)");
   }
   if (options.deploymentEvent && !deploymentName) {
-    throw usage("the deployment event needs a name", "Pass --deployment <name> or --service <name>");
+    throw usageError("the deployment event needs a name", "Pass --deployment <name> or --service <name>");
   }
   const watch =
     settings["fail-fast"] === true && plan.slo.slo

@@ -10,7 +10,7 @@ import { readSloText } from "./config/load-slo.js";
 import { parseYamlSource } from "./config/yaml-source.js";
 import type { MissingSliPolicy } from "./engine/evaluate.js";
 import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
-import { SlogateError } from "./errors.js";
+import { usageError } from "./errors.js";
 import { DynatraceEventSink } from "./events/dynatrace.js";
 import type { Plan } from "./gate.js";
 import { DYNATRACE_HISTORY, DynatraceHistoryStore } from "./history/dynatrace-store.js";
@@ -50,7 +50,7 @@ function resolveEventSelector(selector: string, labels: Record<string, string>, 
   const now = new Date().toISOString();
   const { query, missing } = resolvePlaceholders(selector, { window: { start: now, end: now }, labels, filters: {}, env });
   if (missing.length > 0) {
-    throw usage(
+    throw usageError(
       `the event entity selector uses ${missing.join(", ")} but no value was given`,
       "Set it with --label (or --project, --stage, --service, --deployment)",
     );
@@ -66,7 +66,7 @@ function resolveEventSelector(selector: string, labels: Record<string, string>, 
 function gitBranchHistory(options: PlanOptions, context: CiContext): GitBranchHistoryStore {
   // In CI the history lives in the pipeline's own repository unless another is named.
   const remote = options.historyRemote ?? context.cloneUrl;
-  if (!remote) throw usage("--history-branch needs the repository to keep it in", "Add --history-remote <url or path>");
+  if (!remote) throw usageError("--history-branch needs the repository to keep it in", "Add --history-remote <url or path>");
   const token = options.env.SLOGATE_GIT_TOKEN;
   return new GitBranchHistoryStore({
     remote,
@@ -78,17 +78,13 @@ function gitBranchHistory(options: PlanOptions, context: CiContext): GitBranchHi
   });
 }
 
-function usage(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
-}
-
 type Sli = Awaited<ReturnType<typeof loadSliFile>> | null;
 
 /** The SLO and sli.yaml: the caller's files over slogate.yaml's. A broken sli.yaml stops here. */
 async function resolveFiles(options: PlanOptions, config: SlogateConfig | null) {
   if (options.dashboard !== undefined) return dashboardFiles(options, config);
   const slo = options.slo ? await loadSloFile(resolve(options.cwd, options.slo)) : config?.slo;
-  if (!slo) throw usage("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
+  if (!slo) throw usageError("no SLO given", "Pass --slo <slo.yaml>, or --config <slogate.yaml>, or run where a slogate.yaml is");
   const sli: Sli = options.sli ? await loadSliFile(resolve(options.cwd, options.sli)) : (config?.sli ?? null);
   if (sli && hasErrors(sli.diagnostics)) throw new ConfigError(sli.diagnostics);
   return { slo, sli };
@@ -100,7 +96,7 @@ async function resolveFiles(options: PlanOptions, config: SlogateConfig | null) 
  */
 async function dashboardFiles(options: PlanOptions, config: SlogateConfig | null) {
   if (options.slo !== undefined || options.sli !== undefined) {
-    throw usage("--dashboard defines the SLOs and SLIs itself", "Drop --slo and --sli, or drop --dashboard");
+    throw usageError("--dashboard defines the SLOs and SLIs itself", "Drop --slo and --sli, or drop --dashboard");
   }
   const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, options.env);
   const api = new DynatraceDashboards(connection.endpoints, connection.credentials);
@@ -142,7 +138,7 @@ function resolveHistory(
     return { history, storeHistory, baselineFilter: { labels, ...(branch ? { branch } : {}) } };
   }
   const path = options.history ? resolve(options.cwd, options.history) : config?.history?.path;
-  if (options.store && !path && !options.historyBranch) throw usage("--store needs a history file", "Add --history <file.jsonl>");
+  if (options.store && !path && !options.historyBranch) throw usageError("--store needs a history file", "Add --history <file.jsonl>");
   const history = options.historyBranch
     ? gitBranchHistory(options, context)
     : path
@@ -177,7 +173,7 @@ function resolveSources(options: PlanOptions, config: SlogateConfig | null, sli:
   const defaultId: ProviderId | undefined =
     options.provider ?? (options.sliValues ? "file" : (config?.providers.default ?? (options.afterLoadTest ? "workload" : undefined)));
   if (!defaultId)
-    throw usage("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
+    throw usageError("no SLI source given", "Pass --sli-values <file.json>, or --provider prometheus, or set providers in slogate.yaml");
   const valuesPath = options.sliValues ? resolve(options.cwd, options.sliValues) : config?.providers.file?.path;
   const settings: ProviderSettings = {
     ...(series ? { series: true } : {}),
@@ -246,7 +242,7 @@ export async function loadPlan(options: PlanOptions): Promise<LoadedPlan> {
   const evaluation = resolveEvaluation(options, config);
   const diagnostics = [...(config?.diagnostics ?? []), ...(sli?.diagnostics ?? [])];
   if (options.replay !== undefined) {
-    if (!history.history) throw usage("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
+    if (!history.history) throw usageError("--replay needs the history the result is stored in", "Add --history <file.jsonl>");
     const provider = new ReplaySliProvider(history.history, options.replay);
     return {
       config,

@@ -1,12 +1,10 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { nearestKey } from "../config/suggest.js";
-import { SlogateError } from "../errors.js";
+import { usageError } from "../errors.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
-export function usageError(message: string, suggestion?: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, suggestion ? { suggestion } : {});
-}
+export { usageError } from "../errors.js";
 
 /** parseArgs with errors a person can act on: the unknown option and the nearest known one. */
 export function parseCommandLine(args: string[], options: OptionSpec, command: string) {

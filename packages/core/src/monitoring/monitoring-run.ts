@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { ConfigError, hasErrors } from "../config/diagnostics.js";
 import { findConfig } from "../config/find-config.js";
 import { loadSliFile, loadSloFile } from "../config/load-config.js";
-import { SlogateError } from "../errors.js";
+import { usageError } from "../errors.js";
 import { ExternalServiceError } from "../http/external-error.js";
 import { type GateOptions, labelsOf } from "../options.js";
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
@@ -32,10 +32,6 @@ export interface MonitoringRun {
   writes: number;
   /** Which object Dynatrace refused, and why; null when nothing was refused. */
   refused: string | null;
-}
-
-function usageError(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { findConfig } from "../config/find-config.js";
-import { SlogateError } from "../errors.js";
+import { usageError } from "../errors.js";
 import { type GateOptions, labelsOf } from "../options.js";
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
 import { parseTimeframe } from "../window.js";
@@ -18,10 +18,6 @@ export interface SyntheticRequest {
   timeout?: string;
   onProgress?: (message: string, done?: boolean) => void;
   signal?: AbortSignal;
-}
-
-function usageError(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
 }
 
 /** The synthetic check of a deployment, with slogate.yaml's settings under the caller's: one path for the CLI and every adapter. */

@@ -1,5 +1,5 @@
 import type { WorkloadSettings } from "../config/load-config.js";
-import { SlogateError } from "../errors.js";
+import { usageError } from "../errors.js";
 import { parseTimeframe } from "../window.js";
 import { BuiltinRunner, type Endpoint } from "./builtin-runner.js";
 import { CommandRunner } from "./command-runner.js";
@@ -11,14 +11,10 @@ export { WORKLOAD_TYPES } from "../config/load-config.js";
 
 export const DEFAULT_TEST_NAME = "slogate load test";
 
-function invalid(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
-}
-
 function duration(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseTimeframe(text);
-  if (ms <= 0) throw invalid(`${what} ${JSON.stringify(text)} is no time at all`, "Give a positive duration, e.g. 30s");
+  if (ms <= 0) throw usageError(`${what} ${JSON.stringify(text)} is no time at all`, "Give a positive duration, e.g. 30s");
   return ms;
 }
 
@@ -27,10 +23,10 @@ function httpUrl(text: string, what: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`${what} ${JSON.stringify(text)} is not a URL`, "Write it whole, e.g. http://127.0.0.1:8080/health");
+    throw usageError(`${what} ${JSON.stringify(text)} is not a URL`, "Write it whole, e.g. http://127.0.0.1:8080/health");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw invalid(
+    throw usageError(
       `${what} ${JSON.stringify(text)} is not an http(s) URL`,
       "The built-in generator speaks HTTP/1.1 over http:// or https://",
     );
@@ -72,13 +68,13 @@ export function createWorkloadRunner(settings: WorkloadSettings, env: Record<str
     case "builtin": {
       const endpoints = settings.endpoints ?? (settings.target ? [{ url: settings.target }] : []);
       if (endpoints.length === 0)
-        throw invalid("the built-in load generator needs a target", "Pass --target <url>, or set workload.target or workload.endpoints");
+        throw usageError("the built-in load generator needs a target", "Pass --target <url>, or set workload.target or workload.endpoints");
       const durationMs = duration(settings.duration, "workload duration");
       if (durationMs === undefined && settings.requests === undefined) {
-        throw invalid("the built-in load generator needs to know when to stop", "Pass --duration (e.g. 30s) or --requests <n>");
+        throw usageError("the built-in load generator needs to know when to stop", "Pass --duration (e.g. 30s) or --requests <n>");
       }
       if (settings.vus !== undefined && settings.rate !== undefined) {
-        throw invalid(
+        throw usageError(
           "vus and rate are two different load models",
           "Use vus for N concurrent users (closed) or rate for requests per second (open), not both",
         );
@@ -102,11 +98,11 @@ export function createWorkloadRunner(settings: WorkloadSettings, env: Record<str
     case "command": {
       const argv = settings.command ?? [];
       if (argv.length === 0)
-        throw invalid("a command workload needs the command to run", "Give it after --, or set workload.command as a list");
+        throw usageError("a command workload needs the command to run", "Give it after --, or set workload.command as a list");
       return new CommandRunner({ name, argv, shell: settings.shell === true, ...processSpec });
     }
     case "k6":
-      if (!settings.script) throw invalid("a k6 workload needs its script", "Set workload.script");
+      if (!settings.script) throw usageError("a k6 workload needs its script", "Set workload.script");
       return new K6Runner({
         name,
         script: settings.script,
@@ -115,7 +111,7 @@ export function createWorkloadRunner(settings: WorkloadSettings, env: Record<str
         ...processSpec,
       });
     case "jmeter":
-      if (!settings.plan) throw invalid("a JMeter workload needs its test plan", "Set workload.plan to the .jmx file");
+      if (!settings.plan) throw usageError("a JMeter workload needs its test plan", "Set workload.plan to the .jmx file");
       return new JmeterRunner({
         name,
         plan: settings.plan,

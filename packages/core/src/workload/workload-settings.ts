@@ -1,5 +1,5 @@
 import type { WorkloadSettings } from "../config/load-config.js";
-import { SlogateError } from "../errors.js";
+import { usageError } from "../errors.js";
 
 /** What a caller (the CLI's options, an adapter's inputs) says about the workload. */
 export interface WorkloadOverrides {
@@ -23,10 +23,6 @@ export interface WorkloadOverrides {
   name?: string;
 }
 
-function invalid(message: string, suggestion: string): SlogateError {
-  return new SlogateError("INVALID_USAGE", message, { suggestion });
-}
-
 /**
  * The workload to run: slogate.yaml's, with the caller's settings laid over it. A target means the
  * built-in generator and a command a command workload; either replaces a configured workload of
@@ -35,14 +31,14 @@ function invalid(message: string, suggestion: string): SlogateError {
 export function resolveWorkloadSettings(configured: WorkloadSettings | null, overrides: WorkloadOverrides, cwd: string): WorkloadSettings {
   const command = overrides.command ?? [];
   if (overrides.target !== undefined && command.length > 0) {
-    throw invalid(
+    throw usageError(
       "a target and a command are two different workloads",
       "Give one: a target URL for the built-in generator, or your tool's command",
     );
   }
   const type = overrides.target !== undefined ? "builtin" : command.length > 0 ? "command" : configured?.type;
   if (!type) {
-    throw invalid("no workload given", "Give a target URL and a duration, or a command to run, or set workload in slogate.yaml");
+    throw usageError("no workload given", "Give a target URL and a duration, or a command to run, or set workload in slogate.yaml");
   }
   const base: WorkloadSettings = configured?.type === type ? { ...configured } : { type, cwd };
   const settings: WorkloadSettings = { ...base };
@@ -67,20 +63,20 @@ export function resolveWorkloadSettings(configured: WorkloadSettings | null, ove
       : undefined;
   }
   if (type !== "builtin" && (overrides.vus !== undefined || overrides.rate !== undefined || overrides.requests !== undefined)) {
-    throw invalid(
+    throw usageError(
       `vus, rate and requests are for the built-in generator, not a ${type} workload`,
       "Set the load in your tool's own script",
     );
   }
-  if (overrides.shell === true && type !== "command") throw invalid("a shell is only for a command workload", "Drop the shell setting");
+  if (overrides.shell === true && type !== "command") throw usageError("a shell is only for a command workload", "Drop the shell setting");
   if (settings["baseline-target"] !== undefined && type !== "builtin") {
-    throw invalid(
+    throw usageError(
       `a baseline target is for the built-in generator, not a ${type} workload`,
       "Use --target with --baseline-target, or load both versions with your tool and compare them as docs/quickstart-performance.md shows",
     );
   }
   if (settings["fail-fast"] === true && type !== "builtin") {
-    throw invalid(
+    throw usageError(
       `fail-fast judges the built-in generator's measurements while it runs, not a ${type} workload's`,
       type === "k6"
         ? "Use k6's own thresholds with abortOnFail, or run with --target"
