@@ -8,9 +8,10 @@ import { main } from "./main.js";
 /** Runs the CLI for this process: arguments from argv, the exit status set when done. */
 export function runCli(): void {
   // undici parses HTTP with a WebAssembly module. By default V8 also compiles it with its
-  // optimising tier, work that holds a short-lived command open for ~200 ms after its answer
+  // optimising tier, work that holds a short-lived command open for ~150 ms after its answer
   // (measured: bench/dynatrace.bench.mjs); the baseline tier is plenty for a few requests.
-  setFlagsFromString("--liftoff-only");
+  // Node 20 honours --liftoff-only set at run time, Node 24 only these two together.
+  for (const flag of ["--no-wasm-tier-up", "--no-wasm-dynamic-tiering"]) setFlagsFromString(flag);
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import { appendFile, mkdir, open, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
-import lockfile from "proper-lockfile";
 import type { PreviousEvaluation } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
 import type { SlogateResult } from "../result/result.js";
@@ -136,6 +135,8 @@ export class FileHistoryStore implements HistoryStore {
     await writeFile(this.path, "", { flag: "a" });
     let release: (() => Promise<void>) | undefined;
     try {
+      // The lock's modules load with the first write, not with every read of the history.
+      const { default: lockfile } = await import("proper-lockfile");
       release = await lockfile.lock(this.path, {
         // A writer killed while holding the lock stops refreshing it; after 5 s others take over.
         stale: 5_000,

@@ -1,17 +1,8 @@
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
-
-type Undici = typeof import("undici");
-let undici: Promise<Undici> | undefined;
-
-/** undici loads on the first request: a gate on a values file never pays for it. */
-function loadUndici(): Promise<Undici> {
-  undici ??= import("undici");
-  return undici;
-}
-
 import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
+import { loadUndiciClient } from "./undici-client.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -103,7 +94,7 @@ function serviceMessage(body: unknown): string {
 
 async function dispatcherFor(options: HttpClientOptions): Promise<Dispatcher> {
   if (options.dispatcher) return options.dispatcher;
-  const { Agent, EnvHttpProxyAgent } = await loadUndici();
+  const { Agent, EnvHttpProxyAgent } = await loadUndiciClient();
   const env = options.env ?? process.env;
   // TLS verification stays on; an extra CA is added to the system's, never replaces it.
   const connect = options.caFile ? { ca: [...rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
@@ -307,10 +298,11 @@ export class HttpClient {
     headers: Record<string, string>,
   ) {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const { request } = await loadUndici();
-    const response = await request(url, {
+    const { request } = await loadUndiciClient();
+    const response = await request(await this.getDispatcher(), {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method,
-      dispatcher: await this.getDispatcher(),
       headers: { accept: "application/json", ...(body ? { "content-type": contentType } : {}), ...this.options.headers, ...headers },
       ...(body !== undefined ? { body } : {}),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,

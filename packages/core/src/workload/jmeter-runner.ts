@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { describeEnd, type ProcessSpec, runToolWithResults } from "./child-process.js";
-import { parseJtl } from "./jtl.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload-runner.js";
 
 export interface JmeterWorkload extends Omit<ProcessSpec, "argv" | "shell"> {
@@ -53,7 +52,8 @@ export class JmeterRunner implements WorkloadRunner {
       context,
     );
     const described = describeEnd(run.ended, "JMeter", this.workload.timeoutMs);
-    const summary = run.results === null ? null : parseJtl(run.results, run.resultsFile);
+    // The CSV reader loads with the first JTL, not with every gate.
+    const summary = run.results === null ? null : (await import("./jtl.js")).parseJtl(run.results, run.resultsFile);
     const empty = summary === null || summary.samples === 0;
     const failed = described.status === "completed" && empty;
     return {
