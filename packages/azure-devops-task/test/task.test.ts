@@ -13,7 +13,6 @@ import { complete, NODE24, runTask } from "./run-task.js";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const REPO_ROOT = resolve(PACKAGE, "..", "..");
-const TFX = join(REPO_ROOT, ".tools", "tfx", "node_modules", "tfx-cli", "_build", "tfx-cli.js");
 const DT_TOKEN = "dt0c01.AZURE.canary-dynatrace-9d8c7b";
 const ACCESS_TOKEN = "azure-canary-access-token-5f4e";
 /** The agent names a service connection's variables by its id, a GUID. */

@@ -16,7 +16,6 @@ import { DEFAULT_STATISTICAL_SETTINGS, evaluate, readSloText } from "../dist/eng
 
 const TRIALS = Number(process.env.SLOGATE_VERDICT_TRIALS ?? 100);
 const HISTORY = 5;
-const HISTORY_SAMPLES = 500;
 const SLICES = 15;
 const PER_SLICE = 128;
 // A focused run: SLOGATE_VERDICT_DRIFTS=0.1 SLOGATE_VERDICT_CHANGES=0 SLOGATE_VERDICT_MODES=statistical.

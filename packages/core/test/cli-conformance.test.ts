@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { KEPTN_VECTORS, readJson, runCli, tempDir, writeFiles } from "./support.js";

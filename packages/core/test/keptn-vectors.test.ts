@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSloText } from "../src/config/load-slo.js";
 import { aggregatePrevious, percentile, previousValuesFor } from "../src/engine/aggregate.js";
