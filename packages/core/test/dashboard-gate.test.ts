@@ -7,6 +7,8 @@ import { runCliAsync, tempDir } from "./support.js";
 const TOKEN = "dt0c01.DASHBOARD.canary-token-77aa88bb99cc";
 const READ_ONLY = "dt0c01.NOCONFIG.canary-token-11aa22bb33cc";
 const GATE_ID = "8a2c1b4e-5d6f-4a1b-9c2d-3e4f5a6b7c8d";
+const ZONED_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+const SESSIONS = "SELECT count(*) FROM usersession WHERE useraction.application = 'carts'";
 const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,descending)):limit(10)):limit(100):names";
 const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
@@ -51,13 +53,35 @@ const TILES = [
 let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
-    tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read"], [READ_ONLY]: ["metrics.read"] },
+    tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read", "DTAQLAccess"], [READ_ONLY]: ["metrics.read"] },
+    usql: { [SESSIONS]: { columnNames: ["count(*)"], values: [[1280]] } },
     metrics: { [RT]: [{ values: [412] }], [ERRORS]: [{ values: [0.4] }] },
     slos: { "7d07efde-b714-3e6e-ad95-08490e2540c4": { name: "Carts availability", target: 95, warning: 99, evaluatedPercentage: 99.5 } },
     problems: 0,
     dashboards: {
       [GATE_ID]: { dashboardMetadata: { name: "KQG;project=sockshop;stage=staging;service=carts", owner: "ops" }, tiles: TILES },
       "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e": { dashboardMetadata: { name: "Team overview" }, tiles: [] },
+      [ZONED_ID]: {
+        dashboardMetadata: {
+          name: "KQG;project=sockshop;stage=production-eu;service=carts",
+          dashboardFilter: { timeframe: "", managementZone: { id: "-7747", name: "Production EU" } },
+        },
+        tiles: [
+          dataExplorer("Error rate; pass=<=2", ERRORS),
+          { name: "Problems", tileType: "OPEN_PROBLEMS", configured: true, bounds: {} },
+          {
+            name: "User sessions query",
+            tileType: "DTAQL",
+            configured: true,
+            bounds: {},
+            tileFilter: { managementZone: { id: "4", name: "Checkout" } },
+            customName: "Sessions; sli=sessions; pass=>=1000",
+            query: SESSIONS,
+            type: "SINGLE_VALUE",
+            limit: 50,
+          },
+        ],
+      },
     },
   }).start();
 });
@@ -101,6 +125,24 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     ]);
     const [metricsQuery] = dynatrace.requestsTo("metrics").slice(-1);
     expect(metricsQuery?.query.metricSelector).toBeDefined();
+  });
+
+  it("filters by the dashboard's management zone and reads a single-value user sessions tile", async () => {
+    const before = dynatrace.requests.length;
+    const run = await evaluate(["--dashboard", ZONED_ID]);
+    expect(run.status).toBe(0);
+    const answer = JSON.parse(run.stdout) as KeptnAnswer;
+    expect(answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status])).toEqual([
+      ["error_rate", 0.4, "pass"],
+      ["problems", 0, "pass"],
+      ["sessions", 1280, "pass"],
+    ]);
+    const sent = dynatrace.requests.slice(before);
+    expect(sent.filter((r) => r.route === "metrics").map((r) => r.query.mzSelector)).toEqual(['mzName("Production EU")']);
+    expect(sent.filter((r) => r.route === "problems").map((r) => r.query.problemSelector)).toEqual([
+      'status("open"),managementZones("Production EU")',
+    ]);
+    expect(sent.filter((r) => r.route === "usql").map((r) => r.query.query)).toEqual([SESSIONS]);
   });
 
   it("finds the dashboard by its labels with --dashboard query, and writes the slo.yaml and sli.yaml that evaluate to the same result", async () => {

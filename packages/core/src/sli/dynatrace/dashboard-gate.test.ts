@@ -205,4 +205,59 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       },
     ]);
   });
+
+  it("filters metrics and problems by the tile's management zone, else the dashboard's; the zone all filters nothing", () => {
+    const explorer = (name: string, tileFilter?: DashboardTile["tileFilter"]): DashboardTile => ({
+      name,
+      tileType: "DATA_EXPLORER",
+      queries: [{ id: "A", enabled: true }],
+      metricExpressions: ["resolution=null&builtin:service.response.time"],
+      ...(tileFilter !== undefined ? { tileFilter } : {}),
+    });
+    const gate = gateFromDashboard(
+      {
+        id: "12345678-1111-4111-8111-123456789abc",
+        dashboardMetadata: {
+          name: "KQG;project=p;stage=s;service=c",
+          dashboardFilter: { managementZone: { id: "-7747", name: "Production EU" } },
+        },
+        tiles: [
+          explorer("rt dashboard zone;pass=<=500"),
+          explorer("rt tile zone;pass=<=500", { managementZone: { id: "4", name: "Checkout" } }),
+          explorer("rt all zones;pass=<=500", { managementZone: { id: "all", name: "All" } }),
+          { name: "Problems", tileType: "OPEN_PROBLEMS", tileFilter: { managementZone: { id: "4", name: "Checkout" } } },
+        ],
+      },
+      new Map(),
+    );
+    expect(gate.indicators).toEqual({
+      rt_dashboard_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Production EU")',
+      rt_tile_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Checkout")',
+      rt_all_zones: "metricSelector=builtin:service.response.time",
+      problems: 'PV2;problemSelector=status("open"),managementZones("Checkout")',
+    });
+  });
+
+  it("reads a single-value user sessions tile as a USQL SLI and names the row-per-SLI tiles it cannot write beforehand", () => {
+    const dashboard = (type: string): Dashboard => ({
+      id: "12345678-1111-4111-8111-123456789abc",
+      dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
+      tiles: [
+        {
+          name: "User sessions query",
+          tileType: "DTAQL",
+          customName: "Sessions;sli=sessions;pass=>=100;weight=2",
+          query: "SELECT count(*) FROM usersession",
+          type,
+          tileFilter: { managementZone: { id: "4", name: "Checkout" } },
+        },
+      ],
+    });
+    const gate = gateFromDashboard(dashboard("SINGLE_VALUE"), new Map());
+    expect(gate.indicators).toEqual({ sessions: "USQL;SINGLE_VALUE;;SELECT count(*) FROM usersession" });
+    expect(gate.objectives).toEqual([{ sli: "sessions", displayName: "Sessions", pass: [[">=100"]], warning: [], weight: 2, key: false }]);
+    expect(() => gateFromDashboard(dashboard("COLUMN_CHART"), new Map())).toThrow(
+      'dashboard "KQG;project=p;stage=s;service=c" (12345678-1111-4111-8111-123456789abc), tile 1 (DTAQL "User sessions query"): is a user sessions COLUMN_CHART tile, whose SLIs are its rows',
+    );
+  });
 });

@@ -8,17 +8,24 @@ import { SlogateError } from "../../errors.js";
  * dashboard into an slo.yaml and an sli.yaml, by dynatrace-service's rules; pure, no I/O.
  */
 
+/** A dashboard's or a tile's management-zone filter; the zone id `all` means none. */
+export interface ManagementZoneFilter {
+  managementZone?: { id?: string; name?: string } | null;
+}
+
 /** The parts of a Dashboards API v1 dashboard that dashboard mode reads. */
 export interface Dashboard {
   id: string;
-  /** Dynatrace keeps more (owner, sharing, filters); a write sends back what it read. */
-  dashboardMetadata: { name: string; tags?: string[]; [key: string]: unknown };
+  /** Dynatrace keeps more (owner, sharing); a write sends back what it read. */
+  dashboardMetadata: { name: string; tags?: string[]; dashboardFilter?: ManagementZoneFilter | null; [key: string]: unknown };
   tiles: DashboardTile[];
 }
 
 export interface DashboardTile {
   name: string;
   tileType: string;
+  /** The tile's own filter; its management zone wins over the dashboard's. */
+  tileFilter?: ManagementZoneFilter | null;
   /** MARKDOWN */
   markdown?: string;
   /** DATA_EXPLORER */
@@ -34,6 +41,8 @@ export interface DashboardTile {
   filterConfig?: { customName?: string };
   /** DTAQL (USQL) */
   customName?: string;
+  query?: string;
+  type?: string;
 }
 
 /** A Dynatrace SLO as dashboard mode needs it: its name and thresholds. */
@@ -285,8 +294,18 @@ function definesObjective(title: string): boolean {
   return pieces(title).some((piece) => piece.key === "sli" || piece.key === "pass" || piece.key === "warning");
 }
 
+/**
+ * The management zone a tile's metrics and problems are filtered by, as dynatrace-service chose
+ * it: the tile's own filter, else the dashboard's; the zone `all` (or none) filters nothing.
+ */
+export function managementZoneOf(dashboard: Dashboard, tile: DashboardTile): string | null {
+  const zone = tile.tileFilter?.managementZone ?? dashboard.dashboardMetadata.dashboardFilter?.managementZone;
+  if (!zone || zone.id === "all" || !zone.name) return null;
+  return zone.name;
+}
+
 /** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
-function dataExplorerQuery(tile: DashboardTile, fail: (message: string, suggestion: string) => never): string {
+function dataExplorerQuery(tile: DashboardTile, zone: string | null, fail: (message: string, suggestion: string) => never): string {
   const enabled = (tile.queries ?? []).filter((query) => query.enabled !== false);
   if (enabled.length !== 1) {
     fail(`has ${enabled.length} enabled queries`, "Keep exactly one query enabled in the tile, as dynatrace-service required");
@@ -307,7 +326,7 @@ function dataExplorerQuery(tile: DashboardTile, fail: (message: string, suggesti
   }
   const value = resolution.slice("resolution=".length);
   const selector = expression.slice(amp + 1);
-  return `metricSelector=${selector}${value && value !== "null" ? `&resolution=${value}` : ""}`;
+  return `metricSelector=${selector}${value && value !== "null" ? `&resolution=${value}` : ""}${zone ? `&mzSelector=mzName("${zone}")` : ""}`;
 }
 
 /**
@@ -360,7 +379,7 @@ export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string
             "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
           );
         if (definition.exclude || definition.sli === null) continue;
-        const query = dataExplorerQuery(tile, fail);
+        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), fail);
         // Without criteria in the title, the tile's coloured thresholds are the criteria.
         if (definition.pass.length === 0 && definition.warning.length === 0) {
           const fromThresholds = thresholdCriteria(tile);
@@ -408,27 +427,54 @@ export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string
         }
         continue;
       }
-      case "OPEN_PROBLEMS":
+      case "OPEN_PROBLEMS": {
+        const zone = managementZoneOf(dashboard, tile);
         add(
           { sli: "problems", displayName: "problems", pass: [["<=0"]], warning: [], weight: 1, key: true },
-          'PV2;problemSelector=status("open")',
+          `PV2;problemSelector=status("open")${zone ? `,managementZones("${zone}")` : ""}`,
           where,
         );
         continue;
-      case "CUSTOM_CHARTING":
+      }
       case "DTAQL": {
-        const title = tile.tileType === "CUSTOM_CHARTING" ? (tile.filterConfig?.customName ?? "") : (tile.customName ?? "");
-        if (!definesObjective(title)) {
+        const title = tile.customName ?? "";
+        const { definition, errors } = parseTileTitle(title);
+        if (errors.length > 0)
+          fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
+        if (definition.exclude || definition.sli === null) continue;
+        const query = (tile.query ?? "").trim();
+        if (query === "") fail("has no user sessions query", "Write the query in the tile (SELECT … FROM usersession …)");
+        if (tile.type !== "SINGLE_VALUE") {
+          // dynatrace-service made one SLI per row of a chart or table: rows known only once the
+          // query has run, so a gate written beforehand cannot name them.
+          fail(
+            `is a user sessions ${tile.type ?? "(no type)"} tile, whose SLIs are its rows`,
+            "Show the value as a single value in the tile, or write one SLI per row in sli.yaml as USQL;<type>;<row's dimension>;<query>",
+          );
+        }
+        // User sessions queries take no management zone in dynatrace-service either.
+        add(
+          {
+            sli: definition.sli,
+            displayName: definition.displayName,
+            pass: definition.pass,
+            warning: definition.warning,
+            weight: definition.weight,
+            key: definition.key,
+          },
+          `USQL;SINGLE_VALUE;;${query}`,
+          where,
+        );
+        continue;
+      }
+      case "CUSTOM_CHARTING": {
+        if (!definesObjective(tile.filterConfig?.customName ?? "")) {
           skipped.push(`${where}: no objective in its title`);
           continue;
         }
         fail(
-          tile.tileType === "CUSTOM_CHARTING"
-            ? "is a custom chart; slogate reads objectives from Data Explorer tiles"
-            : "is a user-sessions (USQL) tile, which dashboard mode does not read",
-          tile.tileType === "CUSTOM_CHARTING"
-            ? "Open the tile in Dynatrace and migrate it to the Data Explorer (Dynatrace offers it), keeping the title"
-            : "Write the SLI in sli.yaml as USQL;<type>;<dimension>;<query> (or as a metric in a Data Explorer tile)",
+          "is a custom chart; slogate reads objectives from Data Explorer tiles",
+          "Open the tile in Dynatrace and migrate it to the Data Explorer (Dynatrace offers it), keeping the title",
         );
         continue;
       }
