@@ -11,10 +11,11 @@ const ZONED_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 const SESSIONS = "SELECT count(*) FROM usersession WHERE useraction.application = 'carts'";
 const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,descending)):limit(10)):limit(100):names";
 const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
+const RT_US = "(builtin:service.response.time:splitBy():percentile(90)):limit(100):names";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
 
 /** A Data Explorer tile as Dynatrace stores it (dynatrace-service's test data has this shape). */
-function dataExplorer(name: string, selector: string, resolution = "null") {
+function dataExplorer(name: string, selector: string, resolution = "null", unitTransform = "auto") {
   return {
     name,
     tileType: "DATA_EXPLORER",
@@ -24,7 +25,7 @@ function dataExplorer(name: string, selector: string, resolution = "null") {
     queries: [
       { id: "A", metric: "builtin:service.response.time", spaceAggregation: "AVG", timeAggregation: "DEFAULT", splitBy: [], enabled: true },
     ],
-    visualConfig: { type: "GRAPH_CHART", rules: [{ matcher: "A:", unitTransform: "auto" }] },
+    visualConfig: { type: "GRAPH_CHART", rules: [{ matcher: "A:", unitTransform }] },
     metricExpressions: [`resolution=${resolution}&${selector}`],
   };
 }
@@ -55,7 +56,8 @@ beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
     tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read", "DTAQLAccess"], [READ_ONLY]: ["metrics.read"] },
     usql: { [SESSIONS]: { columnNames: ["count(*)"], values: [[1280]] } },
-    metrics: { [RT]: [{ values: [412] }], [ERRORS]: [{ values: [0.4] }] },
+    metrics: { [RT]: [{ values: [412] }], [ERRORS]: [{ values: [0.4] }], [RT_US]: [{ values: [612_000] }] },
+    metricUnits: { [RT_US]: "MicroSecond" },
     slos: { "7d07efde-b714-3e6e-ad95-08490e2540c4": { name: "Carts availability", target: 95, warning: 99, evaluatedPercentage: 99.5 } },
     problems: 0,
     dashboards: {
@@ -68,6 +70,7 @@ beforeAll(async () => {
         },
         tiles: [
           dataExplorer("Error rate; pass=<=2", ERRORS),
+          dataExplorer("Response time p90 (ms); sli=rt_p90; pass=<=500; warning=<=800", RT_US, "Inf", "MilliSecond"),
           { name: "Problems", tileType: "OPEN_PROBLEMS", configured: true, bounds: {} },
           {
             name: "User sessions query",
@@ -127,18 +130,27 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     expect(metricsQuery?.query.metricSelector).toBeDefined();
   });
 
-  it("filters by the dashboard's management zone and reads a single-value user sessions tile", async () => {
+  it("filters by the dashboard's management zone, shows a metric in the tile's unit and reads a single-value user sessions tile", async () => {
     const before = dynatrace.requests.length;
     const run = await evaluate(["--dashboard", ZONED_ID]);
     expect(run.status).toBe(0);
     const answer = JSON.parse(run.stdout) as KeptnAnswer;
     expect(answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status])).toEqual([
       ["error_rate", 0.4, "pass"],
+      ["rt_p90", 612, "warning"],
       ["problems", 0, "pass"],
       ["sessions", 1280, "pass"],
     ]);
     const sent = dynatrace.requests.slice(before);
-    expect(sent.filter((r) => r.route === "metrics").map((r) => r.query.mzSelector)).toEqual(['mzName("Production EU")']);
+    expect(sent.filter((r) => r.route === "metric-descriptor").map((r) => decodeURIComponent(r.path.split("/").pop() ?? ""))).toEqual([
+      RT_US,
+    ]);
+    const metrics = sent.filter((r) => r.route === "metrics");
+    // Two requests (their resolutions differ), sent at once: compared in a fixed order.
+    expect(metrics.map((r) => `${r.query.metricSelector} ${r.query.mzSelector}`).sort()).toEqual([
+      `(${RT_US}):toUnit(MicroSecond,MilliSecond) mzName("Production EU")`,
+      `${ERRORS} mzName("Production EU")`,
+    ]);
     expect(sent.filter((r) => r.route === "problems").map((r) => r.query.problemSelector)).toEqual([
       'status("open"),managementZones("Production EU")',
     ]);

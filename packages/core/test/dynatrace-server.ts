@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 export type Route =
   | "metrics"
   | "metrics-list"
+  | "metric-descriptor"
   | "slo-list"
   | "slo"
   | "problems"
@@ -68,6 +69,8 @@ export interface DynatraceSeed {
   oauthLifetimeSeconds?: number;
   /** metricSelector → series; `(sel):fold` and resolution=Inf fold each series to its mean. */
   metrics?: Record<string, SeededSeries[]>;
+  /** A metric's unit in its descriptor (GET /api/v2/metrics/{selector}); unseeded metrics are Unspecified. */
+  metricUnits?: Record<string, string>;
   /** Answer for selectors not seeded; undefined means 404 "metric not found". */
   anyMetric?: SeededSeries[];
   /** How long data takes to be queryable: data points younger than this read as null. */
@@ -75,7 +78,10 @@ export interface DynatraceSeed {
   slos?: Record<string, Record<string, unknown>>;
   problems?: number;
   /** Dashboards API v1: dashboards by id (a UUID), as Dynatrace stores them. */
-  dashboards?: Record<string, { dashboardMetadata: { name: string; owner?: string; tags?: string[] }; tiles: unknown[] }>;
+  dashboards?: Record<
+    string,
+    { dashboardMetadata: { name: string; owner?: string; tags?: string[]; dashboardFilter?: unknown }; tiles: unknown[] }
+  >;
   /** Synthetic: public locations (entity id → capabilities); monitors are created through the API. */
   syntheticLocations?: Array<{ entityId: string; name: string; capabilities?: string[]; status?: string }>;
   /** How long an on-demand execution takes before its result is there. */
@@ -125,6 +131,7 @@ export interface RecordedRequest {
 const SCOPE: Partial<Record<Route, string>> = {
   metrics: "metrics.read",
   "metrics-list": "metrics.read",
+  "metric-descriptor": "metrics.read",
   "slo-list": "slo.read",
   slo: "slo.read",
   problems: "problems.read",
@@ -171,6 +178,7 @@ const EVENT_TYPES = new Set([
 /** What each route answers when it has nothing to say. */
 const EMPTY: Record<Route, unknown> = {
   "metrics-list": { totalCount: 0, nextPageKey: null, metrics: [] },
+  "metric-descriptor": {},
   "slo-list": { totalCount: 0, pageSize: 1, nextPageKey: null, slo: [] },
   metrics: { totalCount: 0, nextPageKey: null, resolution: "Inf", warnings: [], result: [{ metricId: "x", data: [], warnings: [] }] },
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
@@ -227,6 +235,7 @@ function routeOf(method: string, path: string): Route | "unknown" {
   const api = path.replace(/^\/e\/[^/]+/, "").replace(/^\/platform\/classic\/environment-api/, "/api");
   if (method === "GET" && api === "/api/v2/metrics/query") return "metrics";
   if (method === "GET" && api === "/api/v2/metrics") return "metrics-list";
+  if (method === "GET" && /^\/api\/v2\/metrics\/[^/]+$/.test(api)) return "metric-descriptor";
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
@@ -390,6 +399,8 @@ export class LocalDynatrace {
     switch (route) {
       case "metrics":
         return this.metrics(q, response);
+      case "metric-descriptor":
+        return this.metricDescriptor(recorded, response);
       case "metrics-list":
       case "slo-list":
         return send(response, 200, EMPTY[route]);
@@ -939,10 +950,13 @@ export class LocalDynatrace {
     const to = Number(q.to);
     const collections = [];
     for (const one of selectors) {
-      const fold = /^\((.*)\):fold$/.exec(one);
-      const key = fold ? (fold[1] ?? "") : one;
-      const seeded = this.seed.metrics?.[key] ?? this.seed.anyMetric;
-      if (!seeded) return envelope(response, 404, "A metric has not been found.");
+      const { key: unwrapped, factor, error } = this.unitConversion(one);
+      if (error) return envelope(response, 400, error);
+      const fold = /^\((.*)\):fold$/.exec(unwrapped);
+      const key = fold ? (fold[1] ?? "") : unwrapped;
+      const found = this.seed.metrics?.[key] ?? this.seed.anyMetric;
+      if (!found) return envelope(response, 404, "A metric has not been found.");
+      const seeded = found.map((series) => ({ ...series, values: series.values.map((v) => (v === null ? null : v * factor)) }));
       // Data younger than the ingestion lag is not there yet: its slots are null.
       const ingested = Date.now() - (this.seed.ingestionLagMs ?? 0);
       const data = seeded.map((series) => {
@@ -963,6 +977,41 @@ export class LocalDynatrace {
       resolution: inf ? "Inf" : (q.resolution ?? "1m"),
       warnings: [],
       result: collections.reverse(),
+    });
+  }
+
+  /**
+   * A selector's unit conversion, as the metric expression language applies it: `(<x>):toUnit(A,B)`
+   * and `(<x>):auto:toUnit(A,B)` between units of one kind, `<x>/<number>` for scaled counts.
+   */
+  private unitConversion(selector: string): { key: string; factor: number; error?: string } {
+    const toUnit = /^\((.*)\)(?::auto)?:toUnit\((\w+),(\w+)\)$/.exec(selector);
+    if (toUnit) {
+      const [, key = "", from = "", to = ""] = toUnit;
+      const source = UNIT_SCALE[from];
+      const target = UNIT_SCALE[to];
+      if (!source || !target || source.kind !== target.kind) return { key, factor: 1, error: `Cannot convert ${from} to ${to}.` };
+      const actual = this.seed.metricUnits?.[key] ?? "Unspecified";
+      if (actual !== from) return { key, factor: 1, error: `The unit of ${key} is ${actual}, not ${from}.` };
+      return { key, factor: source.scale / target.scale };
+    }
+    const divided = /^(.*)\/(\d+)$/.exec(selector);
+    if (divided) return { key: divided[1] ?? "", factor: 1 / Number(divided[2]) };
+    return { key: selector, factor: 1 };
+  }
+
+  /** GET /api/v2/metrics/{selector}: the descriptor of a known metric (its unit and transformations). */
+  private metricDescriptor(recorded: RecordedRequest, response: ServerResponse): void {
+    const selector = decodeURIComponent(recorded.path.split("/").pop() ?? "");
+    if (!this.seed.metrics?.[selector] && !this.seed.anyMetric) return envelope(response, 404, `Metric ${selector} not found`);
+    send(response, 200, {
+      metricId: selector,
+      displayName: selector,
+      unit: this.seed.metricUnits?.[selector] ?? "Unspecified",
+      transformations: ["filter", "fold", "limit", "merge", "names", "parents", "sort", "splitBy", "toUnit", "default"],
+      defaultAggregation: { type: "avg" },
+      resolutionInfSupported: true,
+      entityType: ["SERVICE"],
     });
   }
 
@@ -1009,6 +1058,23 @@ export class LocalDynatrace {
 }
 
 /** A metricSelector's selectors: split at commas outside parentheses and quotes. */
+/** Units the local Dynatrace converts between: its kind and its size in that kind's base unit. */
+const UNIT_SCALE: Record<string, { kind: "time" | "bytes"; scale: number }> = {
+  NanoSecond: { kind: "time", scale: 1e-9 },
+  MicroSecond: { kind: "time", scale: 1e-6 },
+  MilliSecond: { kind: "time", scale: 1e-3 },
+  Second: { kind: "time", scale: 1 },
+  Minute: { kind: "time", scale: 60 },
+  Hour: { kind: "time", scale: 3600 },
+  Byte: { kind: "bytes", scale: 1 },
+  KiloByte: { kind: "bytes", scale: 1e3 },
+  MegaByte: { kind: "bytes", scale: 1e6 },
+  GigaByte: { kind: "bytes", scale: 1e9 },
+  KibiByte: { kind: "bytes", scale: 1024 },
+  MebiByte: { kind: "bytes", scale: 1024 ** 2 },
+  GibiByte: { kind: "bytes", scale: 1024 ** 3 },
+};
+
 export function splitSelectors(selector: string): string[] {
   const parts: string[] = [];
   let depth = 0;

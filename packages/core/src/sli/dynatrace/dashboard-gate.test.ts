@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   cleanSliName,
+  convertedSelector,
   type Dashboard,
   type DashboardTile,
   gateFromDashboard,
   matchesGateName,
   parseMarkdownSettings,
   parseTileTitle,
+  selectorsWithUnitConversion,
   thresholdCriteria,
 } from "./dashboard-gate.js";
 
@@ -258,6 +260,51 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     expect(gate.objectives).toEqual([{ sli: "sessions", displayName: "Sessions", pass: [[">=100"]], warning: [], weight: 2, key: false }]);
     expect(() => gateFromDashboard(dashboard("COLUMN_CHART"), new Map())).toThrow(
       'dashboard "KQG;project=p;stage=s;service=c" (12345678-1111-4111-8111-123456789abc), tile 1 (DTAQL "User sessions query"): is a user sessions COLUMN_CHART tile, whose SLIs are its rows',
+    );
+  });
+
+  it("converts a tile's unit as dynatrace-service did, from the metric's own unit", () => {
+    const rt = "(builtin:service.response.time:splitBy():avg:auto):limit(100):names";
+    const all = ["filter", "fold", "names", "toUnit"];
+    expect(convertedSelector(rt, "MilliSecond", { unit: "MicroSecond", transformations: all })).toEqual({
+      selector: `(${rt}):toUnit(MicroSecond,MilliSecond)`,
+    });
+    expect(convertedSelector(rt, "MilliSecond", { unit: "MicroSecond", transformations: ["filter"] })).toEqual({
+      selector: `(${rt}):auto:toUnit(MicroSecond,MilliSecond)`,
+    });
+    expect(convertedSelector(rt, "MicroSecond", { unit: "MicroSecond", transformations: all })).toEqual({ selector: rt });
+    expect(convertedSelector("builtin:service.requestCount.total", "Kilo", { unit: "Count", transformations: all })).toEqual({
+      selector: "builtin:service.requestCount.total/1000",
+    });
+    expect(convertedSelector("calc:service.x", "Million", { unit: "Unspecified", transformations: all })).toEqual({
+      selector: "calc:service.x/1000000",
+    });
+    expect(convertedSelector("builtin:service.requestCount.total", "MilliSecond", { unit: "Count", transformations: all })).toEqual({
+      error: "unknown unit 'MilliSecond' for a Count metric",
+    });
+
+    const tile = (unitTransform: string): DashboardTile => ({
+      name: "Response time;sli=rt;pass=<=500",
+      tileType: "DATA_EXPLORER",
+      queries: [{ id: "A", enabled: true }],
+      metricExpressions: [`resolution=Inf&${rt}`],
+      visualConfig: { rules: [{ matcher: "A:", unitTransform }] },
+    });
+    const dashboard = (unitTransform: string): Dashboard => ({
+      id: "12345678-1111-4111-8111-123456789abc",
+      dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
+      tiles: [tile(unitTransform), { ...tile("auto"), name: "Other;sli=other" }],
+    });
+    expect(selectorsWithUnitConversion(dashboard("MilliSecond"))).toEqual([rt]);
+    expect(selectorsWithUnitConversion(dashboard("auto"))).toEqual([]);
+    const gate = gateFromDashboard(dashboard("MilliSecond"), new Map(), new Map([[rt, { unit: "MicroSecond", transformations: all }]]));
+    expect(gate.indicators.rt).toBe(`metricSelector=(${rt}):toUnit(MicroSecond,MilliSecond)&resolution=Inf`);
+    expect(gate.indicators.other).toBe(`metricSelector=${rt}&resolution=Inf`);
+    expect(() =>
+      gateFromDashboard(dashboard("Kilo"), new Map(), new Map([[rt, { unit: "MicroSecond", transformations: all }]])),
+    ).not.toThrow();
+    expect(() => gateFromDashboard(dashboard("MilliSecond"), new Map(), new Map([[rt, { unit: "Count", transformations: all }]]))).toThrow(
+      "cannot show the metric in MilliSecond: unknown unit 'MilliSecond' for a Count metric",
     );
   });
 });

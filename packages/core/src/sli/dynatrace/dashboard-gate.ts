@@ -304,8 +304,20 @@ export function managementZoneOf(dashboard: Dashboard, tile: DashboardTile): str
   return zone.name;
 }
 
-/** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
-function dataExplorerQuery(tile: DashboardTile, zone: string | null, fail: (message: string, suggestion: string) => never): string {
+/** What a metric's descriptor (GET /api/v2/metrics/{selector}) says that a unit conversion needs. */
+export interface MetricUnit {
+  unit: string;
+  transformations: string[];
+}
+
+/** Scaled counts: a count or unitless metric shown in thousands, millions… is divided. */
+const COUNT_SCALE: Record<string, number> = { Kilo: 1e3, Million: 1e6, Billion: 1e9, Trillion: 1e12 };
+
+/** A Data Explorer tile's metric expression split up: its resolution, selector and unit conversion. */
+function dataExplorerParts(
+  tile: DashboardTile,
+  fail: (message: string, suggestion: string) => never,
+): { selector: string; resolution: string; unit: string | null } {
   const enabled = (tile.queries ?? []).filter((query) => query.enabled !== false);
   if (enabled.length !== 1) {
     fail(`has ${enabled.length} enabled queries`, "Keep exactly one query enabled in the tile, as dynatrace-service required");
@@ -317,23 +329,88 @@ function dataExplorerQuery(tile: DashboardTile, zone: string | null, fail: (mess
   if (!resolution.startsWith("resolution=") || amp === expression.length - 1) {
     fail(`has a metric expression that is not resolution=<r>&<selector>: ${expression}`, "Save the tile in the Data Explorer again");
   }
-  const unit = (tile.visualConfig?.rules ?? []).find((rule) => rule.matcher === `${enabled[0]?.id ?? "A"}:`)?.unitTransform;
-  if (unit && !["", "auto", "none"].includes(unit)) {
-    fail(
-      `converts its unit to ${unit}, which slogate does not read yet`,
-      "Set the tile's unit to auto and write the criteria in the metric's own unit, or wrap the selector in :toUnit(…) yourself",
-    );
+  const matcher = `${enabled[0]?.id ?? "A"}:`;
+  const rules = (tile.visualConfig?.rules ?? []).filter((rule) => rule.matcher === matcher);
+  if (rules.length > 1) fail(`has ${rules.length} unit rules for query ${matcher}`, "Keep one unit setting per query in the tile");
+  const unit = rules[0]?.unitTransform ?? "";
+  return {
+    selector: expression.slice(amp + 1),
+    resolution: resolution.slice("resolution=".length),
+    unit: ["", "auto", "none"].includes(unit) ? null : unit,
+  };
+}
+
+/**
+ * The metric selectors whose unit a dashboard's tiles convert: the caller reads each one's
+ * descriptor, since the conversion depends on the metric's own unit.
+ */
+export function selectorsWithUnitConversion(dashboard: Dashboard): string[] {
+  const selectors = new Set<string>();
+  for (const tile of dashboard.tiles) {
+    if (tile.tileType !== "DATA_EXPLORER") continue;
+    try {
+      const parts = dataExplorerParts(tile, (message) => {
+        throw new Error(message);
+      });
+      if (parts.unit) selectors.add(parts.selector);
+    } catch {
+      // A malformed tile is reported, with its place, when the gate is read.
+    }
   }
-  const value = resolution.slice("resolution=".length);
-  const selector = expression.slice(amp + 1);
-  return `metricSelector=${selector}${value && value !== "null" ? `&resolution=${value}` : ""}${zone ? `&mzSelector=mzName("${zone}")` : ""}`;
+  return [...selectors];
+}
+
+/**
+ * The selector that shows a metric in the tile's unit, as dynatrace-service wrote it: none when
+ * the metric already has that unit; a count or unitless metric divided for Kilo…Trillion;
+ * otherwise `:toUnit(<metric's unit>,<tile's unit>)` (after `:auto` when the selector's last
+ * transformation does not allow toUnit directly).
+ */
+export function convertedSelector(selector: string, target: string, metric: MetricUnit): { selector: string } | { error: string } {
+  if (metric.unit === target) return { selector };
+  if (metric.unit === "Count" || metric.unit === "Unspecified") {
+    const scale = COUNT_SCALE[target];
+    if (scale === undefined) return { error: `unknown unit '${target}' for a ${metric.unit} metric` };
+    return { selector: `${selector}/${scale}` };
+  }
+  const auto = metric.transformations.includes("toUnit") ? "" : ":auto";
+  return { selector: `(${selector})${auto}:toUnit(${metric.unit},${target})` };
+}
+
+/** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
+function dataExplorerQuery(
+  tile: DashboardTile,
+  zone: string | null,
+  units: ReadonlyMap<string, MetricUnit>,
+  fail: (message: string, suggestion: string) => never,
+): string {
+  const parts = dataExplorerParts(tile, fail);
+  let selector = parts.selector;
+  if (parts.unit) {
+    const metric =
+      units.get(selector) ?? fail(`converts its unit to ${parts.unit}, but the metric's own unit is not known`, "Check the metric exists");
+    const converted = convertedSelector(selector, parts.unit, metric);
+    if ("error" in converted)
+      fail(
+        `cannot show the metric in ${parts.unit}: ${converted.error}`,
+        "Pick Kilo, Million, Billion or Trillion, or auto, as the tile's unit",
+      );
+    selector = converted.selector;
+  }
+  const resolution = parts.resolution && parts.resolution !== "null" ? `&resolution=${parts.resolution}` : "";
+  return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=mzName("${zone}")` : ""}`;
 }
 
 /**
  * The gate a dashboard defines, tile by tile in dashboard order. `slos` holds the SLOs that SLO
- * tiles name (fetched by the caller). Errors name the dashboard and the tile.
+ * tiles name and `units` the units of the metrics whose tiles convert them (both fetched by the
+ * caller). Errors name the dashboard and the tile.
  */
-export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string, SloDefinition>): DashboardGate {
+export function gateFromDashboard(
+  dashboard: Dashboard,
+  slos: ReadonlyMap<string, SloDefinition>,
+  units: ReadonlyMap<string, MetricUnit> = new Map(),
+): DashboardGate {
   const objectives: DerivedObjective[] = [];
   const indicators: Record<string, string> = {};
   const skipped: string[] = [];
@@ -379,7 +456,7 @@ export function gateFromDashboard(dashboard: Dashboard, slos: ReadonlyMap<string
             "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
           );
         if (definition.exclude || definition.sli === null) continue;
-        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), fail);
+        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), units, fail);
         // Without criteria in the title, the tile's coloured thresholds are the criteria.
         if (definition.pass.length === 0 && definition.warning.length === 0) {
           const fromThresholds = thresholdCriteria(tile);

@@ -10,7 +10,16 @@ import {
   dynatraceErrorText,
   secretsOf,
 } from "./connection.js";
-import { type Dashboard, type DashboardGate, gateFiles, gateFromDashboard, matchesGateName, type SloDefinition } from "./dashboard-gate.js";
+import {
+  type Dashboard,
+  type DashboardGate,
+  gateFiles,
+  gateFromDashboard,
+  type MetricUnit,
+  matchesGateName,
+  type SloDefinition,
+  selectorsWithUnitConversion,
+} from "./dashboard-gate.js";
 
 /** A dashboard in the list the Dashboards API v1 gives. */
 export interface DashboardStub {
@@ -29,7 +38,8 @@ export class DynatraceDashboards {
     // The Config API lives next to the Environment API v2: …/api/config/v1/ beside …/api/v2/.
     const configBase = endpoints.classic.replace(/v2\/$/, "config/v1/");
     this.client = new HttpClient({ service: "Dynatrace dashboards", baseUrl: configBase, secrets: secretsOf(credentials) });
-    this.classic = new HttpClient({ service: "Dynatrace SLOs", baseUrl: endpoints.classic, secrets: secretsOf(credentials) });
+    // SLOs and metric descriptors that a dashboard's tiles refer to.
+    this.classic = new HttpClient({ service: "Dynatrace", baseUrl: endpoints.classic, secrets: secretsOf(credentials) });
     this.auth = new DynatraceAuth(credentials, endpoints, [this.client, this.classic]);
   }
 
@@ -122,12 +132,25 @@ export class DynatraceDashboards {
     return { id, name: body?.name ?? id, target: Number(body?.target ?? 0), warning: Number(body?.warning ?? 0) };
   }
 
+  /** A metric's unit and the transformations its selector allows, from its descriptor. */
+  async metricUnit(selector: string, signal?: AbortSignal): Promise<MetricUnit> {
+    const response = await this.classic.getJson(`metrics/${encodeURIComponent(selector)}`, {}, signal, await this.auth.classic(signal));
+    const body = dynatraceBody(this.classic, response, `the descriptor of ${selector}`) as { unit?: unknown; transformations?: unknown };
+    return {
+      unit: typeof body?.unit === "string" ? body.unit : "Unspecified",
+      transformations: Array.isArray(body?.transformations) ? body.transformations.filter((t): t is string => typeof t === "string") : [],
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.client.close(), this.classic.close(), this.auth.close()]);
   }
 }
 
-/** The gate a dashboard defines, from its id or (`query`) from the labels; its SLOs fetched for SLO tiles. */
+/**
+ * The gate a dashboard defines, from its id or (`query`) from the labels; the SLOs of its SLO
+ * tiles and the units of the metrics its tiles convert are read first.
+ */
 export async function loadDashboardGate(
   api: DynatraceDashboards,
   dashboard: string,
@@ -140,7 +163,9 @@ export async function loadDashboardGate(
     const slo = await api.slo(id);
     if (slo) slos.set(id, slo);
   }
-  const gate = gateFromDashboard(found, slos);
+  const units = new Map<string, MetricUnit>();
+  for (const selector of selectorsWithUnitConversion(found)) units.set(selector, await api.metricUnit(selector));
+  const gate = gateFromDashboard(found, slos, units);
   const files = gateFiles(gate);
   const header = `# From the Dynatrace dashboard "${found.dashboardMetadata.name}" (${found.id}), by dynatrace-service's dashboard rules\n`;
   return { dashboard: found, gate, sloText: header + stringify(files.slo), sliText: header + stringify(files.sli) };
