@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -14,6 +15,9 @@ export type Route =
   | "metric-descriptor"
   | "slo-list"
   | "slo"
+  | "slo-create"
+  | "slo-update"
+  | "slo-delete"
   | "problems"
   | "problem"
   | "settings-objects"
@@ -134,6 +138,9 @@ const SCOPE: Partial<Record<Route, string>> = {
   "metric-descriptor": "metrics.read",
   "slo-list": "slo.read",
   slo: "slo.read",
+  "slo-create": "slo.write",
+  "slo-update": "slo.write",
+  "slo-delete": "slo.write",
   problems: "problems.read",
   problem: "problems.read",
   "settings-objects": "settings.read",
@@ -180,6 +187,9 @@ const EMPTY: Record<Route, unknown> = {
   "metrics-list": { totalCount: 0, nextPageKey: null, metrics: [] },
   "metric-descriptor": {},
   "slo-list": { totalCount: 0, pageSize: 1, nextPageKey: null, slo: [] },
+  "slo-create": {},
+  "slo-update": {},
+  "slo-delete": {},
   metrics: { totalCount: 0, nextPageKey: null, resolution: "Inf", warnings: [], result: [{ metricId: "x", data: [], warnings: [] }] },
   slo: { id: "x", evaluatedPercentage: -1, error: "NONE", status: "SUCCESS" },
   problems: { totalCount: 0, problems: [] },
@@ -237,7 +247,10 @@ function routeOf(method: string, path: string): Route | "unknown" {
   if (method === "GET" && api === "/api/v2/metrics") return "metrics-list";
   if (method === "GET" && /^\/api\/v2\/metrics\/[^/]+$/.test(api)) return "metric-descriptor";
   if (method === "GET" && api === "/api/v2/slo") return "slo-list";
+  if (method === "POST" && api === "/api/v2/slo") return "slo-create";
   if (method === "GET" && api.startsWith("/api/v2/slo/")) return "slo";
+  if (method === "PUT" && /^\/api\/v2\/slo\/[^/]+$/.test(api)) return "slo-update";
+  if (method === "DELETE" && /^\/api\/v2\/slo\/[^/]+$/.test(api)) return "slo-delete";
   if (method === "GET" && api === "/api/v2/problems") return "problems";
   if (api === "/api/v2/settings/objects") return method === "POST" ? "settings-create" : "settings-objects";
   if (/^\/api\/v2\/settings\/objects\/[^/]+$/.test(api)) return method === "DELETE" ? "settings-delete" : "settings-update";
@@ -402,8 +415,12 @@ export class LocalDynatrace {
       case "metric-descriptor":
         return this.metricDescriptor(recorded, response);
       case "metrics-list":
-      case "slo-list":
         return send(response, 200, EMPTY[route]);
+      case "slo-list":
+      case "slo-create":
+      case "slo-update":
+      case "slo-delete":
+        return this.sloObjects(route, recorded, response);
       case "slo": {
         const id = decodeURIComponent(recorded.path.split("/").pop() ?? "");
         const slo = this.seed.slos?.[id];
@@ -998,6 +1015,64 @@ export class LocalDynatrace {
     const divided = /^(.*)\/(\d+)$/.exec(selector);
     if (divided) return { key: divided[1] ?? "", factor: 1 / Number(divided[2]) };
     return { key: selector, factor: 1 };
+  }
+
+  /**
+   * Service-level objectives API v2: list (not evaluated, by page), create (201, no body, the new
+   * id in Location), update (200), delete (204). A write is validated as Dynatrace does: a name
+   * (unique), the AGGREGATE evaluation, a metric expression, a timeframe, percentages for target
+   * and warning with the warning not below the target.
+   */
+  private sloObjects(
+    route: "slo-list" | "slo-create" | "slo-update" | "slo-delete",
+    recorded: RecordedRequest,
+    response: ServerResponse,
+  ): void {
+    const slos = (this.seed.slos ??= {});
+    if (route === "slo-list") {
+      const all = Object.entries(slos).map(([id, slo]) => ({ id, ...slo }));
+      return send(response, 200, { totalCount: all.length, pageSize: all.length, nextPageKey: null, slo: all });
+    }
+    const id = route === "slo-create" ? randomUUID() : decodeURIComponent(recorded.path.split("/").pop() ?? "");
+    if (route !== "slo-create" && !slos[id]) return envelope(response, 404, `SLO with ID '${id}' not found.`);
+    if (route === "slo-delete") {
+      delete slos[id];
+      response.writeHead(204).end();
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(recorded.body) as Record<string, unknown>;
+    } catch {
+      return envelope(response, 400, "Could not map JSON at '' near line 1 column 1");
+    }
+    const violations: string[] = [];
+    const percentage = (key: string) => typeof body[key] === "number" && (body[key] as number) >= 0 && (body[key] as number) <= 100;
+    if (typeof body.name !== "string" || body.name === "") violations.push("name: must not be empty");
+    else if (Object.entries(slos).some(([other, slo]) => other !== id && slo.name === body.name))
+      violations.push(`name: an SLO with the name '${body.name}' already exists`);
+    if (body.evaluationType !== "AGGREGATE") violations.push("evaluationType: must be AGGREGATE");
+    if (typeof body.metricExpression !== "string" || body.metricExpression === "") violations.push("metricExpression: must not be empty");
+    if (typeof body.timeframe !== "string" || body.timeframe === "") violations.push("timeframe: must not be empty");
+    if (!percentage("target")) violations.push("target: must be between 0 and 100");
+    if (!percentage("warning")) violations.push("warning: must be between 0 and 100");
+    else if (percentage("target") && (body.warning as number) < (body.target as number))
+      violations.push("warning: must not be below the target");
+    if (violations.length > 0) {
+      return send(response, 400, {
+        error: {
+          code: 400,
+          message: "Constraints violated.",
+          constraintViolations: violations.map((message) => ({ path: "body", message, parameterLocation: "PAYLOAD_BODY" })),
+        },
+      });
+    }
+    slos[id] = body;
+    if (route === "slo-update") {
+      response.writeHead(200).end();
+      return;
+    }
+    response.writeHead(201, { location: `${this.url}/api/v2/slo/${id}` }).end();
   }
 
   /** GET /api/v2/metrics/{selector}: the descriptor of a known metric (its unit and transformations). */

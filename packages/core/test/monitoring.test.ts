@@ -6,6 +6,7 @@ const TOKEN = "dt0c01.MONITORING.canary-token-5e6f7a8b9c0d";
 const READER = "dt0c01.READER.canary-token-0d9c8b7a6f5e";
 const RT = 'builtin:service.response.time:merge("dt.entity.service"):percentile(95)';
 const FAILURES = "builtin:service.errors.total.rate:avg";
+const SUCCESS = "builtin:service.successes.server.rate:avg";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
 const LABELS = ["--labels", "project=sockshop,stage=production,service=carts"];
 
@@ -43,10 +44,11 @@ let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
     tokens: {
-      [TOKEN]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write", "metrics.read", "slo.read"],
+      [TOKEN]: ["ReadConfig", "WriteConfig", "settings.read", "settings.write", "metrics.read", "slo.read", "slo.write"],
       [READER]: ["ReadConfig", "settings.read"],
     },
-    metrics: { [RT]: [{ values: [512] }], [FAILURES]: [{ values: [0.3] }] },
+    metrics: { [RT]: [{ values: [512] }], [FAILURES]: [{ values: [0.3] }], [SUCCESS]: [{ values: [99.7] }] },
+    metricUnits: { [SUCCESS]: "Percent" },
     dashboards: {},
   }).start();
 });
@@ -87,9 +89,9 @@ describe("slogate monitoring plan|apply: the gate's dashboard as code", () => {
         'create dashboard "KQG;project=sockshop;stage=production;service=carts" (3 tiles)',
         'create metric event "slogate sockshop/production/carts: response_time_p95"',
         'create metric event "slogate sockshop/production/carts: error_rate"',
-        '  response_time_p95: tile "Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2"; alert when above 800 (<=800)',
-        '  error_rate: tile "error_rate;sli=error_rate;pass=<=1;key=true"; alert when above 1 (<=1)',
-        "  availability: no tile: an SLO; in dashboard mode an SLO tile takes its thresholds from the Dynatrace SLO, not from slo.yaml; no alert: its SLI is not a Dynatrace metric on a dashboard tile",
+        '  response_time_p95: tile "Response time P95;sli=response_time_p95;pass=<=600,<=+10%;warning=<=800;weight=2"; alert when above 800 (<=800); no SLO: not SLO-shaped: an SLO needs one fixed lower bound to pass (>=) and at most one to warn',
+        '  error_rate: tile "error_rate;sli=error_rate;pass=<=1;key=true"; alert when above 1 (<=1); no SLO: not SLO-shaped: an SLO needs one fixed lower bound to pass (>=) and at most one to warn',
+        "  availability: no tile: an SLO; in dashboard mode an SLO tile takes its thresholds from the Dynatrace SLO, not from slo.yaml; no alert: its SLI is not a Dynatrace metric on a dashboard tile; no SLO: its SLI reads a Dynatrace SLO already",
         "",
       ].join("\n"),
     );
@@ -279,5 +281,83 @@ total_score:
     expect(dashboard.tiles.find((tile) => tile.tileType === "MARKDOWN")?.markdown).toBe(
       "KQG.Total.Pass=90%;KQG.Total.Warning=90%;KQG.Compare.WithScore=all;KQG.Compare.Results=1;KQG.Compare.Function=avg",
     );
+  });
+
+  it("writes a Dynatrace SLO for an SLO-shaped objective on a percentage metric, with the gate's thresholds; a second apply changes nothing", async () => {
+    const cwd = tempDir();
+    const slo = (pass: string, warning: string) => `objectives:
+  - sli: success_rate
+    displayName: Success rate
+    pass:
+      - criteria: ["${pass}"]
+    warning:
+      - criteria: ["${warning}"]
+  - sli: failures
+    pass:
+      - criteria: [">=0"]
+total_score:
+  pass: "90%"
+`;
+    writeFiles(cwd, {
+      "slo.yaml": slo(">=99.5", ">=98"),
+      "sli.yaml": `indicators:
+  success_rate: 'metricSelector=${SUCCESS}&entitySelector=type(SERVICE),tag(keptn_service:$SERVICE)'
+  failures: 'metricSelector=${FAILURES}'
+`,
+    });
+    const labels = ["--labels", "project=sockshop,stage=slo,service=carts"];
+    const run = (action: string) =>
+      runCliAsync(["monitoring", action, "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+        cwd,
+        env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+      });
+    const plan = await run("plan");
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('\ncreate SLO "slogate sockshop/slo/carts: success_rate"\n');
+    expect(plan.stdout).toContain(
+      '  success_rate: tile "Success rate;sli=success_rate;pass=>=99.5;warning=>=98"; alert when below 98 (>=98); SLO passing at >=99.5, warning at >=98 over 1w\n',
+    );
+    expect(plan.stdout).toContain(
+      "  failures: tile \"failures;sli=failures;pass=>=0\"; alert when below 0 (>=0); no SLO: an SLO's metric is a percentage, this one's unit is Unspecified\n",
+    );
+    const sloOf = () =>
+      Object.entries(dynatrace.seed.slos ?? {}).filter(([, value]) => value.name === "slogate sockshop/slo/carts: success_rate");
+
+    const from = dynatrace.requests.length;
+    const apply = await run("apply");
+    expect(apply.status).toBe(0);
+    expect(apply.stdout).toMatch(/\ncreated SLO "slogate sockshop\/slo\/carts: success_rate" \([0-9a-f-]{36}\)\n/);
+    const [[id, created] = []] = sloOf();
+    expect(created).toEqual({
+      name: "slogate sockshop/slo/carts: success_rate",
+      description:
+        "The quality gate of sockshop/slo/carts passes Success rate at or above 99.5 and warns from 98; written by slogate monitoring apply from slo.yaml, which overwrites changes made here.",
+      enabled: true,
+      evaluationType: "AGGREGATE",
+      metricExpression: SUCCESS,
+      filter: "type(SERVICE),tag(keptn_service:carts)",
+      target: 98,
+      warning: 99.5,
+      timeframe: "-1w",
+    });
+    const wrote = (since: number) =>
+      dynatrace.requests
+        .slice(since)
+        .filter((request) => ["POST", "PUT", "DELETE"].includes(request.method))
+        .map((request) => `${request.method} ${request.route}`);
+    expect(wrote(from)).toEqual(["POST dashboard-create", "POST settings-create", "POST settings-create", "POST slo-create"]);
+
+    const again = dynatrace.requests.length;
+    const second = await run("apply");
+    expect(second.stdout).toContain(`\nunchanged SLO "slogate sockshop/slo/carts: success_rate" (${id})\n`);
+    expect(wrote(again)).toEqual([]);
+
+    // A changed pass threshold: the SLO in place (same id), the dashboard tile; the alert watches the warning bound, unchanged.
+    writeFiles(cwd, { "slo.yaml": slo(">=99.9", ">=98") });
+    const changed = dynatrace.requests.length;
+    const update = await run("apply");
+    expect(update.stdout).toContain(`\nupdated SLO "slogate sockshop/slo/carts: success_rate" (${id})\n`);
+    expect(wrote(changed)).toEqual(["PUT dashboard-update", "PUT slo-update"]);
+    expect(sloOf().map(([key, value]) => [key, value.target, value.warning])).toEqual([[id, 98, 99.9]]);
   });
 });

@@ -35,6 +35,8 @@ export interface HttpClientOptions {
 export interface HttpResponse {
   status: number;
   body: unknown;
+  /** The Location header: where a created object is, for APIs that answer a create with no body. */
+  location?: string;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -323,7 +325,13 @@ export class HttpClient {
       }
     }
     const retryAfter = retryAfterMs(response.headers["retry-after"]);
-    return { status: response.statusCode, body: parsed, ...(retryAfter !== undefined ? { retryAfter } : {}) };
+    const location = response.headers.location;
+    return {
+      status: response.statusCode,
+      body: parsed,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(typeof location === "string" ? { location } : {}),
+    };
   }
 
   /** Turns a non-2xx answer into the typed error, with the service's own message when it sent one. */

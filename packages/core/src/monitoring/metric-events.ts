@@ -1,6 +1,7 @@
 import { parseCriteria } from "../engine/criteria.js";
 import type { Objective, Slo } from "../engine/types.js";
 import { parseDynatraceQuery } from "../sli/dynatrace/query.js";
+import { type OwnedChange, type OwnedKind, planOwnedObjects } from "./owned-objects.js";
 
 /**
  * Production alerting on the gate's own thresholds: for each objective with one fixed failing
@@ -107,35 +108,33 @@ export function desiredAlerts(
   });
 }
 
-export type AlertChange =
-  | { kind: "create"; sli: string; value: MetricEventValue }
-  | { kind: "update"; sli: string; objectId: string; value: MetricEventValue }
-  | { kind: "unchanged"; sli: string; objectId: string }
-  | { kind: "delete"; sli: string; objectId: string }
-  | { kind: "kept"; sli: string; objectId: string };
+export type AlertChange = OwnedChange<MetricEventValue>;
 
-/** The fields slogate sets, in a fixed order: what "unchanged" compares. */
-function essence(value: Partial<MetricEventValue>): string {
-  const m = value.modelProperties;
-  const e = value.eventTemplate;
-  return JSON.stringify([
-    value.enabled,
-    value.summary,
-    value.queryDefinition?.type,
-    value.queryDefinition?.metricSelector,
-    m?.type,
-    m?.threshold,
-    m?.alertOnNoData,
-    m?.alertCondition,
-    m?.violatingSamples,
-    m?.samples,
-    m?.dealertingSamples,
-    e?.title,
-    e?.description,
-    e?.eventType,
-    e?.davisMerge,
-  ]);
-}
+/** Metric events as objects a gate owns: named by their summary. */
+const METRIC_EVENT: OwnedKind<MetricEventValue> = {
+  nameOf: (value) => value.summary,
+  essence(value) {
+    const m = value.modelProperties;
+    const e = value.eventTemplate;
+    return JSON.stringify([
+      value.enabled,
+      value.summary,
+      value.queryDefinition?.type,
+      value.queryDefinition?.metricSelector,
+      m?.type,
+      m?.threshold,
+      m?.alertOnNoData,
+      m?.alertCondition,
+      m?.violatingSamples,
+      m?.samples,
+      m?.dealertingSamples,
+      e?.title,
+      e?.description,
+      e?.eventType,
+      e?.davisMerge,
+    ]);
+  },
+};
 
 /** Changes that make Dynatrace's metric events of this gate the desired ones; others' are never touched. */
 export function planAlerts(
@@ -144,24 +143,5 @@ export function planAlerts(
   prefix: string,
   prune: boolean,
 ): AlertChange[] {
-  const ours = existing.filter((object) => object.value.summary?.startsWith(`${prefix} `));
-  const bySummary = new Map(ours.map((object) => [object.value.summary as string, object]));
-  const changes: AlertChange[] = [];
-  const wanted = new Set<string>();
-  for (const alert of desired) {
-    if (!alert.value) continue;
-    wanted.add(alert.value.summary);
-    const current = bySummary.get(alert.value.summary);
-    if (!current) changes.push({ kind: "create", sli: alert.sli, value: alert.value });
-    else if (essence(current.value) === essence(alert.value))
-      changes.push({ kind: "unchanged", sli: alert.sli, objectId: current.objectId });
-    else changes.push({ kind: "update", sli: alert.sli, objectId: current.objectId, value: alert.value });
-  }
-  for (const object of ours) {
-    const summary = object.value.summary as string;
-    if (wanted.has(summary)) continue;
-    const sli = summary.slice(prefix.length + 1);
-    changes.push({ kind: prune ? "delete" : "kept", sli, objectId: object.objectId });
-  }
-  return changes;
+  return planOwnedObjects(METRIC_EVENT, desired, existing, prefix, prune);
 }

@@ -10,8 +10,18 @@ import { matchesGateName } from "../sli/dynatrace/dashboard-gate.js";
 import { DynatraceDashboards } from "../sli/dynatrace/dashboards.js";
 import { resolvePlaceholders } from "../sli/placeholders.js";
 import { DynatraceSettings } from "./dynatrace-settings.js";
+import { DynatraceSlos } from "./dynatrace-slos.js";
 import { desiredDashboard, foldedSelector, gateDashboardName, planDashboard } from "./gate-dashboard.js";
-import { type AlertChange, alertPrefix, desiredAlerts, METRIC_EVENTS_SCHEMA, type MetricEventValue, planAlerts } from "./metric-events.js";
+import { alertPrefix, desiredAlerts, METRIC_EVENTS_SCHEMA, type MetricEventValue, planAlerts } from "./metric-events.js";
+import type { OwnedChange } from "./owned-objects.js";
+import { desiredSlos, planSlos, sloCandidates } from "./slo-objects.js";
+
+/** Where one kind of owned object is written. */
+interface OwnedStore<V> {
+  create(value: V, what: string): Promise<string>;
+  update(objectId: string, value: V, what: string): Promise<void>;
+  remove(objectId: string, what: string): Promise<void>;
+}
 
 /** What a surface (the CLI, a CI adapter) asks of monitoring as code. */
 export interface MonitoringRequest {
@@ -19,7 +29,7 @@ export interface MonitoringRequest {
   options: GateOptions;
   cwd: string;
   env: Record<string, string | undefined>;
-  /** Remove tiles and metric events of objectives no longer in slo.yaml. */
+  /** Remove tiles, metric events and SLOs of objectives no longer in slo.yaml. */
   prune: boolean;
   /** false: plan only, nothing is written. */
   apply: boolean;
@@ -35,9 +45,9 @@ export interface MonitoringRun {
 }
 
 /**
- * The gate's monitoring configuration in Dynatrace: its KQG dashboard and a metric event per
- * objective with one fixed failing threshold, planned and (when asked) applied; one path for the
- * CLI and every adapter.
+ * The gate's monitoring configuration in Dynatrace: its KQG dashboard, a metric event per
+ * objective with one fixed failing threshold and an SLO per SLO-shaped objective, planned and
+ * (when asked) applied; one path for the CLI and every adapter.
  */
 export async function runMonitoring(request: MonitoringRequest): Promise<MonitoringRun> {
   // The gate's own option readers: --label/--labels and the shortcuts mean what they mean for evaluate.
@@ -84,6 +94,7 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
   const connection = dynatraceConnection(config?.providers.dynatrace ?? {}, env);
   const api = new DynatraceDashboards(connection.endpoints, connection.credentials);
   const settings = new DynatraceSettings(connection.endpoints, connection.credentials);
+  const sloApi = new DynatraceSlos(connection.endpoints, connection.credentials);
   try {
     const matching = (await api.list()).filter((stub) => matchesGateName(stub.name, { project, stage, service }));
     if (matching.length > 1) {
@@ -96,6 +107,19 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
     const { prune } = request;
     const { change, kept } = planDashboard(desired, current, prune);
     const alertChanges = planAlerts(alerts, await settings.list<MetricEventValue>(METRIC_EVENTS_SCHEMA), prefix, prune);
+    // An SLO's metric must be a percentage, which only the metric's descriptor says.
+    const units = new Map<string, string>();
+    for (const candidate of sloCandidates(slo.slo, indicators)) {
+      try {
+        units.set(candidate.sli, (await api.metricUnit(candidate.metricSelector)).unit);
+      } catch (error) {
+        if (!(error instanceof ExternalServiceError)) throw error;
+        units.set(candidate.sli, `not known (${error.message})`);
+      }
+    }
+    const slos = desiredSlos(slo.slo, indicators, units, prefix);
+    // Only a gate with SLOs to write (or prune) needs the slo.read scope.
+    const sloChanges = slos.some((wanted) => wanted.value) || prune ? planSlos(slos, await sloApi.list(), prefix, prune) : [];
     const summary = (sliName: string) => `"${prefix} ${sliName}"`;
     const dashboardLine = (done: boolean, id?: string) =>
       change.kind === "create"
@@ -105,24 +129,25 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
         : change.kind === "update"
           ? `${done ? "updated" : "update"} dashboard "${name}" (${change.id}): ${change.what.join(", ")}`
           : `unchanged dashboard "${name}" (${change.id})`;
-    const alertLine = (alert: AlertChange, done: boolean, id?: string) => {
+    const ownedLine = (noun: string, change: OwnedChange<unknown>, done: boolean, id?: string) => {
       const verb = { create: done ? "created" : "create", update: done ? "updated" : "update", delete: done ? "deleted" : "delete" };
-      switch (alert.kind) {
+      switch (change.kind) {
         case "create":
-          return `${verb.create} metric event ${summary(alert.sli)}${id ? ` (${id})` : ""}`;
+          return `${verb.create} ${noun} ${summary(change.sli)}${id ? ` (${id})` : ""}`;
         case "update":
         case "delete":
-          return `${verb[alert.kind]} metric event ${summary(alert.sli)} (${alert.objectId})`;
+          return `${verb[change.kind]} ${noun} ${summary(change.sli)} (${change.objectId})`;
         case "unchanged":
-          return `unchanged metric event ${summary(alert.sli)} (${alert.objectId})`;
+          return `unchanged ${noun} ${summary(change.sli)} (${change.objectId})`;
         case "kept":
-          return `kept metric event ${summary(alert.sli)} (${alert.objectId}): the objective is no longer in slo.yaml (--prune removes it)`;
+          return `kept ${noun} ${summary(change.sli)} (${change.objectId}): the objective is no longer in slo.yaml (--prune removes it)`;
       }
     };
     const mappings = desired.mappings.map((mapping) => {
       const alert = alerts.find((candidate) => candidate.sli === mapping.sli);
+      const sloObject = slos.find((candidate) => candidate.sli === mapping.sli);
       const tile = mapping.tile ? `tile "${mapping.tile}"` : `no tile: ${mapping.reason}`;
-      return `  ${mapping.sli}: ${tile}; ${alert?.said ?? "no alert"}`;
+      return `  ${mapping.sli}: ${tile}; ${alert?.said ?? "no alert"}; ${sloObject?.said ?? "no SLO"}`;
     });
     const keptTiles = kept.map((sliName) => `  ${sliName}: tile kept, the objective is no longer in slo.yaml (--prune removes it)`);
     const report = (head: string[], writes: number, refused: string | null = null): MonitoringRun => ({
@@ -130,9 +155,24 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
       writes,
       refused,
     });
-    const pending = alertChanges.filter((alert) => alert.kind === "create" || alert.kind === "update" || alert.kind === "delete");
+    const owned: Array<{ noun: string; changes: Array<OwnedChange<unknown>>; store: OwnedStore<unknown> }> = [
+      {
+        noun: "metric event",
+        changes: alertChanges,
+        store: {
+          create: (value, what) => settings.create(METRIC_EVENTS_SCHEMA, value, what),
+          update: (objectId, value, what) => settings.update(objectId, value, what),
+          remove: (objectId, what) => settings.remove(objectId, what),
+        },
+      },
+      { noun: "SLO", changes: sloChanges, store: sloApi as OwnedStore<unknown> },
+    ];
+    const planned = owned.flatMap(({ noun, changes }) => changes.map((item) => ownedLine(noun, item, false)));
+    const pending = owned
+      .flatMap(({ changes }) => changes)
+      .filter((item) => item.kind === "create" || item.kind === "update" || item.kind === "delete");
     if (!request.apply || (change.kind === "unchanged" && pending.length === 0)) {
-      return report([dashboardLine(false), ...alertChanges.map((alert) => alertLine(alert, false))], 0);
+      return report([dashboardLine(false), ...planned], 0);
     }
     // Each change as it is made: a refusal says which object, and what was done before it.
     const done: string[] = [];
@@ -148,15 +188,16 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
         done.push(dashboardLine(true));
         writes++;
       } else done.push(dashboardLine(false));
-      for (const alert of alertChanges) {
-        object = `the metric event ${summary(alert.sli)}`;
-        verb = alert.kind;
-        if (alert.kind === "create") done.push(alertLine(alert, true, await settings.create(METRIC_EVENTS_SCHEMA, alert.value, object)));
-        else if (alert.kind === "update") await settings.update(alert.objectId, alert.value, object);
-        else if (alert.kind === "delete") await settings.remove(alert.objectId, object);
-        if (alert.kind === "update" || alert.kind === "delete" || alert.kind === "unchanged" || alert.kind === "kept")
-          done.push(alertLine(alert, alert.kind !== "unchanged" && alert.kind !== "kept"));
-        if (alert.kind === "create" || alert.kind === "update" || alert.kind === "delete") writes++;
+      for (const { noun, changes, store } of owned) {
+        for (const item of changes) {
+          object = `the ${noun} ${summary(item.sli)}`;
+          verb = item.kind;
+          if (item.kind === "create") done.push(ownedLine(noun, item, true, await store.create(item.value, object)));
+          else if (item.kind === "update") await store.update(item.objectId, item.value, object);
+          else if (item.kind === "delete") await store.remove(item.objectId, object);
+          if (item.kind !== "create") done.push(ownedLine(noun, item, item.kind !== "unchanged" && item.kind !== "kept"));
+          if (item.kind === "create" || item.kind === "update" || item.kind === "delete") writes++;
+        }
       }
     } catch (error) {
       if (!(error instanceof ExternalServiceError)) throw error;
@@ -164,7 +205,7 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
     }
     return report(done, writes);
   } finally {
-    await Promise.all([api.close(), settings.close()]);
+    await Promise.all([api.close(), settings.close(), sloApi.close()]);
   }
 }
 
