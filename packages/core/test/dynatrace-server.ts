@@ -1028,7 +1028,8 @@ export class LocalDynatrace {
     recorded: RecordedRequest,
     response: ServerResponse,
   ): void {
-    const slos = (this.seed.slos ??= {});
+    this.seed.slos ??= {};
+    const slos = this.seed.slos;
     if (route === "slo-list") {
       const all = Object.entries(slos).map(([id, slo]) => ({ id, ...slo }));
       return send(response, 200, { totalCount: all.length, pageSize: all.length, nextPageKey: null, slo: all });
