@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 
-const ROUNDS = 5;
+const ROUNDS = 9;
 const LATENCY_MS = 100;
 const SLIS = 25;
 const core = fileURLToPath(new URL("..", import.meta.url));
@@ -49,27 +49,21 @@ function median(samples) {
 
 const exec = promisify(execFile);
 
+const env = { ...process.env, DT_URL: dynatrace.url, DT_API_TOKEN: token };
+
 // Asynchronous: the local Dynatrace answers from this same process while the CLI runs.
-async function timeProcess(args) {
-  const samples = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const start = performance.now();
-    await exec(process.execPath, args, { cwd: work, env: { ...process.env, DT_URL: dynatrace.url, DT_API_TOKEN: token } });
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+async function timeOnce(args) {
+  const start = performance.now();
+  await exec(process.execPath, args, { cwd: work, env });
+  return performance.now() - start;
 }
 
 async function roundTrip() {
-  const samples = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const start = performance.now();
-    await fetch(`${dynatrace.url}/api/v2/metrics/query?metricSelector=x&from=0&to=1`, {
-      headers: { authorization: `Api-Token ${token}` },
-    }).then((r) => r.text());
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+  const start = performance.now();
+  await fetch(`${dynatrace.url}/api/v2/metrics/query?metricSelector=x&from=0&to=1`, {
+    headers: { authorization: `Api-Token ${token}` },
+  }).then((r) => r.text());
+  return performance.now() - start;
 }
 
 const gate = [
@@ -89,15 +83,22 @@ const gate = [
   "--format",
   "json",
 ];
-const nodeStart = await timeProcess(["-e", "0"]);
 // Requests one gate sends: the environment's API rate limit counts them.
 const sentBefore = dynatrace.requests.length;
-await exec(process.execPath, [cli, ...gate], { cwd: work, env: { ...process.env, DT_URL: dynatrace.url, DT_API_TOKEN: token } });
+await exec(process.execPath, [cli, ...gate], { cwd: work, env });
 const requestsPerGate = dynatrace.requests.length - sentBefore;
-const trip = await roundTrip();
-const byDefault = await timeProcess([cli, ...gate]);
-const serial = await timeProcess([cli, ...gate, "--concurrency", "1"]);
-const wide = await timeProcess([cli, ...gate, "--concurrency", String(SLIS)]);
+// Each round runs every variant once, in turn: a busy moment of the machine lands on all alike.
+const samples = { nodeStart: [], trip: [], byDefault: [], serial: [], wide: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  samples.nodeStart.push(await timeOnce(["-e", "0"]));
+  samples.trip.push(await roundTrip());
+  samples.byDefault.push(await timeOnce([cli, ...gate]));
+  samples.serial.push(await timeOnce([cli, ...gate, "--concurrency", "1"]));
+  samples.wide.push(await timeOnce([cli, ...gate, "--concurrency", String(SLIS)]));
+}
+const [nodeStart, trip, byDefault, serial, wide] = [samples.nodeStart, samples.trip, samples.byDefault, samples.serial, samples.wide].map(
+  median,
+);
 await dynatrace.stop();
 
 const baseline = nodeStart + trip;
