@@ -14,6 +14,8 @@ command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 # The release tests list and unpack the .vsix (a zip) as the agent does.
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+# The HTTP client is tested over TLS through a proxy, with a certificate made by openssl.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The HTML report is checked in a real browser (playwright-core drives Debian's chromium).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -10,7 +10,7 @@ export function runCli(): void {
   // undici parses HTTP with a WebAssembly module. By default V8 also compiles it with its
   // optimising tier, work that holds a short-lived command open for ~150 ms after its answer
   // (measured: bench/dynatrace.bench.mjs); the baseline tier is plenty for a few requests.
-  // Node 20 honours --liftoff-only set at run time, Node 24 only these two together.
+  // Set at run time, Node 24 honours these two together (not --liftoff-only alone); Node 20 too.
   for (const flag of ["--no-wasm-tier-up", "--no-wasm-dynamic-tiering"]) setFlagsFromString(flag);
   main(process.argv.slice(2), processIo()).then(
     (code) => {

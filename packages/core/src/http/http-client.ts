@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
 import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
-import { loadUndiciClient } from "./undici-client.js";
+import { loadUndiciClient, type UndiciClient } from "./undici-client.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -94,22 +94,36 @@ function serviceMessage(body: unknown): string {
   return typeof message === "string" ? message : "";
 }
 
-async function dispatcherFor(options: HttpClientOptions): Promise<Dispatcher> {
-  if (options.dispatcher) return options.dispatcher;
-  const { Agent, EnvHttpProxyAgent } = await loadUndiciClient();
+/** How a client's requests go out: its dispatcher (a pool, or the proxy) and undici's request call. */
+interface Transport {
+  dispatcher: Dispatcher;
+  request: UndiciClient["request"];
+}
+
+async function transportFor(options: HttpClientOptions): Promise<Transport> {
   const env = options.env ?? process.env;
+  const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+  const { Agent, EnvHttpProxyAgent, request } = await loadUndiciClient({ proxied: Boolean(proxied || options.dispatcher) });
+  if (options.dispatcher) return { dispatcher: options.dispatcher, request };
   // TLS verification stays on; an extra CA is added to the system's, never replaces it.
   const connect = options.caFile ? { ca: [...rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
-  const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
   if (proxied) {
-    return new EnvHttpProxyAgent({
+    const dispatcher = new EnvHttpProxyAgent({
       ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),
       ...(env.HTTPS_PROXY || env.https_proxy ? { httpsProxy: env.HTTPS_PROXY || env.https_proxy } : {}),
       ...(env.NO_PROXY || env.no_proxy ? { noProxy: env.NO_PROXY || env.no_proxy } : {}),
+      // The CA reaches the service through the tunnel (requestTls) and an HTTPS proxy (proxyTls)
+      // as well as hosts reached directly (connect).
       connect,
+      requestTls: connect,
+      proxyTls: connect,
+      // Plain HTTP goes to the proxy as a whole-URL request, as curl sends it: proxies commonly
+      // allow CONNECT tunnels to port 443 only. HTTPS is tunnelled.
+      proxyTunnel: false,
     });
+    return { dispatcher, request };
   }
-  return new Agent({ connect });
+  return { dispatcher: new Agent({ connect }), request };
 }
 
 /**
@@ -118,7 +132,7 @@ async function dispatcherFor(options: HttpClientOptions): Promise<Dispatcher> {
  * name the service and never contain a secret.
  */
 export class HttpClient {
-  private dispatcher: Promise<Dispatcher> | undefined;
+  private transport: Promise<Transport> | undefined;
   private readonly retry: RetryPolicy;
   private readonly secrets: string[];
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -137,9 +151,9 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
-  private getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= dispatcherFor(this.options);
-    return this.dispatcher;
+  private getTransport(): Promise<Transport> {
+    this.transport ??= transportFor(this.options);
+    return this.transport;
   }
 
   /** The service this client talks to, as messages name it. */
@@ -300,8 +314,8 @@ export class HttpClient {
     headers: Record<string, string>,
   ) {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const { request } = await loadUndiciClient();
-    const response = await request(await this.getDispatcher(), {
+    const { dispatcher, request } = await this.getTransport();
+    const response = await request(dispatcher, {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method,
@@ -341,6 +355,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    if (!this.options.dispatcher && this.dispatcher) await (await this.dispatcher).close();
+    if (!this.options.dispatcher && this.transport) await (await this.transport).dispatcher.close();
   }
 }

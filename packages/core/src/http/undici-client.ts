@@ -1,3 +1,4 @@
+/// <reference path="./undici-modules.d.ts" />
 import type { Agent, Dispatcher, EnvHttpProxyAgent } from "undici";
 
 /** The parts of undici the HTTP client uses. */
@@ -8,24 +9,43 @@ export interface UndiciClient {
   request(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
 }
 
-let loading: Promise<UndiciClient> | undefined;
+let direct: Promise<UndiciClient> | undefined;
+let whole: Promise<UndiciClient> | undefined;
+
+/** All of undici, through its index. */
+function wholeUndici(): Promise<UndiciClient> {
+  whole ??= import("undici").then((undici) => ({
+    Agent: undici.Agent,
+    EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
+    request: (dispatcher, options) => dispatcher.request(options),
+  }));
+  return whole;
+}
 
 /**
- * undici's index loads all of undici — fetch, WebSocket, mock agents, caches, interceptors —
- * which costs a gate ~140 ms before its first request (bench/dynatrace.bench.mjs); the client
- * needs a connection pool, its proxy-aware twin and the request call. undici has no exports map,
- * so those modules load on their own; the lockfile pins the version they come from, and a gate
- * on a values file never loads them at all.
+ * undici for the HTTP client. Its index loads all of undici — fetch, WebSocket, mock agents,
+ * caches — which costs a gate ~140 ms before its first request (bench/dynatrace.bench.mjs); a
+ * direct connection needs only the connection pool and the request call, which undici (no exports
+ * map) lets load on their own. A proxy needs the index: it is what gives dispatchers the
+ * `connect` call that tunnels HTTPS through the proxy. Should an undici release move those
+ * modules, the index serves every case.
  */
-export function loadUndiciClient(): Promise<UndiciClient> {
-  loading ??= Promise.all([
+export function loadUndiciClient(options: { proxied: boolean }): Promise<UndiciClient> {
+  if (options.proxied) return wholeUndici();
+  direct ??= Promise.all([
     import("undici/lib/dispatcher/agent.js"),
     import("undici/lib/dispatcher/env-http-proxy-agent.js"),
     import("undici/lib/api/api-request.js"),
-  ]).then(([agent, proxyAgent, api]) => ({
-    Agent: agent.default,
-    EnvHttpProxyAgent: proxyAgent.default,
-    request: (dispatcher, options) => api.default.call(dispatcher, options),
-  }));
-  return loading;
+  ]).then(
+    ([agent, proxyAgent, api]): UndiciClient | Promise<UndiciClient> =>
+      typeof agent.default === "function" && typeof proxyAgent.default === "function" && typeof api.default === "function"
+        ? {
+            Agent: agent.default,
+            EnvHttpProxyAgent: proxyAgent.default,
+            request: (dispatcher, requestOptions) => api.default.call(dispatcher, requestOptions),
+          }
+        : wholeUndici(),
+    () => wholeUndici(),
+  );
+  return direct;
 }
