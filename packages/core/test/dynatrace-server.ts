@@ -999,7 +999,7 @@ export class LocalDynatrace {
 
   /**
    * A selector's unit conversion, as the metric expression language applies it: `(<x>):toUnit(A,B)`
-   * and `(<x>):auto:toUnit(A,B)` between units of one kind, `<x>/<number>` for scaled counts.
+   * and `(<x>):auto:toUnit(A,B)` between units of one kind, `(<x>)/<number>` for scaled counts.
    */
   private unitConversion(selector: string): { key: string; factor: number; error?: string } {
     const toUnit = /^\((.*)\)(?::auto)?:toUnit\((\w+),(\w+)\)$/.exec(selector);
@@ -1012,7 +1012,7 @@ export class LocalDynatrace {
       if (actual !== from) return { key, factor: 1, error: `The unit of ${key} is ${actual}, not ${from}.` };
       return { key, factor: source.scale / target.scale };
     }
-    const divided = /^(.*)\/(\d+)$/.exec(selector);
+    const divided = /^\((.*)\)\/(\d+)$/.exec(selector);
     if (divided) return { key: divided[1] ?? "", factor: 1 / Number(divided[2]) };
     return { key: selector, factor: 1 };
   }
@@ -1031,8 +1031,21 @@ export class LocalDynatrace {
     this.seed.slos ??= {};
     const slos = this.seed.slos;
     if (route === "slo-list") {
-      const all = Object.entries(slos).map(([id, slo]) => ({ id, ...slo }));
-      return send(response, 200, { totalCount: all.length, pageSize: all.length, nextPageKey: null, slo: all });
+      // enabledSlos: true (the default), false or all; pages of pageSize, the rest by nextPageKey alone.
+      const q = recorded.query;
+      const page = q.nextPageKey
+        ? (JSON.parse(Buffer.from(q.nextPageKey, "base64url").toString()) as { from: number; size: number; enabled: string })
+        : null;
+      if (page && Object.keys(q).length > 1) return envelope(response, 400, "nextPageKey must be the only query parameter");
+      const enabled = page?.enabled ?? q.enabledSlos ?? "true";
+      const size = page?.size ?? Number(q.pageSize ?? 10);
+      const from = page?.from ?? 0;
+      const all = Object.entries(slos)
+        .map(([id, slo]): Record<string, unknown> => ({ id, ...slo }))
+        .filter((slo) => enabled === "all" || String(slo.enabled !== false) === enabled);
+      const next =
+        from + size < all.length ? Buffer.from(JSON.stringify({ from: from + size, size, enabled })).toString("base64url") : null;
+      return send(response, 200, { totalCount: all.length, pageSize: size, nextPageKey: next, slo: all.slice(from, from + size) });
     }
     const id = route === "slo-create" ? randomUUID() : decodeURIComponent(recorded.path.split("/").pop() ?? "");
     if (route !== "slo-create" && !slos[id]) return envelope(response, 404, `SLO with ID '${id}' not found.`);

@@ -359,5 +359,35 @@ total_score:
     expect(update.stdout).toContain(`\nupdated SLO "slogate sockshop/slo/carts: success_rate" (${id})\n`);
     expect(wrote(changed)).toEqual(["PUT dashboard-update", "PUT slo-update"]);
     expect(sloOf().map(([key, value]) => [key, value.target, value.warning])).toEqual([[id, 98, 99.9]]);
+
+    // Disabled by someone in Dynatrace: still the gate's own SLO, enabled again in place, not created twice.
+    (dynatrace.seed.slos ?? {})[id as string] = { ...created, target: 98, warning: 99.9, enabled: false };
+    const disabled = dynatrace.requests.length;
+    expect((await run("apply")).stdout).toContain(`\nupdated SLO "slogate sockshop/slo/carts: success_rate" (${id})\n`);
+    expect(wrote(disabled)).toEqual(["PUT slo-update"]);
+    expect(sloOf().map(([, value]) => value.enabled)).toEqual([true]);
+
+    // A descriptor Dynatrace cannot give right now stops the run: an outage never reads as "prune this SLO".
+    dynatrace.inject("metric-descriptor", { status: 500 });
+    const outage = await runCliAsync(["monitoring", "apply", "--prune", "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+    });
+    expect(outage.status).not.toBe(0);
+    expect(outage.stderr).toContain("HTTP 500");
+    expect(sloOf()).toHaveLength(1);
+
+    // The objective removed: its SLO is kept (and said so) until --prune deletes it.
+    writeFiles(cwd, { "slo.yaml": slo(">=99.9", ">=98").replace(/ {2}- sli: success_rate\n(?: {4}.*\n| {6}.*\n)+/, "") });
+    const kept = await run("plan");
+    expect(kept.stdout).toContain(
+      `\nkept SLO "slogate sockshop/slo/carts: success_rate" (${id}): the objective is no longer in slo.yaml (--prune removes it)\n`,
+    );
+    const pruned = await runCliAsync(["monitoring", "apply", "--prune", "--slo", "slo.yaml", "--sli", "sli.yaml", ...labels], {
+      cwd,
+      env: { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN },
+    });
+    expect(pruned.stdout).toContain(`\ndeleted SLO "slogate sockshop/slo/carts: success_rate" (${id})\n`);
+    expect(sloOf()).toEqual([]);
   });
 });

@@ -20,10 +20,11 @@ export class DynatraceSlos {
     this.auth = new DynatraceAuth(credentials, endpoints, [this.client]);
   }
 
-  /** Every SLO of the environment (without evaluating them), page by page. */
+  /** Every SLO of the environment, disabled ones too (without evaluating them), page by page. */
   async list(): Promise<Array<{ objectId: string; value: Partial<SloObjectValue> }>> {
     const found: Array<{ objectId: string; value: Partial<SloObjectValue> }> = [];
-    let query: Record<string, string> = { pageSize: "500", evaluate: "false" };
+    // Dynatrace lists enabled SLOs only unless asked: a gate's SLO someone disabled is still its own.
+    let query: Record<string, string> = { pageSize: "500", evaluate: "false", enabledSlos: "all" };
     for (;;) {
       const response = await this.client.getJson("slo", query, undefined, await this.auth.classic());
       const body = dynatraceBody(this.client, response, "listing SLOs") as {

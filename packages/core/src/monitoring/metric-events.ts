@@ -1,6 +1,6 @@
-import { parseCriteria } from "../engine/criteria.js";
 import type { Objective, Slo } from "../engine/types.js";
 import { parseDynatraceQuery } from "../sli/dynatrace/query.js";
+import { type FixedBound, fixedBounds } from "./fixed-bounds.js";
 import { type OwnedChange, type OwnedKind, planOwnedObjects } from "./owned-objects.js";
 
 /**
@@ -44,21 +44,14 @@ export function alertPrefix(labels: { project: string; stage: string; service: s
  * The failing threshold of an objective: the warning block's absolute criterion when there is
  * one (beyond it the objective fails), else the pass block's. One block, one fixed bound.
  */
-function failingBound(objective: Objective): { criterion: string; operator: string; value: number } | { reason: string } {
+function failingBound(objective: Objective): FixedBound | { reason: string } {
   const blocks = objective.warning?.length ? objective.warning : (objective.pass ?? []);
   if (blocks.length === 0) return { reason: "informational: no criteria" };
   if (blocks.length > 1) return { reason: "its criteria are alternatives (several blocks), which one threshold cannot watch" };
-  const absolute = (blocks[0]?.criteria ?? []).flatMap((criterion) => {
-    try {
-      const parsed = parseCriteria(criterion);
-      return parsed.isComparison || parsed.operator === "=" ? [] : [{ criterion, operator: parsed.operator, value: parsed.value }];
-    } catch {
-      return [];
-    }
-  });
+  const absolute = fixedBounds(blocks[0]);
   if (absolute.length === 0) return { reason: "no fixed threshold: relative criteria compare with earlier runs" };
   if (absolute.length > 1) return { reason: "a range of fixed thresholds, which one metric event cannot watch" };
-  return absolute[0] as { criterion: string; operator: string; value: number };
+  return absolute[0] as FixedBound;
 }
 
 /** The metric event for each objective whose SLI is a metric with a fixed failing threshold, or why not. */

@@ -14,7 +14,7 @@ import { DynatraceSlos } from "./dynatrace-slos.js";
 import { desiredDashboard, foldedSelector, gateDashboardName, planDashboard } from "./gate-dashboard.js";
 import { alertPrefix, desiredAlerts, METRIC_EVENTS_SCHEMA, type MetricEventValue, planAlerts } from "./metric-events.js";
 import type { OwnedChange } from "./owned-objects.js";
-import { desiredSlos, planSlos, sloCandidates } from "./slo-objects.js";
+import { type DesiredSlo, desiredSlos, planSlos, type SloChange, sloShapes } from "./slo-objects.js";
 
 /** Where one kind of owned object is written. */
 interface OwnedStore<V> {
@@ -42,6 +42,19 @@ export interface MonitoringRun {
   writes: number;
   /** Which object Dynatrace refused, and why; null when nothing was refused. */
   refused: string | null;
+}
+
+/**
+ * The SLO changes. Only a gate with SLOs to write needs the slo.read scope: without one, a token
+ * that may not list SLOs just has none of this gate's to keep or prune.
+ */
+async function plannedSloChanges(api: DynatraceSlos, slos: DesiredSlo[], prefix: string, prune: boolean): Promise<SloChange[]> {
+  try {
+    return planSlos(slos, await api.list(), prefix, prune);
+  } catch (error) {
+    if (!slos.some((slo) => slo.value) && error instanceof ExternalServiceError && error.status === 403) return [];
+    throw error;
+  }
 }
 
 /**
@@ -107,19 +120,22 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
     const { prune } = request;
     const { change, kept } = planDashboard(desired, current, prune);
     const alertChanges = planAlerts(alerts, await settings.list<MetricEventValue>(METRIC_EVENTS_SCHEMA), prefix, prune);
-    // An SLO's metric must be a percentage, which only the metric's descriptor says.
+    // An SLO's metric must be a percentage, which only the metric's descriptor says. A descriptor
+    // Dynatrace refuses (an expression it cannot describe, a metric it does not have) means no
+    // SLO; any other failure stops the run, so an outage never reads as "prune this SLO".
+    const shapes = sloShapes(slo.slo, indicators, unwritable);
     const units = new Map<string, string>();
-    for (const candidate of sloCandidates(slo.slo, indicators)) {
+    for (const shape of shapes) {
+      if (!("objective" in shape)) continue;
       try {
-        units.set(candidate.sli, (await api.metricUnit(candidate.metricSelector)).unit);
+        units.set(shape.sli, (await api.metricUnit(shape.parameters.metricSelector)).unit);
       } catch (error) {
-        if (!(error instanceof ExternalServiceError)) throw error;
-        units.set(candidate.sli, `not known (${error.message})`);
+        if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
+        units.set(shape.sli, `not known (${error.message})`);
       }
     }
-    const slos = desiredSlos(slo.slo, indicators, units, prefix);
-    // Only a gate with SLOs to write (or prune) needs the slo.read scope.
-    const sloChanges = slos.some((wanted) => wanted.value) || prune ? planSlos(slos, await sloApi.list(), prefix, prune) : [];
+    const slos = desiredSlos(shapes, units, prefix);
+    const sloChanges = await plannedSloChanges(sloApi, slos, prefix, prune);
     const summary = (sliName: string) => `"${prefix} ${sliName}"`;
     const dashboardLine = (done: boolean, id?: string) =>
       change.kind === "create"

@@ -1,6 +1,6 @@
-import { parseCriteria } from "../engine/criteria.js";
 import type { CriteriaBlock, Objective, Slo } from "../engine/types.js";
 import { parseDynatraceQuery } from "../sli/dynatrace/query.js";
+import { type FixedBound, fixedBounds } from "./fixed-bounds.js";
 import { type OwnedChange, type OwnedKind, planOwnedObjects } from "./owned-objects.js";
 
 /**
@@ -32,19 +32,12 @@ export interface DesiredSlo {
 /** Production SLOs look back a week, Dynatrace's default; the gate keeps judging its own window. */
 export const SLO_TIMEFRAME = "-1w";
 
-/** The one fixed lower bound of a criteria list (`>=99.5`), or null. */
-function lowerBound(blocks: CriteriaBlock[] | null): { criterion: string; value: number } | null | "other" {
+/** The one fixed lower bound of a criteria list (`>=99.5`), none, or something else. */
+function lowerBound(blocks: CriteriaBlock[] | null): FixedBound | null | "other" {
   if (!blocks || blocks.length === 0) return null;
-  const criteria = blocks.length === 1 ? (blocks[0]?.criteria ?? []) : [];
-  if (criteria.length !== 1) return "other";
-  const criterion = criteria[0] as string;
-  try {
-    const parsed = parseCriteria(criterion);
-    if (parsed.isComparison || (parsed.operator !== ">=" && parsed.operator !== ">")) return "other";
-    return { criterion, value: parsed.value };
-  } catch {
-    return "other";
-  }
+  if (blocks.length !== 1 || blocks[0]?.criteria.length !== 1) return "other";
+  const [bound] = fixedBounds(blocks[0]);
+  return bound && (bound.operator === ">=" || bound.operator === ">") ? bound : "other";
 }
 
 /**
@@ -67,59 +60,60 @@ export function sloThresholds(objective: Objective): { target: number; warning: 
   };
 }
 
+/** An objective that can become an SLO once its metric is known to be a percentage; else why not. */
+export type SloShape =
+  | { sli: string; said: string }
+  | {
+      sli: string;
+      objective: Objective;
+      thresholds: { target: number; warning: number; said: string };
+      parameters: { metricSelector: string; entitySelector?: string };
+    };
+
 /**
- * The objectives that may become SLOs: SLO-shaped thresholds on a metrics SLI. Whether the metric
- * is a percentage only its descriptor says: the caller reads each candidate's unit.
+ * Each objective's SLO shape: SLO-shaped thresholds on a metrics query Dynatrace can keep, or the
+ * reason it gets no SLO. `unwritable` holds the queries not written to Dynatrace, and why.
  */
-export function sloCandidates(slo: Slo, indicators: Record<string, string>): Array<{ sli: string; metricSelector: string }> {
-  return slo.objectives.flatMap((objective) => {
-    const query = indicators[objective.sli];
+export function sloShapes(slo: Slo, indicators: Record<string, string>, unwritable: Record<string, string> = {}): SloShape[] {
+  return slo.objectives.map((objective): SloShape => {
+    const { sli } = objective;
+    if (unwritable[sli]) return { sli, said: `no SLO: ${unwritable[sli]}` };
+    const query = indicators[sli];
     const parsed = query === undefined ? null : parseDynatraceQuery(query);
-    if (!parsed || "error" in parsed || parsed.query.kind !== "metrics" || "reason" in sloThresholds(objective)) return [];
-    return [{ sli: objective.sli, metricSelector: parsed.query.parameters.metricSelector }];
+    if (parsed && !("error" in parsed) && parsed.query.kind === "slo")
+      return { sli, said: "no SLO: its SLI reads a Dynatrace SLO already" };
+    if (!parsed || "error" in parsed || parsed.query.kind !== "metrics") return { sli, said: "no SLO: its SLI is not a Dynatrace metric" };
+    const thresholds = sloThresholds(objective);
+    if ("reason" in thresholds) return { sli, said: `no SLO: ${thresholds.reason}` };
+    const { metricSelector, entitySelector, mzSelector } = parsed.query.parameters;
+    if (mzSelector) return { sli, said: "no SLO: an SLO takes an entity filter, not a management-zone selector" };
+    return { sli, objective, thresholds, parameters: { metricSelector, ...(entitySelector ? { entitySelector } : {}) } };
   });
 }
 
-/** The SLO for each objective that is SLO-shaped on a percentage metric, or why not. */
-export function desiredSlos(
-  slo: Slo,
-  indicators: Record<string, string>,
-  unitOf: ReadonlyMap<string, string>,
-  prefix: string,
-): DesiredSlo[] {
-  return slo.objectives.map((objective) => {
-    const query = indicators[objective.sli];
-    const parsed = query === undefined ? null : parseDynatraceQuery(query);
-    if (parsed && !("error" in parsed) && parsed.query.kind === "slo") {
-      return { sli: objective.sli, value: null, said: "no SLO: its SLI reads a Dynatrace SLO already" };
-    }
-    if (!parsed || "error" in parsed || parsed.query.kind !== "metrics") {
-      return { sli: objective.sli, value: null, said: "no SLO: its SLI is not a Dynatrace metric" };
-    }
-    const thresholds = sloThresholds(objective);
-    if ("reason" in thresholds) return { sli: objective.sli, value: null, said: `no SLO: ${thresholds.reason}` };
-    const { metricSelector, entitySelector, mzSelector } = parsed.query.parameters;
-    if (mzSelector)
-      return { sli: objective.sli, value: null, said: "no SLO: an SLO takes an entity filter, not a management-zone selector" };
-    const unit = unitOf.get(objective.sli);
+/**
+ * The SLO for each SLO-shaped objective whose metric is a percentage (`unitOf`: the unit each
+ * candidate's descriptor gives, or why it is not known), or why it has none.
+ */
+export function desiredSlos(shapes: readonly SloShape[], unitOf: ReadonlyMap<string, string>, prefix: string): DesiredSlo[] {
+  return shapes.map((shape) => {
+    if (!("objective" in shape)) return { sli: shape.sli, value: null, said: shape.said };
+    const { sli, objective, thresholds, parameters } = shape;
+    const unit = unitOf.get(sli);
     if (unit !== "Percent") {
-      return {
-        sli: objective.sli,
-        value: null,
-        said: `no SLO: an SLO's metric is a percentage, this one's unit is ${unit ?? "not known"}`,
-      };
+      return { sli, value: null, said: `no SLO: an SLO's metric is a percentage, this one's unit is ${unit ?? "not known"}` };
     }
     const gate = prefix.slice("slogate ".length, -1);
     return {
-      sli: objective.sli,
+      sli,
       said: thresholds.said,
       value: {
-        name: `${prefix} ${objective.sli}`,
-        description: `The quality gate of ${gate} passes ${objective.displayName || objective.sli} at or above ${thresholds.warning} and warns from ${thresholds.target}; written by slogate monitoring apply from slo.yaml, which overwrites changes made here.`,
+        name: `${prefix} ${sli}`,
+        description: `The quality gate of ${gate} passes ${objective.displayName || sli} at or above ${thresholds.warning} and warns from ${thresholds.target}; written by slogate monitoring apply from slo.yaml, which overwrites changes made here.`,
         enabled: true,
         evaluationType: "AGGREGATE",
-        metricExpression: metricSelector,
-        filter: entitySelector ?? "",
+        metricExpression: parameters.metricSelector,
+        filter: parameters.entitySelector ?? "",
         target: thresholds.target,
         warning: thresholds.warning,
         timeframe: SLO_TIMEFRAME,

@@ -228,6 +228,8 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
           explorer("rt tile zone;pass=<=500", { managementZone: { id: "4", name: "Checkout" } }),
           explorer("rt all zones;pass=<=500", { managementZone: { id: "all", name: "All" } }),
           { name: "Problems", tileType: "OPEN_PROBLEMS", tileFilter: { managementZone: { id: "4", name: "Checkout" } } },
+          explorer("rt quoted zone;pass=<=500", { managementZone: { id: "5", name: 'EU "west" ~1' } }),
+          explorer("rt zone by id;pass=<=500", { managementZone: { id: "-6", name: "R&D=lab" } }),
         ],
       },
       new Map(),
@@ -237,6 +239,8 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       rt_tile_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Checkout")',
       rt_all_zones: "metricSelector=builtin:service.response.time",
       problems: 'PV2;problemSelector=status("open"),managementZones("Checkout")',
+      rt_quoted_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("EU ~"west~" ~~1")',
+      rt_zone_by_id: "metricSelector=builtin:service.response.time&mzSelector=mzId(-6)",
     });
   });
 
@@ -274,10 +278,10 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     });
     expect(convertedSelector(rt, "MicroSecond", { unit: "MicroSecond", transformations: all })).toEqual({ selector: rt });
     expect(convertedSelector("builtin:service.requestCount.total", "Kilo", { unit: "Count", transformations: all })).toEqual({
-      selector: "builtin:service.requestCount.total/1000",
+      selector: "(builtin:service.requestCount.total)/1000",
     });
     expect(convertedSelector("calc:service.x", "Million", { unit: "Unspecified", transformations: all })).toEqual({
-      selector: "calc:service.x/1000000",
+      selector: "(calc:service.x)/1000000",
     });
     expect(convertedSelector("builtin:service.requestCount.total", "MilliSecond", { unit: "Count", transformations: all })).toEqual({
       error: "unknown unit 'MilliSecond' for a Count metric",

@@ -294,14 +294,25 @@ function definesObjective(title: string): boolean {
   return pieces(title).some((piece) => piece.key === "sli" || piece.key === "pass" || piece.key === "warning");
 }
 
+/** A string in a Dynatrace selector: quoted, with `~` and `"` escaped by `~`. */
+function selectorString(text: string): string {
+  return `"${text.replace(/[~"]/g, (c) => `~${c}`)}"`;
+}
+
 /**
- * The management zone a tile's metrics and problems are filtered by, as dynatrace-service chose
- * it: the tile's own filter, else the dashboard's; the zone `all` (or none) filters nothing.
+ * The management-zone filter of a tile's metrics (`mzSelector`) and problems, as dynatrace-service
+ * chose the zone: the tile's own filter, else the dashboard's; the zone `all` (or none) filters
+ * nothing. By name as dynatrace-service wrote it; by id where the name cannot sit in an sli.yaml
+ * query (an `&` or `=` in it) or is missing.
  */
-export function managementZoneOf(dashboard: Dashboard, tile: DashboardTile): string | null {
+export function managementZoneOf(dashboard: Dashboard, tile: DashboardTile): { metrics: string; problems: string } | null {
   const zone = tile.tileFilter?.managementZone ?? dashboard.dashboardMetadata.dashboardFilter?.managementZone;
-  if (!zone || zone.id === "all" || !zone.name) return null;
-  return zone.name;
+  if (!zone || zone.id === "all" || (!zone.name && !zone.id)) return null;
+  if (zone.name && !/[&=]/.test(zone.name)) {
+    const name = selectorString(zone.name);
+    return { metrics: `mzName(${name})`, problems: `managementZones(${name})` };
+  }
+  return { metrics: `mzId(${zone.id})`, problems: `managementZoneIds(${selectorString(String(zone.id))})` };
 }
 
 /** What a metric's descriptor (GET /api/v2/metrics/{selector}) says that a unit conversion needs. */
@@ -341,13 +352,16 @@ function dataExplorerParts(
 }
 
 /**
- * The metric selectors whose unit a dashboard's tiles convert: the caller reads each one's
- * descriptor, since the conversion depends on the metric's own unit.
+ * The metric selectors whose unit the dashboard's objective tiles convert: the caller reads each
+ * one's descriptor, since the conversion depends on the metric's own unit. Tiles that define no
+ * objective are passed over here as the gate passes over them.
  */
 export function selectorsWithUnitConversion(dashboard: Dashboard): string[] {
   const selectors = new Set<string>();
   for (const tile of dashboard.tiles) {
     if (tile.tileType !== "DATA_EXPLORER") continue;
+    const { definition, errors } = parseTileTitle(tile.name);
+    if (errors.length > 0 || definition.exclude || definition.sli === null) continue;
     try {
       const parts = dataExplorerParts(tile, (message) => {
         throw new Error(message);
@@ -371,7 +385,7 @@ export function convertedSelector(selector: string, target: string, metric: Metr
   if (metric.unit === "Count" || metric.unit === "Unspecified") {
     const scale = COUNT_SCALE[target];
     if (scale === undefined) return { error: `unknown unit '${target}' for a ${metric.unit} metric` };
-    return { selector: `${selector}/${scale}` };
+    return { selector: `(${selector})/${scale}` };
   }
   const auto = metric.transformations.includes("toUnit") ? "" : ":auto";
   return { selector: `(${selector})${auto}:toUnit(${metric.unit},${target})` };
@@ -380,15 +394,20 @@ export function convertedSelector(selector: string, target: string, metric: Metr
 /** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
 function dataExplorerQuery(
   tile: DashboardTile,
-  zone: string | null,
-  units: ReadonlyMap<string, MetricUnit>,
+  zone: { metrics: string } | null,
+  units: ReadonlyMap<string, MetricUnit | { error: string }>,
   fail: (message: string, suggestion: string) => never,
 ): string {
   const parts = dataExplorerParts(tile, fail);
   let selector = parts.selector;
   if (parts.unit) {
-    const metric =
-      units.get(selector) ?? fail(`converts its unit to ${parts.unit}, but the metric's own unit is not known`, "Check the metric exists");
+    const metric = units.get(selector) ?? { error: "its descriptor was not read" };
+    if ("error" in metric) {
+      fail(
+        `converts its unit to ${parts.unit}, but the metric's own unit is not known: ${metric.error}`,
+        "Set the tile's unit to auto and write the criteria in the metric's unit, or fix the metric expression",
+      );
+    }
     const converted = convertedSelector(selector, parts.unit, metric);
     if ("error" in converted)
       fail(
@@ -398,7 +417,7 @@ function dataExplorerQuery(
     selector = converted.selector;
   }
   const resolution = parts.resolution && parts.resolution !== "null" ? `&resolution=${parts.resolution}` : "";
-  return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=mzName("${zone}")` : ""}`;
+  return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=${zone.metrics}` : ""}`;
 }
 
 /**
@@ -409,7 +428,7 @@ function dataExplorerQuery(
 export function gateFromDashboard(
   dashboard: Dashboard,
   slos: ReadonlyMap<string, SloDefinition>,
-  units: ReadonlyMap<string, MetricUnit> = new Map(),
+  units: ReadonlyMap<string, MetricUnit | { error: string }> = new Map(),
 ): DashboardGate {
   const objectives: DerivedObjective[] = [];
   const indicators: Record<string, string> = {};
@@ -508,7 +527,7 @@ export function gateFromDashboard(
         const zone = managementZoneOf(dashboard, tile);
         add(
           { sli: "problems", displayName: "problems", pass: [["<=0"]], warning: [], weight: 1, key: true },
-          `PV2;problemSelector=status("open")${zone ? `,managementZones("${zone}")` : ""}`,
+          `PV2;problemSelector=status("open")${zone ? `,${zone.problems}` : ""}`,
           where,
         );
         continue;

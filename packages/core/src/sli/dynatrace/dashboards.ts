@@ -163,8 +163,16 @@ export async function loadDashboardGate(
     const slo = await api.slo(id);
     if (slo) slos.set(id, slo);
   }
-  const units = new Map<string, MetricUnit>();
-  for (const selector of selectorsWithUnitConversion(found)) units.set(selector, await api.metricUnit(selector));
+  // A descriptor Dynatrace refuses (an expression it cannot describe) fails that tile, with the reason.
+  const units = new Map<string, MetricUnit | { error: string }>();
+  for (const selector of selectorsWithUnitConversion(found)) {
+    try {
+      units.set(selector, await api.metricUnit(selector));
+    } catch (error) {
+      if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
+      units.set(selector, { error: error.message });
+    }
+  }
   const gate = gateFromDashboard(found, slos, units);
   const files = gateFiles(gate);
   const header = `# From the Dynatrace dashboard "${found.dashboardMetadata.name}" (${found.id}), by dynatrace-service's dashboard rules\n`;
