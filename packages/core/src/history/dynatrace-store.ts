@@ -5,15 +5,9 @@ import type { PreviousEvaluation } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
 import { PROPERTY_LIMITS } from "../events/dynatrace.js";
 import { ExternalServiceError } from "../http/external-error.js";
-import { HttpClient, sleep } from "../http/http-client.js";
+import { sleep } from "../http/http-client.js";
 import type { SlogateResult } from "../result/result.js";
-import {
-  DynatraceAuth,
-  type DynatraceCredentials,
-  type DynatraceEndpoints,
-  dynatraceBody,
-  secretsOf,
-} from "../sli/dynatrace/connection.js";
+import { DynatraceClassicApi, type DynatraceCredentials, type DynatraceEndpoints, dynatraceBody } from "../sli/dynatrace/connection.js";
 import { FileHistoryStore } from "./file-store.js";
 import type { HistoryStore, SelectionOptions } from "./history-store.js";
 import type { StoredEvaluation } from "./records.js";
@@ -52,12 +46,11 @@ type EventProperties = Array<{ key: string; value: string }>;
  * a pipeline needs no file, branch or cache. Ingested events become readable after a short
  * delay: a stored result is read back before the run ends (with a bound), so the next run finds it.
  */
-export class DynatraceHistoryStore implements HistoryStore {
-  private readonly client: HttpClient;
-  private readonly auth: DynatraceAuth;
+export class DynatraceHistoryStore extends DynatraceClassicApi implements HistoryStore {
   private readonly key: string;
 
   constructor(private readonly options: DynatraceHistoryOptions) {
+    super("Dynatrace history", options.endpoints, options.credentials, options.env);
     const { project, stage, service } = options.labels;
     if (!project || !stage || !service) {
       throw new SlogateError("INVALID_USAGE", "history in Dynatrace is kept per project, stage and service", {
@@ -65,13 +58,6 @@ export class DynatraceHistoryStore implements HistoryStore {
       });
     }
     this.key = `${project}/${stage}/${service}`;
-    this.client = new HttpClient({
-      service: "Dynatrace history",
-      baseUrl: options.endpoints.classic,
-      secrets: secretsOf(options.credentials),
-      ...(options.env ? { env: options.env } : {}),
-    });
-    this.auth = new DynatraceAuth(options.credentials, options.endpoints, [this.client]);
   }
 
   get location(): string {
@@ -105,10 +91,6 @@ export class DynatraceHistoryStore implements HistoryStore {
     const line = { schemaVersion: 1, kind: "invalidation", invalidates: id, time, reason };
     await this.ingest(`slogate invalidation: ${id}`, Date.parse(time), { "slogate.invalidates": id, ...chunked(JSON.stringify(line)) });
     await this.awaitReadable(`"invalidates":${JSON.stringify(id)}`, `the invalidation of ${id}`);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.client.close(), this.auth.close()]);
   }
 
   /** The history's lines, oldest first, as a JSON Lines file the file store reads (one reader for all). */

@@ -1,12 +1,11 @@
 import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
-import { HttpClient, type HttpResponse } from "../http/http-client.js";
+import type { HttpResponse } from "../http/http-client.js";
 import {
-  DynatraceAuth,
+  DynatraceClassicApi,
   type DynatraceCredentials,
   type DynatraceEndpoints,
   dynatraceBody,
   dynatraceErrorText,
-  secretsOf,
 } from "../sli/dynatrace/connection.js";
 
 /** One Settings 2.0 object: its id and value. */
@@ -18,13 +17,9 @@ export interface SettingsObject<V> {
 type ItemError = { code?: number; error?: { message?: string; constraintViolations?: Array<{ path?: string; message?: string }> } };
 
 /** Settings API v2 objects of the environment scope: `settings.read` to list, `settings.write` to change. */
-export class DynatraceSettings {
-  private readonly client: HttpClient;
-  private readonly auth: DynatraceAuth;
-
+export class DynatraceSettings extends DynatraceClassicApi {
   constructor(endpoints: DynatraceEndpoints, credentials: DynatraceCredentials) {
-    this.client = new HttpClient({ service: "Dynatrace settings", baseUrl: endpoints.classic, secrets: secretsOf(credentials) });
-    this.auth = new DynatraceAuth(credentials, endpoints, [this.client]);
+    super("Dynatrace settings", endpoints, credentials);
   }
 
   async list<V>(schemaId: string): Promise<Array<SettingsObject<V>>> {
@@ -65,10 +60,6 @@ export class DynatraceSettings {
   async remove(objectId: string, what: string): Promise<void> {
     const response = await this.client.delete(`settings/objects/${encodeURIComponent(objectId)}`, { headers: await this.auth.classic() });
     if (response.status >= 300) throw this.refused(response, response.body as ItemError, what);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.client.close(), this.auth.close()]);
   }
 
   /** Dynatrace's reason for refusing one object, with each constraint it broke. */

@@ -1,23 +1,17 @@
 import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
-import { HttpClient } from "../http/http-client.js";
 import {
-  DynatraceAuth,
+  DynatraceClassicApi,
   type DynatraceCredentials,
   type DynatraceEndpoints,
   dynatraceBody,
   dynatraceErrorText,
-  secretsOf,
 } from "../sli/dynatrace/connection.js";
 import type { SloObjectValue } from "./slo-objects.js";
 
 /** Service-level objectives API v2: `slo.read` to list, `slo.write` to change. */
-export class DynatraceSlos {
-  private readonly client: HttpClient;
-  private readonly auth: DynatraceAuth;
-
+export class DynatraceSlos extends DynatraceClassicApi {
   constructor(endpoints: DynatraceEndpoints, credentials: DynatraceCredentials) {
-    this.client = new HttpClient({ service: "Dynatrace SLOs", baseUrl: endpoints.classic, secrets: secretsOf(credentials) });
-    this.auth = new DynatraceAuth(credentials, endpoints, [this.client]);
+    super("Dynatrace SLOs", endpoints, credentials);
   }
 
   /** Every SLO of the environment, disabled ones too (without evaluating them), page by page. */
@@ -55,10 +49,6 @@ export class DynatraceSlos {
   async remove(id: string, what: string): Promise<void> {
     const response = await this.client.delete(`slo/${encodeURIComponent(id)}`, { headers: await this.auth.classic() });
     if (response.status >= 300) throw this.refused(response.status, dynatraceErrorText(response), what);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.client.close(), this.auth.close()]);
   }
 
   private refused(status: number, reason: string, what: string): ExternalServiceError {

@@ -1,12 +1,5 @@
 import { ExternalServiceError } from "../http/external-error.js";
-import { HttpClient } from "../http/http-client.js";
-import {
-  DynatraceAuth,
-  type DynatraceCredentials,
-  type DynatraceEndpoints,
-  dynatraceBody,
-  secretsOf,
-} from "../sli/dynatrace/connection.js";
+import { DynatraceClassicApi, type DynatraceCredentials, type DynatraceEndpoints, dynatraceBody } from "../sli/dynatrace/connection.js";
 
 /** A Dynatrace problem, as the Problems API v2 states it (the fields remediation uses). */
 export interface Problem {
@@ -47,13 +40,9 @@ export interface ProblemsApi {
 }
 
 /** The Problems API v2: `problems.read` to read a problem and its comments, `problems.write` to comment. */
-export class DynatraceProblems implements ProblemsApi {
-  private readonly client: HttpClient;
-  private readonly auth: DynatraceAuth;
-
+export class DynatraceProblems extends DynatraceClassicApi implements ProblemsApi {
   constructor(endpoints: DynatraceEndpoints, credentials: DynatraceCredentials) {
-    this.client = new HttpClient({ service: "Dynatrace problems", baseUrl: endpoints.classic, secrets: secretsOf(credentials) });
-    this.auth = new DynatraceAuth(credentials, endpoints, [this.client]);
+    super("Dynatrace problems", endpoints, credentials);
   }
 
   async problem(id: string, signal?: AbortSignal): Promise<Problem> {
@@ -114,9 +103,5 @@ export class DynatraceProblems implements ProblemsApi {
       { headers: await this.auth.classic(signal), ...(signal ? { signal } : {}) },
     );
     dynatraceBody(this.client, response, `a comment on problem ${id}`);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.client.close(), this.auth.close()]);
   }
 }

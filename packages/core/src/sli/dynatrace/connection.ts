@@ -241,3 +241,21 @@ export class DynatraceAuth {
     return this.bearer.close();
   }
 }
+
+/**
+ * A client of one Dynatrace classic API (the Environment API v2 and its neighbours) through one
+ * HTTP client named after it, with the token's or the OAuth client's authorization.
+ */
+export abstract class DynatraceClassicApi {
+  protected readonly client: HttpClient;
+  protected readonly auth: DynatraceAuth;
+
+  constructor(service: string, endpoints: DynatraceEndpoints, credentials: DynatraceCredentials, env?: Record<string, string | undefined>) {
+    this.client = new HttpClient({ service, baseUrl: endpoints.classic, secrets: secretsOf(credentials), ...(env ? { env } : {}) });
+    this.auth = new DynatraceAuth(credentials, endpoints, [this.client]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.client.close(), this.auth.close()]);
+  }
+}

@@ -289,6 +289,12 @@ export function thresholdCriteria(tile: DashboardTile): { pass: string[][]; warn
     : { pass: [[`>=${f(v3)}`]], warning: [[`>=${f(v2)}`]] };
 }
 
+/** The objective a tile title defines, under its SLI name. */
+function objectiveOf(definition: TileDefinition, sli: string): DerivedObjective {
+  const { displayName, pass, warning, weight, key } = definition;
+  return { sli, displayName, pass, warning, weight, key };
+}
+
 /** Whether a title carries a gate definition at all (an SLI name or criteria). */
 function definesObjective(title: string): boolean {
   return pieces(title).some((piece) => piece.key === "sli" || piece.key === "pass" || piece.key === "warning");
@@ -487,18 +493,7 @@ export function gateFromDashboard(
           }
           if (fromThresholds && !("error" in fromThresholds)) Object.assign(definition, fromThresholds);
         }
-        add(
-          {
-            sli: definition.sli,
-            displayName: definition.displayName,
-            pass: definition.pass,
-            warning: definition.warning,
-            weight: definition.weight,
-            key: definition.key,
-          },
-          query,
-          where,
-        );
+        add(objectiveOf(definition, definition.sli), query, where);
         continue;
       }
       case "SLO": {
@@ -549,18 +544,7 @@ export function gateFromDashboard(
           );
         }
         // User sessions queries take no management zone in dynatrace-service either.
-        add(
-          {
-            sli: definition.sli,
-            displayName: definition.displayName,
-            pass: definition.pass,
-            warning: definition.warning,
-            weight: definition.weight,
-            key: definition.key,
-          },
-          `USQL;SINGLE_VALUE;;${query}`,
-          where,
-        );
+        add(objectiveOf(definition, definition.sli), `USQL;SINGLE_VALUE;;${query}`, where);
         continue;
       }
       case "CUSTOM_CHARTING": {
