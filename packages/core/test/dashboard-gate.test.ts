@@ -12,6 +12,8 @@ const SESSIONS = "SELECT count(*) FROM usersession WHERE useraction.application 
 const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,descending)):limit(10)):limit(100):names";
 const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
 const RT_US = "(builtin:service.response.time:splitBy():percentile(90)):limit(100):names";
+const CHART_ID = "12345678-1111-4444-8888-123456789012";
+const CHARTED = "builtin:service.response.time:splitBy():percentile(90.000000):names";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
 
 /** A Data Explorer tile as Dynatrace stores it (dynatrace-service's test data has this shape). */
@@ -56,13 +58,56 @@ beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
     tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read", "DTAQLAccess"], [READ_ONLY]: ["metrics.read"] },
     usql: { [SESSIONS]: { columnNames: ["count(*)"], values: [[1280]] } },
-    metrics: { [RT]: [{ values: [412] }], [ERRORS]: [{ values: [0.4] }], [RT_US]: [{ values: [612_000] }] },
+    metrics: {
+      [RT]: [{ values: [412] }],
+      [ERRORS]: [{ values: [0.4] }],
+      [RT_US]: [{ values: [612_000] }],
+      "builtin:service.response.time": [{ values: [1] }],
+      [CHARTED]: [{ values: [480] }],
+    },
     metricUnits: { [RT_US]: "MicroSecond" },
     slos: { "7d07efde-b714-3e6e-ad95-08490e2540c4": { name: "Carts availability", target: 95, warning: 99, evaluatedPercentage: 99.5 } },
     problems: 0,
     dashboards: {
       [GATE_ID]: { dashboardMetadata: { name: "KQG;project=sockshop;stage=staging;service=carts", owner: "ops" }, tiles: TILES },
       "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e": { dashboardMetadata: { name: "Team overview" }, tiles: [] },
+      // dynatrace-service's custom_charting/old_tests/response_time_p90 dashboard, as Dynatrace stores it.
+      [CHART_ID]: {
+        dashboardMetadata: { name: "KQG;project=qualitygate;service=evalservice;stage=qualitystage" },
+        tiles: [
+          {
+            name: "Custom chart",
+            tileType: "CUSTOM_CHARTING",
+            configured: true,
+            bounds: { top: 418, left: 0, width: 380, height: 228 },
+            tileFilter: { timeframe: null, managementZone: null },
+            filterConfig: {
+              type: "MIXED",
+              customName: "Response time (P90);sli=svc_rt_p90;pass=<+10%,<550",
+              defaultName: "Custom chart",
+              chartConfig: {
+                legendShown: true,
+                type: "SINGLE_VALUE",
+                series: [
+                  {
+                    metric: "builtin:service.response.time",
+                    aggregation: "PERCENTILE",
+                    percentile: 90,
+                    type: "LINE",
+                    entityType: "SERVICE",
+                    dimensions: [],
+                    sortAscending: false,
+                    sortColumn: true,
+                    aggregationRate: "TOTAL",
+                  },
+                ],
+                resultMetadata: {},
+              },
+              filtersPerEntityType: {},
+            },
+          },
+        ],
+      },
       [ZONED_ID]: {
         dashboardMetadata: {
           name: "KQG;project=sockshop;stage=production-eu;service=carts",
@@ -155,6 +200,21 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
       'status("open"),managementZones("Production EU")',
     ]);
     expect(sent.filter((r) => r.route === "usql").map((r) => r.query.query)).toEqual([SESSIONS]);
+  });
+
+  it("reads a custom chart as dynatrace-service did: its series' metric, aggregation and entity type as the query", async () => {
+    const before = dynatrace.requests.length;
+    const run = await evaluate(["--dashboard", CHART_ID]);
+    expect(run.status).toBe(0);
+    const answer = JSON.parse(run.stdout) as KeptnAnswer;
+    expect(answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status])).toEqual([["svc_rt_p90", 480, "pass"]]);
+    const sent = dynatrace.requests.slice(before);
+    expect(sent.filter((r) => r.route === "metric-descriptor").map((r) => decodeURIComponent(r.path.split("/").pop() ?? ""))).toEqual([
+      "builtin:service.response.time",
+    ]);
+    expect(sent.filter((r) => r.route === "metrics").map((r) => [r.query.metricSelector, r.query.entitySelector])).toEqual([
+      [CHARTED, "type(SERVICE)"],
+    ]);
   });
 
   it("finds the dashboard by its labels with --dashboard query, and writes the slo.yaml and sli.yaml that evaluate to the same result", async () => {

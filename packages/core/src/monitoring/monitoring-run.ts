@@ -128,7 +128,7 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
     for (const shape of shapes) {
       if (!("objective" in shape)) continue;
       try {
-        units.set(shape.sli, (await api.metricUnit(shape.parameters.metricSelector)).unit);
+        units.set(shape.sli, (await api.metricDescriptor(shape.parameters.metricSelector)).unit);
       } catch (error) {
         if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
         units.set(shape.sli, `not known (${error.message})`);

@@ -6,9 +6,9 @@ import {
   type DashboardTile,
   gateFromDashboard,
   matchesGateName,
+  metricsToDescribe,
   parseMarkdownSettings,
   parseTileTitle,
-  selectorsWithUnitConversion,
   thresholdCriteria,
 } from "./dashboard-gate.js";
 
@@ -299,8 +299,8 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
       tiles: [tile(unitTransform), { ...tile("auto"), name: "Other;sli=other" }],
     });
-    expect(selectorsWithUnitConversion(dashboard("MilliSecond"))).toEqual([rt]);
-    expect(selectorsWithUnitConversion(dashboard("auto"))).toEqual([]);
+    expect(metricsToDescribe(dashboard("MilliSecond"))).toEqual([rt]);
+    expect(metricsToDescribe(dashboard("auto"))).toEqual([]);
     const gate = gateFromDashboard(dashboard("MilliSecond"), new Map(), new Map([[rt, { unit: "MicroSecond", transformations: all }]]));
     expect(gate.indicators.rt).toBe(`metricSelector=(${rt}):toUnit(MicroSecond,MilliSecond)&resolution=Inf`);
     expect(gate.indicators.other).toBe(`metricSelector=${rt}&resolution=Inf`);
@@ -310,5 +310,105 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     expect(() => gateFromDashboard(dashboard("MilliSecond"), new Map(), new Map([[rt, { unit: "Count", transformations: all }]]))).toThrow(
       "cannot show the metric in MilliSecond: unknown unit 'MilliSecond' for a Count metric",
     );
+  });
+
+  it("reads a custom chart's one series as dynatrace-service built its query", () => {
+    const gateOf = (chart: Partial<DashboardTile>) =>
+      gateFromDashboard(
+        {
+          id: "12345678-1111-4444-8888-123456789012",
+          dashboardMetadata: { name: "KQG;project=qualitygate;service=evalservice;stage=qualitystage" },
+          tiles: [{ name: "Custom chart", tileType: "CUSTOM_CHARTING", ...chart }],
+        },
+        new Map(),
+        new Map([
+          [
+            "builtin:service.response.time",
+            { unit: "MicroSecond", transformations: ["filter", "names", "toUnit"], defaultAggregation: "avg", entityType: ["SERVICE"] },
+          ],
+          ["builtin:service.keyRequest.count.total", { unit: "Count", transformations: [], defaultAggregation: "value", entityType: [] }],
+        ]),
+      );
+    const series = (extra: Record<string, unknown> = {}) => ({
+      metric: "builtin:service.response.time",
+      aggregation: "PERCENTILE",
+      percentile: 90,
+      type: "LINE",
+      entityType: "SERVICE",
+      dimensions: [],
+      ...extra,
+    });
+    // dynatrace-service's test data: response_time_p90 (no filter), then its filters.
+    const p90 = gateOf({
+      filterConfig: {
+        customName: "Response time (P90);sli=svc_rt_p90;pass=<+10%,<550",
+        chartConfig: { series: [series()] },
+        filtersPerEntityType: {},
+      },
+    });
+    expect(p90.indicators).toEqual({
+      svc_rt_p90: "metricSelector=builtin:service.response.time:splitBy():percentile(90.000000):names&entitySelector=type(SERVICE)",
+    });
+    expect(p90.objectives).toEqual([
+      { sli: "svc_rt_p90", displayName: "Response time (P90)", pass: [["<+10%", "<550"]], warning: [], weight: 1, key: false },
+    ]);
+    const filtered = gateOf({
+      filterConfig: {
+        customName: "Response time;sli=rt;pass=<=500",
+        chartConfig: {
+          series: [series({ aggregation: "NONE", dimensions: [{ name: "dt.entity.service", values: ["SERVICE-086C46F600BA1DC6"] }] })],
+          leftAxisCustomUnit: "MilliSecond",
+        },
+        filtersPerEntityType: {
+          SERVICE: { SPECIFIC_ENTITIES: ["SERVICE-086C46F600BA1DC6"], AUTO_TAGS: ["keptn_deployment:primary", "env:prod"] },
+        },
+      },
+    });
+    expect(filtered.indicators.rt).toBe(
+      'metricSelector=(builtin:service.response.time:filter(eq("dt.entity.service","SERVICE-086C46F600BA1DC6")):splitBy("dt.entity.service"):avg:names):toUnit(MicroSecond,MilliSecond)' +
+        '&entitySelector=type(SERVICE),entityId("SERVICE-086C46F600BA1DC6"),tag("keptn_deployment:primary"),tag("env:prod")',
+    );
+    const keyRequests = gateOf({
+      filterConfig: {
+        customName: "Key requests;sli=kr",
+        chartConfig: {
+          series: [{ metric: "builtin:service.keyRequest.count.total", aggregation: "SUM", entityType: "SERVICE_KEY_REQUEST" }],
+        },
+        filtersPerEntityType: { SERVICE: { AUTO_TAGS: ["keptn_service:carts"] } },
+      },
+    });
+    expect(keyRequests.indicators.kr).toBe(
+      'metricSelector=builtin:service.keyRequest.count.total:splitBy():sum:names&entitySelector=type(SERVICE_KEY_REQUEST),fromRelationships.isServiceMethodOfService(type(SERVICE),tag("keptn_service:carts"))',
+    );
+    // dynatrace-service's filterby_servicetopg data: filters no entity selector can carry.
+    expect(() =>
+      gateOf({
+        filterConfig: {
+          customName: "Response time (P95);sli=svc_rt_p95;pass=<+10%,<600",
+          chartConfig: { series: [series({ percentile: 95 })] },
+          filtersPerEntityType: {
+            SERVICE: {
+              SERVICE_TO_PG: ["PROCESS_GROUP-88C57C95F9A41B3C|keptn07project.simplenode.prod.primary"],
+              SPECIFIC_ENTITIES: ["SERVICE-086C46F600BA1DC6"],
+              SERVICE_SOFTWARE_TECH: ["NODE_JS"],
+            },
+          },
+        },
+      }),
+    ).toThrow(
+      'tile 1 (CUSTOM_CHARTING "Custom chart"): filters by SERVICE.SERVICE_TO_PG, SERVICE.SERVICE_SOFTWARE_TECH, which dashboard mode cannot write as an entity selector',
+    );
+    expect(() => gateOf({ filterConfig: { customName: "Two;sli=two", chartConfig: { series: [series(), series()] } } })).toThrow(
+      "charts 2 series; dashboard mode reads a custom chart of one",
+    );
+    // A chart without filterConfig, or whose title excludes it, defines nothing.
+    expect(() => gateOf({})).toThrow("no tile defines an objective");
+    expect(
+      metricsToDescribe({
+        id: "x",
+        dashboardMetadata: { name: "KQG;" },
+        tiles: [{ name: "c", tileType: "CUSTOM_CHARTING", filterConfig: { customName: "c;sli=c", chartConfig: { series: [series()] } } }],
+      }),
+    ).toEqual(["builtin:service.response.time"]);
   });
 });

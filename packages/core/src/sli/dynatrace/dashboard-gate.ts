@@ -38,11 +38,28 @@ export interface DashboardTile {
   /** SLO */
   assignedEntities?: string[];
   /** CUSTOM_CHARTING */
-  filterConfig?: { customName?: string };
+  filterConfig?: CustomChartConfig;
   /** DTAQL (USQL) */
   customName?: string;
   query?: string;
   type?: string;
+}
+
+/** A custom chart's settings (the parts dashboard mode reads). */
+export interface CustomChartConfig {
+  customName?: string;
+  chartConfig?: {
+    series?: Array<{
+      metric?: string;
+      aggregation?: string;
+      percentile?: number | null;
+      entityType?: string;
+      dimensions?: Array<{ name?: string; values?: string[] }>;
+    }>;
+    leftAxisCustomUnit?: string | null;
+  };
+  /** Entity type → filter kind (SPECIFIC_ENTITIES, AUTO_TAGS) → values. */
+  filtersPerEntityType?: Record<string, Record<string, string[]>>;
 }
 
 /** A Dynatrace SLO as dashboard mode needs it: its name and thresholds. */
@@ -321,11 +338,18 @@ export function managementZoneOf(dashboard: Dashboard, tile: DashboardTile): { m
   return { metrics: `mzId(${zone.id})`, problems: `managementZoneIds(${selectorString(String(zone.id))})` };
 }
 
-/** What a metric's descriptor (GET /api/v2/metrics/{selector}) says that a unit conversion needs. */
-export interface MetricUnit {
+/** What a metric's descriptor (GET /api/v2/metrics/{selector}) says that dashboard mode needs. */
+export interface MetricDescriptor {
   unit: string;
   transformations: string[];
+  /** The aggregation a custom chart's "none" means. */
+  defaultAggregation?: string;
+  /** The entity types the metric is split by; the first is a custom chart's entity type. */
+  entityType?: string[];
 }
+
+/** A descriptor as read for the gate: the descriptor, or why Dynatrace did not give it. */
+export type DescriptorAnswer = MetricDescriptor | { error: string };
 
 /** Scaled counts: a count or unitless metric shown in thousands, millions… is divided. */
 const COUNT_SCALE: Record<string, number> = { Kilo: 1e3, Million: 1e6, Billion: 1e9, Trillion: 1e12 };
@@ -358,26 +382,34 @@ function dataExplorerParts(
 }
 
 /**
- * The metric selectors whose unit the dashboard's objective tiles convert: the caller reads each
- * one's descriptor, since the conversion depends on the metric's own unit. Tiles that define no
- * objective are passed over here as the gate passes over them.
+ * The metrics whose descriptors the dashboard's objective tiles need: the selectors of Data
+ * Explorer tiles that convert their unit (the conversion depends on the metric's own unit) and
+ * the metrics of custom charts (their aggregation and entity type). Tiles that define no objective
+ * are passed over here as the gate passes over them.
  */
-export function selectorsWithUnitConversion(dashboard: Dashboard): string[] {
-  const selectors = new Set<string>();
+export function metricsToDescribe(dashboard: Dashboard): string[] {
+  const metrics = new Set<string>();
   for (const tile of dashboard.tiles) {
-    if (tile.tileType !== "DATA_EXPLORER") continue;
-    const { definition, errors } = parseTileTitle(tile.name);
+    const title =
+      tile.tileType === "DATA_EXPLORER" ? tile.name : tile.tileType === "CUSTOM_CHARTING" ? tile.filterConfig?.customName : null;
+    if (title === null || title === undefined) continue;
+    const { definition, errors } = parseTileTitle(title);
     if (errors.length > 0 || definition.exclude || definition.sli === null) continue;
+    if (tile.tileType === "CUSTOM_CHARTING") {
+      const metric = tile.filterConfig?.chartConfig?.series?.[0]?.metric;
+      if (metric) metrics.add(metric);
+      continue;
+    }
     try {
       const parts = dataExplorerParts(tile, (message) => {
         throw new Error(message);
       });
-      if (parts.unit) selectors.add(parts.selector);
+      if (parts.unit) metrics.add(parts.selector);
     } catch {
       // A malformed tile is reported, with its place, when the gate is read.
     }
   }
-  return [...selectors];
+  return [...metrics];
 }
 
 /**
@@ -386,7 +418,7 @@ export function selectorsWithUnitConversion(dashboard: Dashboard): string[] {
  * otherwise `:toUnit(<metric's unit>,<tile's unit>)` (after `:auto` when the selector's last
  * transformation does not allow toUnit directly).
  */
-export function convertedSelector(selector: string, target: string, metric: MetricUnit): { selector: string } | { error: string } {
+export function convertedSelector(selector: string, target: string, metric: MetricDescriptor): { selector: string } | { error: string } {
   if (metric.unit === target) return { selector };
   if (metric.unit === "Count" || metric.unit === "Unspecified") {
     const scale = COUNT_SCALE[target];
@@ -397,33 +429,118 @@ export function convertedSelector(selector: string, target: string, metric: Metr
   return { selector: `(${selector})${auto}:toUnit(${metric.unit},${target})` };
 }
 
+/** The selector in the tile's unit, or the tile's error. */
+function inTileUnit(
+  selector: string,
+  unit: string,
+  descriptor: DescriptorAnswer | undefined,
+  fail: (message: string, suggestion: string) => never,
+): string {
+  const metric = descriptor ?? { error: "its descriptor was not read" };
+  if ("error" in metric) {
+    fail(
+      `converts its unit to ${unit}, but the metric's own unit is not known: ${metric.error}`,
+      "Set the tile's unit to auto and write the criteria in the metric's unit, or fix the metric expression",
+    );
+  }
+  const converted = convertedSelector(selector, unit, metric);
+  if ("error" in converted)
+    fail(`cannot show the metric in ${unit}: ${converted.error}`, "Pick Kilo, Million, Billion or Trillion, or auto, as the tile's unit");
+  return converted.selector;
+}
+
 /** A Data Explorer tile's query: the enabled query's metric expression, `resolution=<r>&<selector>`. */
 function dataExplorerQuery(
   tile: DashboardTile,
   zone: { metrics: string } | null,
-  units: ReadonlyMap<string, MetricUnit | { error: string }>,
+  units: ReadonlyMap<string, DescriptorAnswer>,
   fail: (message: string, suggestion: string) => never,
 ): string {
   const parts = dataExplorerParts(tile, fail);
-  let selector = parts.selector;
-  if (parts.unit) {
-    const metric = units.get(selector) ?? { error: "its descriptor was not read" };
-    if ("error" in metric) {
-      fail(
-        `converts its unit to ${parts.unit}, but the metric's own unit is not known: ${metric.error}`,
-        "Set the tile's unit to auto and write the criteria in the metric's unit, or fix the metric expression",
-      );
-    }
-    const converted = convertedSelector(selector, parts.unit, metric);
-    if ("error" in converted)
-      fail(
-        `cannot show the metric in ${parts.unit}: ${converted.error}`,
-        "Pick Kilo, Million, Billion or Trillion, or auto, as the tile's unit",
-      );
-    selector = converted.selector;
-  }
+  const selector = parts.unit ? inTileUnit(parts.selector, parts.unit, units.get(parts.selector), fail) : parts.selector;
   const resolution = parts.resolution && parts.resolution !== "null" ? `&resolution=${parts.resolution}` : "";
   return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=${zone.metrics}` : ""}`;
+}
+
+/** Custom charts' aggregations as metric-selector transformations. */
+const CHART_AGGREGATION: Record<string, string> = {
+  AVG: "avg",
+  SUM: "sum",
+  MIN: "min",
+  MAX: "max",
+  COUNT: "count",
+  MEDIAN: "median",
+  VALUE: "value",
+  // Ratios of interest are averages of the percentage the metric already is.
+  OF_INTEREST_RATIO: "avg",
+  OTHER_RATIO: "avg",
+};
+
+/**
+ * A custom chart's query, built as dynatrace-service built it from the chart's one series: the
+ * metric, filtered to the one dimension value the chart picks, split by its dimension (or merged),
+ * aggregated as the chart shows it; its entity filters as the entity selector; its axis unit as
+ * the tile's unit.
+ */
+function customChartQuery(
+  tile: DashboardTile,
+  zone: { metrics: string } | null,
+  descriptors: ReadonlyMap<string, DescriptorAnswer>,
+  fail: (message: string, suggestion: string) => never,
+): string {
+  const chart = tile.filterConfig?.chartConfig;
+  const series = chart?.series ?? [];
+  if (series.length !== 1)
+    fail(
+      `charts ${series.length} series; dashboard mode reads a custom chart of one`,
+      "Keep one metric in the chart, or split it into tiles",
+    );
+  const [one] = series as [NonNullable<(typeof series)[number]>];
+  if (!one.metric) fail("charts a series with no metric", "Pick the metric in the chart's settings");
+  const dimensions = one.dimensions ?? [];
+  const [dimension] = dimensions;
+  if (dimensions.length > 1 || (dimension?.values ?? []).length > 1)
+    fail("splits its series by more than one dimension or value", "Split by one dimension, and pick at most one of its values");
+  const descriptor = descriptors.get(one.metric) ?? { error: "its descriptor was not read" };
+  if ("error" in descriptor)
+    fail(`charts ${one.metric}, whose descriptor Dynatrace did not give: ${descriptor.error}`, "Check the metric exists");
+  const chartAggregation = (one.aggregation ?? "NONE").toUpperCase();
+  const aggregation =
+    chartAggregation === "NONE"
+      ? descriptor.defaultAggregation
+      : chartAggregation === "PERCENTILE"
+        ? `percentile(${(one.percentile ?? 50).toFixed(6)})`
+        : CHART_AGGREGATION[chartAggregation];
+  if (!aggregation) fail(`aggregates by ${chartAggregation}, which has no metric-selector form`, "Pick another aggregation in the chart");
+  const name = dimension?.name;
+  const value = dimension?.values?.[0];
+  let selector = `${one.metric}${name && value !== undefined ? `:filter(eq(${selectorString(name)},${selectorString(value)}))` : ""}:splitBy(${name ? selectorString(name) : ""}):${aggregation}:names`;
+  const unit = chart?.leftAxisCustomUnit;
+  if (unit && !["auto", "none"].includes(unit)) selector = inTileUnit(selector, unit, descriptor, fail);
+
+  const entityType = descriptor.entityType?.[0] ?? one.entityType;
+  if (!entityType) fail(`charts ${one.metric}, which is split by no entity type`, "Pick a metric of an entity (a service, a host…)");
+  let entities = `type(${entityType})`;
+  const unknown: string[] = [];
+  for (const [type, filters] of Object.entries(tile.filterConfig?.filtersPerEntityType ?? {})) {
+    let conditions = "";
+    for (const [kind, values] of Object.entries(filters)) {
+      if (values.length === 0) continue;
+      if (kind === "SPECIFIC_ENTITIES") conditions += `,entityId(${values.map(selectorString).join(",")})`;
+      else if (kind === "AUTO_TAGS") conditions += values.map((tag) => `,tag(${selectorString(tag)})`).join("");
+      else unknown.push(`${type}.${kind}`);
+    }
+    if (type === entityType) entities += conditions;
+    else if (entityType === "SERVICE_KEY_REQUEST" && type === "SERVICE" && conditions)
+      entities += `,fromRelationships.isServiceMethodOfService(type(SERVICE)${conditions})`;
+    else if (conditions) unknown.push(type);
+  }
+  if (unknown.length > 0)
+    fail(
+      `filters by ${unknown.join(", ")}, which dashboard mode cannot write as an entity selector`,
+      "Filter by specific entities or tags of the chart's entity type",
+    );
+  return `metricSelector=${selector}&entitySelector=${entities}${zone ? `&mzSelector=${zone.metrics}` : ""}`;
 }
 
 /**
@@ -434,7 +551,7 @@ function dataExplorerQuery(
 export function gateFromDashboard(
   dashboard: Dashboard,
   slos: ReadonlyMap<string, SloDefinition>,
-  units: ReadonlyMap<string, MetricUnit | { error: string }> = new Map(),
+  descriptors: ReadonlyMap<string, DescriptorAnswer> = new Map(),
 ): DashboardGate {
   const objectives: DerivedObjective[] = [];
   const indicators: Record<string, string> = {};
@@ -481,7 +598,7 @@ export function gateFromDashboard(
             "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
           );
         if (definition.exclude || definition.sli === null) continue;
-        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), units, fail);
+        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail);
         // Without criteria in the title, the tile's coloured thresholds are the criteria.
         if (definition.pass.length === 0 && definition.warning.length === 0) {
           const fromThresholds = thresholdCriteria(tile);
@@ -548,14 +665,14 @@ export function gateFromDashboard(
         continue;
       }
       case "CUSTOM_CHARTING": {
-        if (!definesObjective(tile.filterConfig?.customName ?? "")) {
-          skipped.push(`${where}: no objective in its title`);
-          continue;
-        }
-        fail(
-          "is a custom chart; slogate reads objectives from Data Explorer tiles",
-          "Open the tile in Dynatrace and migrate it to the Data Explorer (Dynatrace offers it), keeping the title",
-        );
+        // A custom chart's title is its custom name; a chart without one defines no objective.
+        if (!tile.filterConfig) continue;
+        const title = tile.filterConfig.customName ?? "";
+        const { definition, errors } = parseTileTitle(title);
+        if (errors.length > 0)
+          fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
+        if (definition.exclude || definition.sli === null) continue;
+        add(objectiveOf(definition, definition.sli), customChartQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail), where);
         continue;
       }
       default:

@@ -13,12 +13,13 @@ import {
 import {
   type Dashboard,
   type DashboardGate,
+  type DescriptorAnswer,
   gateFiles,
   gateFromDashboard,
-  type MetricUnit,
+  type MetricDescriptor,
   matchesGateName,
+  metricsToDescribe,
   type SloDefinition,
-  selectorsWithUnitConversion,
 } from "./dashboard-gate.js";
 
 /** A dashboard in the list the Dashboards API v1 gives. */
@@ -132,13 +133,21 @@ export class DynatraceDashboards {
     return { id, name: body?.name ?? id, target: Number(body?.target ?? 0), warning: Number(body?.warning ?? 0) };
   }
 
-  /** A metric's unit and the transformations its selector allows, from its descriptor. */
-  async metricUnit(selector: string, signal?: AbortSignal): Promise<MetricUnit> {
+  /** A metric's descriptor: its unit, the transformations its selector allows, its default aggregation and entity types. */
+  async metricDescriptor(selector: string, signal?: AbortSignal): Promise<MetricDescriptor> {
     const response = await this.classic.getJson(`metrics/${encodeURIComponent(selector)}`, {}, signal, await this.auth.classic(signal));
-    const body = dynatraceBody(this.classic, response, `the descriptor of ${selector}`) as { unit?: unknown; transformations?: unknown };
+    const body = dynatraceBody(this.classic, response, `the descriptor of ${selector}`) as {
+      unit?: unknown;
+      transformations?: unknown;
+      defaultAggregation?: { type?: unknown };
+      entityType?: unknown;
+    };
+    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : []);
     return {
       unit: typeof body?.unit === "string" ? body.unit : "Unspecified",
-      transformations: Array.isArray(body?.transformations) ? body.transformations.filter((t): t is string => typeof t === "string") : [],
+      transformations: strings(body?.transformations),
+      ...(typeof body?.defaultAggregation?.type === "string" ? { defaultAggregation: body.defaultAggregation.type } : {}),
+      entityType: strings(body?.entityType),
     };
   }
 
@@ -149,7 +158,7 @@ export class DynatraceDashboards {
 
 /**
  * The gate a dashboard defines, from its id or (`query`) from the labels; the SLOs of its SLO
- * tiles and the units of the metrics its tiles convert are read first.
+ * tiles and the descriptors of the metrics its tiles convert or chart are read first.
  */
 export async function loadDashboardGate(
   api: DynatraceDashboards,
@@ -164,16 +173,16 @@ export async function loadDashboardGate(
     if (slo) slos.set(id, slo);
   }
   // A descriptor Dynatrace refuses (an expression it cannot describe) fails that tile, with the reason.
-  const units = new Map<string, MetricUnit | { error: string }>();
-  for (const selector of selectorsWithUnitConversion(found)) {
+  const descriptors = new Map<string, DescriptorAnswer>();
+  for (const metric of metricsToDescribe(found)) {
     try {
-      units.set(selector, await api.metricUnit(selector));
+      descriptors.set(metric, await api.metricDescriptor(metric));
     } catch (error) {
       if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-      units.set(selector, { error: error.message });
+      descriptors.set(metric, { error: error.message });
     }
   }
-  const gate = gateFromDashboard(found, slos, units);
+  const gate = gateFromDashboard(found, slos, descriptors);
   const files = gateFiles(gate);
   const header = `# From the Dynatrace dashboard "${found.dashboardMetadata.name}" (${found.id}), by dynatrace-service's dashboard rules\n`;
   return { dashboard: found, gate, sloText: header + stringify(files.slo), sliText: header + stringify(files.sli) };
