@@ -4,6 +4,7 @@ import { type Diagnostic, hasErrors } from "./config/diagnostics.js";
 import type { SloReading } from "./config/load-slo.js";
 import { DEFAULT_COMPARISON } from "./config/load-slo.js";
 import { type EvaluationOutcome, evaluate, type MissingSliPolicy } from "./engine/evaluate.js";
+import { objectivesPerSeries } from "./engine/per-series.js";
 import { DEFAULT_STATISTICAL_SETTINGS, type StatisticalSettings } from "./engine/statistical.js";
 import type { PreviousEvaluation } from "./engine/types.js";
 import { isSlogateError } from "./errors.js";
@@ -125,8 +126,10 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
   options.onProgress?.({ phase: "comparing", previous: previous.length });
   const invalidSlo = hasErrors(plan.slo.diagnostics);
   const firstError = plan.slo.diagnostics.find((d) => d.severity === "error");
+  // A split SLI answered one value per series: its objective is judged per series.
+  const judged = slo && answer.perSeries ? objectivesPerSeries(slo, answer.perSeries) : slo;
   const outcome = evaluate({
-    slo,
+    slo: judged,
     ...(firstError ? { sloError: firstError.message } : {}),
     sloFileContent: plan.slo.sloFileContent,
     retrieval: answer,

@@ -13,6 +13,9 @@ const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,des
 const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
 const RT_US = "(builtin:service.response.time:splitBy():percentile(90)):limit(100):names";
 const CHART_ID = "12345678-1111-4444-8888-123456789012";
+const SPLIT_ID = "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c";
+const BY_SERVICE =
+  '(builtin:service.response.time:splitBy("dt.entity.service"):avg:auto:sort(value(avg,descending)):limit(20)):limit(100):names';
 const CHARTED = "builtin:service.response.time:splitBy():percentile(90.000000):names";
 const WINDOW = ["--start", "2026-11-28T10:00:00Z", "--end", "2026-11-28T10:15:00Z", "--settle", "0"];
 
@@ -64,6 +67,10 @@ beforeAll(async () => {
       [RT_US]: [{ values: [612_000] }],
       "builtin:service.response.time": [{ values: [1] }],
       [CHARTED]: [{ values: [480] }],
+      [BY_SERVICE]: [
+        { dimensionMap: { "dt.entity.service": "SERVICE-F6B97183A8968C3A", "dt.entity.service.name": "carts" }, values: [412] },
+        { dimensionMap: { "dt.entity.service": "SERVICE-0A1B2C3D4E5F6071", "dt.entity.service.name": "orders db" }, values: [650] },
+      ],
     },
     metricUnits: { [RT_US]: "MicroSecond" },
     slos: { "7d07efde-b714-3e6e-ad95-08490e2540c4": { name: "Carts availability", target: 95, warning: 99, evaluatedPercentage: 99.5 } },
@@ -106,6 +113,13 @@ beforeAll(async () => {
               filtersPerEntityType: {},
             },
           },
+        ],
+      },
+      [SPLIT_ID]: {
+        dashboardMetadata: { name: "KQG;project=sockshop;stage=split;service=carts" },
+        tiles: [
+          dataExplorer("Response time; sli=svc_rt; pass=<=600; weight=2", BY_SERVICE),
+          { ...dataExplorer("Response time (one); sli=svc_rt_single; pass=<=600", BY_SERVICE), visualConfig: { type: "SINGLE_VALUE" } },
         ],
       },
       [ZONED_ID]: {
@@ -215,6 +229,35 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     expect(sent.filter((r) => r.route === "metrics").map((r) => [r.query.metricSelector, r.query.entitySelector])).toEqual([
       [CHARTED, "type(SERVICE)"],
     ]);
+  });
+
+  it("makes a tile split by a dimension one SLI per series, as dynatrace-service did; a single-value tile wants one series", async () => {
+    const cwd = tempDir();
+    const env = { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN };
+    const run = await runCliAsync(
+      ["evaluate", "--provider", "dynatrace", "--dashboard", SPLIT_ID, "--write-config", "gate", ...WINDOW, "--format", "keptn"],
+      { cwd, env },
+    );
+    const answer = JSON.parse(run.stdout) as {
+      evaluation: {
+        indicatorResults: Array<{ value: { metric: string; value: number }; displayName?: string; status: string; score: number }>;
+      };
+    };
+    expect(answer.evaluation.indicatorResults.map((r) => [r.value.metric, r.displayName, r.value.value, r.status, r.score])).toEqual([
+      ["svc_rt_carts", "Response time (carts)", 412, "pass", 2],
+      ["svc_rt_orders_db", "Response time (orders db)", 650, "fail", 0],
+      ["svc_rt_single", "Response time (one)", 0, "fail", 0],
+    ]);
+    expect(run.stdout).toContain("where one is needed: merge them with :splitBy() or narrow the entitySelector");
+    // The written files read the tile the same way: perSeries=true in sli.yaml.
+    expect(readFileSync(join(cwd, "gate", "sli.yaml"), "utf8")).toContain(`svc_rt: metricSelector=${BY_SERVICE}&perSeries=true`);
+    const fromFiles = await runCliAsync(
+      ["evaluate", "--provider", "dynatrace", "--slo", "gate/slo.yaml", "--sli", "gate/sli.yaml", ...WINDOW, "--format", "keptn"],
+      { cwd, env },
+    );
+    const scored = (text: string) =>
+      (JSON.parse(text) as KeptnAnswer).evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status]);
+    expect(scored(fromFiles.stdout)).toEqual(scored(run.stdout));
   });
 
   it("finds the dashboard by its labels with --dashboard query, and writes the slo.yaml and sli.yaml that evaluate to the same result", async () => {

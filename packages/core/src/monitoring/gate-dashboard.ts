@@ -152,10 +152,15 @@ export function desiredDashboard(
       mappings.push({ sli: objective.sli, tile: null, reason: why.reason });
       continue;
     }
+    // Dashboard mode reads a single-value tile as one value and a chart as one SLI per series:
+    // the tile shows the query as sli.yaml reads it.
+    const parsed = parseDynatraceQuery(query);
+    const perSeries = !("error" in parsed) && parsed.query.kind === "metrics" && parsed.query.perSeries === true;
     tiles.push({
       name: title as string,
       tileType: "DATA_EXPLORER",
       queries: [{ id: "A", enabled: true }],
+      visualConfig: { type: perSeries ? "GRAPH_CHART" : "SINGLE_VALUE" },
       metricExpressions: [expression as string],
     });
     mappings.push({ sli: objective.sli, tile: title as string });
@@ -181,7 +186,14 @@ export type Change =
 
 /** The tile fields that make a tile what it is (Dynatrace adds others of its own). */
 function tileKey(tile: DashboardTile & { bounds?: unknown }): string {
-  return JSON.stringify([tile.name, tile.tileType, tile.markdown ?? null, tile.metricExpressions ?? null, tile.assignedEntities ?? null]);
+  return JSON.stringify([
+    tile.name,
+    tile.tileType,
+    tile.markdown ?? null,
+    tile.metricExpressions ?? null,
+    tile.assignedEntities ?? null,
+    tile.tileType === "DATA_EXPLORER" ? (tile.visualConfig?.type ?? null) : null,
+  ]);
 }
 
 /**

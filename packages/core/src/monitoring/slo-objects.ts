@@ -83,6 +83,7 @@ export function sloShapes(slo: Slo, indicators: Record<string, string>, unwritab
     if (parsed && !("error" in parsed) && parsed.query.kind === "slo")
       return { sli, said: "no SLO: its SLI reads a Dynatrace SLO already" };
     if (!parsed || "error" in parsed || parsed.query.kind !== "metrics") return { sli, said: "no SLO: its SLI is not a Dynatrace metric" };
+    if (parsed.query.perSeries) return { sli, said: "no SLO: its SLI is read per series, an SLO judges one value" };
     const thresholds = sloThresholds(objective);
     if ("reason" in thresholds) return { sli, said: `no SLO: ${thresholds.reason}` };
     const { metricSelector, entitySelector, mzSelector } = parsed.query.parameters;

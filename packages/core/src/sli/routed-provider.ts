@@ -41,6 +41,7 @@ export class RoutedSliProvider implements SliProvider {
       units: Object.assign({}, ...answers.map((answer) => answer.units ?? {})),
       samples: Object.assign({}, ...answers.map((answer) => answer.samples ?? {})),
       unreachable: Object.assign({}, ...answers.map((answer) => answer.unreachable ?? {})),
+      perSeries: Object.assign({}, ...answers.map((answer) => answer.perSeries ?? {})),
       ...(windows[0] ? { window: windows[0] } : {}),
     };
   }

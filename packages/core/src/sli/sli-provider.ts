@@ -33,6 +33,11 @@ export interface SliAnswer extends SliRetrieval {
    * want of data), by SLI: the gate then could not judge, which is not a failed verdict.
    */
   unreachable?: Record<string, { service: string; failure: ExternalFailure }>;
+  /**
+   * SLIs read one value per series (`perSeries=true`): each such SLI's own SLIs, one per series,
+   * with the series' name. The gate judges each by the SLI's objective.
+   */
+  perSeries?: Record<string, Array<{ sli: string; label: string }>>;
 }
 
 /** A source of SLI values. Stateless: configuration in the constructor, the window per call. */

@@ -235,12 +235,12 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       new Map(),
     );
     expect(gate.indicators).toEqual({
-      rt_dashboard_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Production EU")',
-      rt_tile_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Checkout")',
-      rt_all_zones: "metricSelector=builtin:service.response.time",
+      rt_dashboard_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Production EU")&perSeries=true',
+      rt_tile_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("Checkout")&perSeries=true',
+      rt_all_zones: "metricSelector=builtin:service.response.time&perSeries=true",
       problems: 'PV2;problemSelector=status("open"),managementZones("Checkout")',
-      rt_quoted_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("EU ~"west~" ~~1")',
-      rt_zone_by_id: "metricSelector=builtin:service.response.time&mzSelector=mzId(-6)",
+      rt_quoted_zone: 'metricSelector=builtin:service.response.time&mzSelector=mzName("EU ~"west~" ~~1")&perSeries=true',
+      rt_zone_by_id: "metricSelector=builtin:service.response.time&mzSelector=mzId(-6)&perSeries=true",
     });
   });
 
@@ -302,8 +302,8 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     expect(metricsToDescribe(dashboard("MilliSecond"))).toEqual([rt]);
     expect(metricsToDescribe(dashboard("auto"))).toEqual([]);
     const gate = gateFromDashboard(dashboard("MilliSecond"), new Map(), new Map([[rt, { unit: "MicroSecond", transformations: all }]]));
-    expect(gate.indicators.rt).toBe(`metricSelector=(${rt}):toUnit(MicroSecond,MilliSecond)&resolution=Inf`);
-    expect(gate.indicators.other).toBe(`metricSelector=${rt}&resolution=Inf`);
+    expect(gate.indicators.rt).toBe(`metricSelector=(${rt}):toUnit(MicroSecond,MilliSecond)&resolution=Inf&perSeries=true`);
+    expect(gate.indicators.other).toBe(`metricSelector=${rt}&resolution=Inf&perSeries=true`);
     expect(() =>
       gateFromDashboard(dashboard("Kilo"), new Map(), new Map([[rt, { unit: "MicroSecond", transformations: all }]])),
     ).not.toThrow();
@@ -347,7 +347,8 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       },
     });
     expect(p90.indicators).toEqual({
-      svc_rt_p90: "metricSelector=builtin:service.response.time:splitBy():percentile(90.000000):names&entitySelector=type(SERVICE)",
+      svc_rt_p90:
+        "metricSelector=builtin:service.response.time:splitBy():percentile(90.000000):names&entitySelector=type(SERVICE)&perSeries=true",
     });
     expect(p90.objectives).toEqual([
       { sli: "svc_rt_p90", displayName: "Response time (P90)", pass: [["<+10%", "<550"]], warning: [], weight: 1, key: false },
@@ -366,7 +367,7 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     });
     expect(filtered.indicators.rt).toBe(
       'metricSelector=(builtin:service.response.time:filter(eq("dt.entity.service","SERVICE-086C46F600BA1DC6")):splitBy("dt.entity.service"):avg:names):toUnit(MicroSecond,MilliSecond)' +
-        '&entitySelector=type(SERVICE),entityId("SERVICE-086C46F600BA1DC6"),tag("keptn_deployment:primary"),tag("env:prod")',
+        '&entitySelector=type(SERVICE),entityId("SERVICE-086C46F600BA1DC6"),tag("keptn_deployment:primary"),tag("env:prod")&perSeries=true',
     );
     const keyRequests = gateOf({
       filterConfig: {
@@ -378,7 +379,7 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
       },
     });
     expect(keyRequests.indicators.kr).toBe(
-      'metricSelector=builtin:service.keyRequest.count.total:splitBy():sum:names&entitySelector=type(SERVICE_KEY_REQUEST),fromRelationships.isServiceMethodOfService(type(SERVICE),tag("keptn_service:carts"))',
+      'metricSelector=builtin:service.keyRequest.count.total:splitBy():sum:names&entitySelector=type(SERVICE_KEY_REQUEST),fromRelationships.isServiceMethodOfService(type(SERVICE),tag("keptn_service:carts"))&perSeries=true',
     );
     // dynatrace-service's filterby_servicetopg data: filters no entity selector can carry.
     expect(() =>

@@ -32,6 +32,8 @@ export interface DashboardTile {
   queries?: Array<{ id?: string; enabled?: boolean }>;
   metricExpressions?: string[];
   visualConfig?: {
+    /** SINGLE_VALUE shows one series; the other visualisations one per series. */
+    type?: string;
     rules?: Array<{ matcher?: string; unitTransform?: string }>;
     thresholds?: Array<{ visible?: boolean; rules?: Array<{ value?: number | null; color?: string }> }>;
   };
@@ -459,7 +461,10 @@ function dataExplorerQuery(
   const parts = dataExplorerParts(tile, fail);
   const selector = parts.unit ? inTileUnit(parts.selector, parts.unit, units.get(parts.selector), fail) : parts.selector;
   const resolution = parts.resolution && parts.resolution !== "null" ? `&resolution=${parts.resolution}` : "";
-  return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=${zone.metrics}` : ""}`;
+  // A chart or table shows a series per dimension value, each its own SLI in dynatrace-service;
+  // a single-value tile shows one.
+  const perSeries = tile.visualConfig?.type === "SINGLE_VALUE" ? "" : "&perSeries=true";
+  return `metricSelector=${selector}${resolution}${zone ? `&mzSelector=${zone.metrics}` : ""}${perSeries}`;
 }
 
 /** Custom charts' aggregations as metric-selector transformations. */
@@ -540,7 +545,7 @@ function customChartQuery(
       `filters by ${unknown.join(", ")}, which dashboard mode cannot write as an entity selector`,
       "Filter by specific entities or tags of the chart's entity type",
     );
-  return `metricSelector=${selector}&entitySelector=${entities}${zone ? `&mzSelector=${zone.metrics}` : ""}`;
+  return `metricSelector=${selector}&entitySelector=${entities}${zone ? `&mzSelector=${zone.metrics}` : ""}&perSeries=true`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { backendAnswer, failedSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
 import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
+import { cleanSliName } from "./dashboard-gate.js";
 import { type BatchMember, batchMetricsQueries, collectionFor, selectorsOf } from "./metrics-batch.js";
 import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
 
@@ -51,6 +52,26 @@ function dimensionsOf(series: unknown): string {
   return `{${Object.entries(map)
     .map(([k, v]) => `${k}=${v}`)
     .join(",")}}`;
+}
+
+type SeriesValue = { label: string; value: number } | { label: string; error: string };
+
+/**
+ * A series' name as dynatrace-service made it: its dimension values ordered by key, a dimension's
+ * `.name` value in place of its id, empty values left out, joined by a space.
+ */
+export function seriesLabel(dimensionMap: Record<string, string | null>): string {
+  const named = new Set(
+    Object.keys(dimensionMap)
+      .filter((key) => key.endsWith(".name"))
+      .map((key) => key.slice(0, -".name".length)),
+  );
+  return Object.keys(dimensionMap)
+    .filter((key) => !named.has(key))
+    .sort()
+    .map((key) => dimensionMap[key])
+    .filter((value): value is string => typeof value === "string" && value !== "")
+    .join(" ");
 }
 
 function formatWait(ms: number): string {
@@ -214,16 +235,41 @@ export class DynatraceSliProvider implements SliProvider {
     );
     const batched = this.metricsInBatches(
       prepared.flatMap((entry) =>
-        "query" in entry && entry.query.kind === "metrics" ? [{ key: entry.sli, parameters: entry.query.parameters }] : [],
+        "query" in entry && entry.query.kind === "metrics" && !entry.query.perSeries
+          ? [{ key: entry.sli, parameters: entry.query.parameters }]
+          : [],
       ),
       request.window,
       request.signal,
     );
-    const results = await Promise.all(
-      prepared.map(async (entry): Promise<SliResult> => {
+    const perSeries: NonNullable<SliAnswer["perSeries"]> = {};
+    const answered = await Promise.all(
+      prepared.map(async (entry): Promise<SliResult | SliResult[]> => {
         if ("failed" in entry) return entry.failed;
         const { sli, query, text } = entry;
         try {
+          if (query.kind === "metrics" && query.perSeries) {
+            const outcome = await this.valuesPerSeries(query.parameters, request.window, request.signal);
+            if ("error" in outcome) {
+              if (outcome.failure) unreachable[sli] = outcome.failure;
+              return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
+            }
+            const scale = query.unit ? UNIT_DIVISOR[query.unit] : 1;
+            // One series keeps the SLI's own name, as in dynatrace-service; several get one SLI each.
+            if (outcome.series.length === 1) {
+              const [only] = outcome.series as [SeriesValue];
+              return "value" in only
+                ? { metric: sli, value: only.value / scale, success: true, message: "" }
+                : failedSli(sli, this.classic.redact(`${only.error}; query: ${text}`));
+            }
+            perSeries[sli] = outcome.series.map((one) => ({ sli: `${sli}_${cleanSliName(one.label)}`, label: one.label }));
+            return outcome.series.map((one) => {
+              const name = `${sli}_${cleanSliName(one.label)}`;
+              return "value" in one
+                ? { metric: name, value: one.value / scale, success: true, message: "" }
+                : failedSli(name, this.classic.redact(`${one.error}; query: ${text}`));
+            });
+          }
           const outcome = await (batched.get(sli) ?? this.run(query, request.window, request.signal));
           if ("error" in outcome) {
             if (outcome.failure) unreachable[sli] = outcome.failure;
@@ -244,7 +290,49 @@ export class DynatraceSliProvider implements SliProvider {
         }
       }),
     );
-    return { ...backendAnswer("Dynatrace", results, queries, unreachable), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
+    return {
+      ...backendAnswer("Dynatrace", answered.flat(), queries, unreachable),
+      ...(Object.keys(samples).length > 0 ? { samples } : {}),
+      ...(Object.keys(perSeries).length > 0 ? { perSeries } : {}),
+    };
+  }
+
+  /**
+   * A metric's value per series, as dynatrace-service read a dashboard tile that splits by a
+   * dimension: each series one value (a series with several is folded once, as a single-series
+   * query is), named by its dimensions.
+   */
+  private async valuesPerSeries(
+    parameters: MetricsParameters,
+    window: SliWindow,
+    signal?: AbortSignal,
+    folded = false,
+  ): Promise<{ series: SeriesValue[] } | { error: string; failure?: ExternalFailure }> {
+    const response = await this.queryMetrics(parameters, window, signal);
+    if (response.status >= 300)
+      return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
+    const body = response.body as MetricsBody;
+    const collections = Array.isArray(body?.result) ? body.result : [];
+    const warnings = body?.warnings?.length ? ` (Dynatrace: ${body.warnings.join("; ")})` : "";
+    if (collections.length !== 1)
+      return { error: `the metrics query returned ${collections.length} metric results where one is needed${warnings}` };
+    const data = collections[0]?.data ?? [];
+    if (data.length === 0) return { error: `no data: the metrics query matched no series in the window${warnings}` };
+    const values = data.map((one) => (one.values ?? []).filter((v): v is number => typeof v === "number"));
+    if (values.some((one) => one.length > 1)) {
+      if (!folded)
+        return this.valuesPerSeries({ ...parameters, metricSelector: `(${parameters.metricSelector}):fold` }, window, signal, true);
+      return { error: "the metrics query returned several values per series where one is needed; use resolution=Inf or :fold" };
+    }
+    return {
+      series: data.map((one, i) => {
+        const label = seriesLabel(one.dimensionMap ?? {});
+        const [value] = values[i] ?? [];
+        return value === undefined
+          ? { label, error: `no data: the series ${label} has no value in the window${warnings}` }
+          : { label, value };
+      }),
+    };
   }
 
   /**

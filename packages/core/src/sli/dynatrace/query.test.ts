@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seriesLabel } from "./index.js";
 import { parseDynatraceQuery } from "./query.js";
 
 describe("Keptn's Dynatrace query forms", () => {
@@ -54,5 +55,20 @@ describe("Keptn's Dynatrace query forms", () => {
   ])("refuses %j", (text, message) => {
     const parsed = parseDynatraceQuery(text);
     expect("error" in parsed && parsed.error).toContain(message);
+  });
+});
+
+describe("slogate's perSeries: one SLI per series", () => {
+  it("reads perSeries=true off the query, never to be sent to Dynatrace, and refuses other values", () => {
+    expect(parseDynatraceQuery('metricSelector=a:splitBy("d"):avg&resolution=Inf&perSeries=true')).toEqual({
+      query: { kind: "metrics", parameters: { metricSelector: 'a:splitBy("d"):avg', resolution: "Inf" }, perSeries: true },
+    });
+    expect(parseDynatraceQuery("metricSelector=a&perSeries=yes")).toEqual({ error: "perSeries takes true, not 'yes'" });
+  });
+
+  it("names a series by its dimension values in key order, a dimension's name in place of its id, as dynatrace-service did", () => {
+    expect(seriesLabel({ "dt.entity.service": "SERVICE-1", "dt.entity.service.name": "carts", port: "8080" })).toBe("carts 8080");
+    expect(seriesLabel({ b: "two", a: "one", c: "", d: null })).toBe("one two");
+    expect(seriesLabel({})).toBe("");
   });
 });

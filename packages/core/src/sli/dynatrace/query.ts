@@ -1,6 +1,6 @@
 /**
  * Keptn's sli.yaml query forms for Dynatrace, read as dynatrace-service read them:
- * `metricSelector=…&entitySelector=…&resolution=…&mzSelector=…`, the legacy
+ * `metricSelector=…&entitySelector=…&resolution=…&mzSelector=…` (and slogate's `&perSeries=true`), the legacy
  * `<selector>?scope=<entities>`, `MV2;<MicroSecond|Byte>;<metrics query>`, `SLO;<id>`,
  * `PV2;<problems query>`, `SECPV2;<security problems query>`,
  * `USQL;<SINGLE_VALUE|PIE_CHART|COLUMN_CHART|LINE_CHART|TABLE>;<dimension>;<user sessions query>`,
@@ -15,7 +15,13 @@ export type MetricsParameters = {
 };
 
 export type DynatraceQuery =
-  | { kind: "metrics"; parameters: MetricsParameters; unit?: "MicroSecond" | "Byte" }
+  | {
+      kind: "metrics";
+      parameters: MetricsParameters;
+      unit?: "MicroSecond" | "Byte";
+      /** One value per series, each its own SLI (a dashboard tile split by a dimension), not one value. */
+      perSeries?: true;
+    }
   | { kind: "slo"; id: string }
   | { kind: "problems"; parameters: Record<string, string> }
   | { kind: "security-problems"; parameters: Record<string, string> }
@@ -28,7 +34,7 @@ export type UsqlVisualisation = (typeof USQL_VISUALISATIONS)[number];
 
 export type ParsedQuery = { query: DynatraceQuery } | { error: string };
 
-const METRICS_KEYS = ["metricSelector", "entitySelector", "resolution", "mzSelector"];
+const METRICS_KEYS = ["metricSelector", "entitySelector", "resolution", "mzSelector", "perSeries"];
 const PROBLEMS_KEYS = ["problemSelector", "entitySelector"];
 const SECURITY_PROBLEMS_KEYS = ["securityProblemSelector"];
 
@@ -74,7 +80,17 @@ function metricsQuery(text: string, unit?: "MicroSecond" | "Byte"): ParsedQuery 
   const pairs = keyValuePairs(rewritten, METRICS_KEYS);
   if (typeof pairs === "string") return { error: pairs };
   if (!pairs.metricSelector) return { error: "the query has no metricSelector" };
-  return { query: { kind: "metrics", parameters: pairs as MetricsParameters, ...(unit ? { unit } : {}) } };
+  // perSeries is slogate's, read here and never sent to Dynatrace.
+  const { perSeries, ...parameters } = pairs;
+  if (perSeries !== undefined && perSeries !== "true") return { error: `perSeries takes true, not '${perSeries}'` };
+  return {
+    query: {
+      kind: "metrics",
+      parameters: parameters as MetricsParameters,
+      ...(unit ? { unit } : {}),
+      ...(perSeries ? { perSeries: true as const } : {}),
+    },
+  };
 }
 
 /** Splits `PREFIX;a;b` into a fixed number of pieces; the last keeps any further `;`. */
