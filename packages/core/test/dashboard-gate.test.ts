@@ -9,6 +9,7 @@ const READ_ONLY = "dt0c01.NOCONFIG.canary-token-11aa22bb33cc";
 const GATE_ID = "8a2c1b4e-5d6f-4a1b-9c2d-3e4f5a6b7c8d";
 const ZONED_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 const SESSIONS = "SELECT count(*) FROM usersession WHERE useraction.application = 'carts'";
+const BY_CITY = "SELECT city, count(*) FROM usersession GROUP BY city";
 const RT = "(builtin:service.response.time:splitBy():avg:auto:sort(value(avg,descending)):limit(10)):limit(100):names";
 const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100):names";
 const RT_US = "(builtin:service.response.time:splitBy():percentile(90)):limit(100):names";
@@ -60,7 +61,17 @@ let dynatrace: LocalDynatrace;
 beforeAll(async () => {
   dynatrace = await new LocalDynatrace({
     tokens: { [TOKEN]: ["ReadConfig", "metrics.read", "slo.read", "problems.read", "DTAQLAccess"], [READ_ONLY]: ["metrics.read"] },
-    usql: { [SESSIONS]: { columnNames: ["count(*)"], values: [[1280]] } },
+    usql: {
+      [SESSIONS]: { columnNames: ["count(*)"], values: [[1280]] },
+      [BY_CITY]: {
+        columnNames: ["city", "count(*)"],
+        values: [
+          ["Linz", 1200],
+          ["Vienna", 800],
+          [null, 5],
+        ],
+      },
+    },
     metrics: {
       [RT]: [{ values: [412] }],
       [ERRORS]: [{ values: [0.4] }],
@@ -120,6 +131,16 @@ beforeAll(async () => {
         tiles: [
           dataExplorer("Response time; sli=svc_rt; pass=<=600; weight=2", BY_SERVICE),
           { ...dataExplorer("Response time (one); sli=svc_rt_single; pass=<=600", BY_SERVICE), visualConfig: { type: "SINGLE_VALUE" } },
+          {
+            name: "User sessions query",
+            tileType: "DTAQL",
+            configured: true,
+            bounds: {},
+            customName: "Sessions by city; sli=sessions; pass=>=1000",
+            query: BY_CITY,
+            type: "COLUMN_CHART",
+            limit: 50,
+          },
         ],
       },
       [ZONED_ID]: {
@@ -231,7 +252,7 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     ]);
   });
 
-  it("makes a tile split by a dimension one SLI per series, as dynatrace-service did; a single-value tile wants one series", async () => {
+  it("makes a tile split by a dimension one SLI per series and a user sessions chart one per row, as dynatrace-service did; a single-value tile wants one series", async () => {
     const cwd = tempDir();
     const env = { DT_URL: dynatrace.url, DT_API_TOKEN: TOKEN };
     const run = await runCliAsync(
@@ -247,6 +268,9 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
       ["svc_rt_carts", "Response time (carts)", 412, "pass", 2],
       ["svc_rt_orders_db", "Response time (orders db)", 650, "fail", 0],
       ["svc_rt_single", "Response time (one)", 0, "fail", 0],
+      ["sessions_linz", "Sessions by city (Linz)", 1200, "pass", 1],
+      ["sessions_vienna", "Sessions by city (Vienna)", 800, "fail", 0],
+      ["sessions_3", "Sessions by city (3)", 0, "fail", 0],
     ]);
     expect(run.stdout).toContain("where one is needed: merge them with :splitBy() or narrow the entitySelector");
     // The written files read the tile the same way: perSeries=true in sli.yaml.

@@ -244,7 +244,7 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     });
   });
 
-  it("reads a single-value user sessions tile as a USQL SLI and names the row-per-SLI tiles it cannot write beforehand", () => {
+  it("reads a user sessions tile as a USQL SLI: a single value, or one SLI per row of a chart or table", () => {
     const dashboard = (type: string): Dashboard => ({
       id: "12345678-1111-4111-8111-123456789abc",
       dashboardMetadata: { name: "KQG;project=p;stage=s;service=c" },
@@ -262,8 +262,12 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     const gate = gateFromDashboard(dashboard("SINGLE_VALUE"), new Map());
     expect(gate.indicators).toEqual({ sessions: "USQL;SINGLE_VALUE;;SELECT count(*) FROM usersession" });
     expect(gate.objectives).toEqual([{ sli: "sessions", displayName: "Sessions", pass: [[">=100"]], warning: [], weight: 2, key: false }]);
-    expect(() => gateFromDashboard(dashboard("COLUMN_CHART"), new Map())).toThrow(
-      'dashboard "KQG;project=p;stage=s;service=c" (12345678-1111-4111-8111-123456789abc), tile 1 (DTAQL "User sessions query"): is a user sessions COLUMN_CHART tile, whose SLIs are its rows',
+    // A chart or table: one SLI per row.
+    expect(gateFromDashboard(dashboard("COLUMN_CHART"), new Map()).indicators).toEqual({
+      sessions: "USQL;COLUMN_CHART;*;SELECT count(*) FROM usersession",
+    });
+    expect(() => gateFromDashboard(dashboard("FUNNEL"), new Map())).toThrow(
+      'dashboard "KQG;project=p;stage=s;service=c" (12345678-1111-4111-8111-123456789abc), tile 1 (DTAQL "User sessions query"): shows its user sessions as FUNNEL, which dashboard mode does not read',
     );
   });
 

@@ -1,4 +1,5 @@
 import { SlogateError } from "../../errors.js";
+import { ROW_BY_ROW, USQL_VISUALISATIONS } from "./query.js";
 
 /**
  * Keptn's quality-gate dashboards (dynatrace-service's dashboard mode): a dashboard named
@@ -657,16 +658,17 @@ export function gateFromDashboard(
         if (definition.exclude || definition.sli === null) continue;
         const query = (tile.query ?? "").trim();
         if (query === "") fail("has no user sessions query", "Write the query in the tile (SELECT … FROM usersession …)");
-        if (tile.type !== "SINGLE_VALUE") {
-          // dynatrace-service made one SLI per row of a chart or table: rows known only once the
-          // query has run, so a gate written beforehand cannot name them.
+        const type = tile.type ?? "";
+        if (!(USQL_VISUALISATIONS as readonly string[]).includes(type)) {
           fail(
-            `is a user sessions ${tile.type ?? "(no type)"} tile, whose SLIs are its rows`,
-            "Show the value as a single value in the tile, or write one SLI per row in sli.yaml as USQL;<type>;<row's dimension>;<query>",
+            `shows its user sessions as ${type || "(no type)"}, which dashboard mode does not read`,
+            `Show it as one of ${USQL_VISUALISATIONS.join(", ")}`,
           );
         }
-        // User sessions queries take no management zone in dynatrace-service either.
-        add(objectiveOf(definition, definition.sli), `USQL;SINGLE_VALUE;;${query}`, where);
+        // A chart or table makes one SLI per row, as in dynatrace-service. User sessions queries
+        // take no management zone in dynatrace-service either.
+        const dimension = type === "SINGLE_VALUE" ? "" : ROW_BY_ROW;
+        add(objectiveOf(definition, definition.sli), `USQL;${type};${dimension};${query}`, where);
         continue;
       }
       case "CUSTOM_CHARTING": {

@@ -7,7 +7,7 @@ import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provi
 import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
 import { cleanSliName } from "./dashboard-gate.js";
 import { type BatchMember, batchMetricsQueries, collectionFor, selectorsOf } from "./metrics-batch.js";
-import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery } from "./query.js";
+import { DEFAULT_DYNATRACE_QUERIES, type DynatraceQuery, type MetricsParameters, parseDynatraceQuery, ROW_BY_ROW } from "./query.js";
 
 export interface DynatraceOptions {
   endpoints: DynatraceEndpoints;
@@ -248,23 +248,29 @@ export class DynatraceSliProvider implements SliProvider {
         if ("failed" in entry) return entry.failed;
         const { sli, query, text } = entry;
         try {
-          if (query.kind === "metrics" && query.perSeries) {
-            const outcome = await this.valuesPerSeries(query.parameters, request.window, request.signal);
+          if ((query.kind === "metrics" && query.perSeries) || (query.kind === "usql" && query.dimension === ROW_BY_ROW)) {
+            const outcome =
+              query.kind === "metrics"
+                ? await this.valuesPerSeries(query.parameters, request.window, request.signal)
+                : await this.usqlRows(query, request.window, request.signal);
             if ("error" in outcome) {
               if (outcome.failure) unreachable[sli] = outcome.failure;
               return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
             }
-            const scale = query.unit ? UNIT_DIVISOR[query.unit] : 1;
-            // One series keeps the SLI's own name, as in dynatrace-service; several get one SLI each.
-            if (outcome.series.length === 1) {
+            const scale = query.kind === "metrics" && query.unit ? UNIT_DIVISOR[query.unit] : 1;
+            const split = query.kind === "metrics";
+            // One series keeps the SLI's own name, as in dynatrace-service; several get one SLI
+            // each, and so does every row of a user sessions table, however many.
+            if (split && outcome.series.length === 1) {
               const [only] = outcome.series as [SeriesValue];
               return "value" in only
                 ? { metric: sli, value: only.value / scale, success: true, message: "" }
                 : failedSli(sli, this.classic.redact(`${only.error}; query: ${text}`));
             }
-            perSeries[sli] = outcome.series.map((one) => ({ sli: `${sli}_${cleanSliName(one.label)}`, label: one.label }));
+            const nameOf = (label: string) => (label === "" ? sli : `${sli}_${cleanSliName(label)}`);
+            perSeries[sli] = outcome.series.map((one) => ({ sli: nameOf(one.label), label: one.label }));
             return outcome.series.map((one) => {
-              const name = `${sli}_${cleanSliName(one.label)}`;
+              const name = nameOf(one.label);
               return "value" in one
                 ? { metric: name, value: one.value / scale, success: true, message: "" }
                 : failedSli(name, this.classic.redact(`${one.error}; query: ${text}`));
@@ -385,6 +391,50 @@ export class DynatraceSliProvider implements SliProvider {
    * dimension; TABLE takes that row's last column.
    */
   private async usql(query: Extract<DynatraceQuery, { kind: "usql" }>, window: SliWindow, signal?: AbortSignal): Promise<Outcome> {
+    const table = await this.usqlTable(query, window, signal);
+    if ("error" in table) return table;
+    const { rows } = table;
+    const numeric = (cell: unknown): Outcome =>
+      typeof cell === "number" && Number.isFinite(cell)
+        ? { value: cell }
+        : { error: `the user sessions query gave ${JSON.stringify(cell)} where a number is needed` };
+    if (query.visualisation === "SINGLE_VALUE") return numeric(rows[0]?.[0]);
+    const row = rows.find((candidate) => Array.isArray(candidate) && String(candidate[0]) === query.dimension);
+    if (!row) return { error: `no row for the dimension '${query.dimension}' in the user sessions answer (${rows.length} rows)` };
+    return numeric(query.visualisation === "TABLE" ? row[row.length - 1] : row[1]);
+  }
+
+  /**
+   * Every row of a user sessions chart or table, one SLI each, as dynatrace-service read a
+   * user-sessions tile: the first column names the row, the second (a chart) or the last (a table)
+   * is its value; a row that cannot be read is named by its number and fails.
+   */
+  private async usqlRows(
+    query: Extract<DynatraceQuery, { kind: "usql" }>,
+    window: SliWindow,
+    signal?: AbortSignal,
+  ): Promise<{ series: SeriesValue[] } | { error: string; failure?: ExternalFailure }> {
+    const table = await this.usqlTable(query, window, signal);
+    if ("error" in table) return table;
+    return {
+      series: table.rows.map((row, i): SeriesValue => {
+        const [name] = row;
+        const cell = query.visualisation === "TABLE" ? row[row.length - 1] : row[1];
+        if (typeof name !== "string" || row.length < 2)
+          return { label: String(i + 1), error: `row ${i + 1} of the user sessions answer has no name and value: ${JSON.stringify(row)}` };
+        return typeof cell === "number" && Number.isFinite(cell)
+          ? { label: name, value: cell }
+          : { label: name, error: `the user sessions query gave ${JSON.stringify(cell)} for ${name} where a number is needed` };
+      }),
+    };
+  }
+
+  /** A user sessions query's rows over the window (User Sessions Query API v1). */
+  private async usqlTable(
+    query: Extract<DynatraceQuery, { kind: "usql" }>,
+    window: SliWindow,
+    signal?: AbortSignal,
+  ): Promise<{ rows: unknown[][] } | { error: string; failure?: ExternalFailure }> {
     const { from, to } = this.timeframe(window);
     const response = await this.classic.getJson(
       "../v1/userSessionQueryLanguage/table",
@@ -399,14 +449,7 @@ export class DynatraceSliProvider implements SliProvider {
       };
     const rows = (response.body as { values?: unknown[][] })?.values;
     if (!Array.isArray(rows) || rows.length === 0) return { error: "no data: the user sessions query returned no rows" };
-    const numeric = (cell: unknown): Outcome =>
-      typeof cell === "number" && Number.isFinite(cell)
-        ? { value: cell }
-        : { error: `the user sessions query gave ${JSON.stringify(cell)} where a number is needed` };
-    if (query.visualisation === "SINGLE_VALUE") return numeric(rows[0]?.[0]);
-    const row = rows.find((candidate) => Array.isArray(candidate) && String(candidate[0]) === query.dimension);
-    if (!row) return { error: `no row for the dimension '${query.dimension}' in the user sessions answer (${rows.length} rows)` };
-    return numeric(query.visualisation === "TABLE" ? row[row.length - 1] : row[1]);
+    return { rows: rows.map((row) => (Array.isArray(row) ? row : [])) };
   }
 
   private timeframe(window: SliWindow): { from: string; to: string } {

@@ -3,7 +3,7 @@
  * `metricSelector=…&entitySelector=…&resolution=…&mzSelector=…` (and slogate's `&perSeries=true`), the legacy
  * `<selector>?scope=<entities>`, `MV2;<MicroSecond|Byte>;<metrics query>`, `SLO;<id>`,
  * `PV2;<problems query>`, `SECPV2;<security problems query>`,
- * `USQL;<SINGLE_VALUE|PIE_CHART|COLUMN_CHART|LINE_CHART|TABLE>;<dimension>;<user sessions query>`,
+ * `USQL;<SINGLE_VALUE|PIE_CHART|COLUMN_CHART|LINE_CHART|TABLE>;<dimension or *>;<user sessions query>`,
  * and slogate's `DQL;<query>`.
  */
 
@@ -33,6 +33,9 @@ export const USQL_VISUALISATIONS = ["SINGLE_VALUE", "PIE_CHART", "COLUMN_CHART",
 export type UsqlVisualisation = (typeof USQL_VISUALISATIONS)[number];
 
 export type ParsedQuery = { query: DynatraceQuery } | { error: string };
+
+/** A USQL chart or table's dimension that reads every row, one SLI each (slogate's; a dashboard tile's rows). */
+export const ROW_BY_ROW = "*";
 
 const METRICS_KEYS = ["metricSelector", "entitySelector", "resolution", "mzSelector", "perSeries"];
 const PROBLEMS_KEYS = ["problemSelector", "entitySelector"];
@@ -114,7 +117,9 @@ export function parseDynatraceQuery(text: string): ParsedQuery {
       if (visualisation === "SINGLE_VALUE" && dimension !== "")
         return { error: "USQL;SINGLE_VALUE; takes no dimension: USQL;SINGLE_VALUE;;SELECT …" };
       if (visualisation !== "SINGLE_VALUE" && dimension === "")
-        return { error: `USQL;${visualisation}; needs the dimension whose row is the value: USQL;${visualisation};<dimension>;SELECT …` };
+        return {
+          error: `USQL;${visualisation}; needs the dimension whose row is the value, or * for one SLI per row: USQL;${visualisation};<dimension>;SELECT …`,
+        };
       return { query: { kind: "usql", visualisation: visualisation as UsqlVisualisation, dimension, query: query.trim() } };
     }
     case "SLO": {
