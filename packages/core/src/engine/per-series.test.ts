@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_COMPARISON } from "../config/load-slo.js";
 import { objectivesPerSeries } from "./per-series.js";
 import type { Slo } from "./types.js";
 
