@@ -157,6 +157,7 @@ export async function runGate(plan: Plan, options: RunOptions): Promise<GateRun>
     ...(plan.context && plan.context.platform !== "local" ? { source: resultSource(plan.context) } : {}),
     // Samples are kept for later comparisons only where the statistical comparison uses them.
     ...(plan.statistics && answer.samples ? { samples: answer.samples } : {}),
+    ...(answer.perSeries ? { perSeries: answer.perSeries } : {}),
   });
   options.onProgress?.({ phase: "evaluated", result: result.result, score: result.score });
   const invalidConfig = invalidSlo || outcome.invalidConfig || hasErrors(plan.diagnostics);

@@ -15,6 +15,7 @@ const ERRORS = "(builtin:service.errors.total.rate:splitBy():avg:auto):limit(100
 const RT_US = "(builtin:service.response.time:splitBy():percentile(90)):limit(100):names";
 const CHART_ID = "12345678-1111-4444-8888-123456789012";
 const SPLIT_ID = "6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c";
+const TWIN_NAMES = '(builtin:service.requestCount.total:splitBy("dt.entity.service"):sum):names';
 const BY_SERVICE =
   '(builtin:service.response.time:splitBy("dt.entity.service"):avg:auto:sort(value(avg,descending)):limit(20)):limit(100):names';
 const CHARTED = "builtin:service.response.time:splitBy():percentile(90.000000):names";
@@ -78,6 +79,10 @@ beforeAll(async () => {
       [RT_US]: [{ values: [612_000] }],
       "builtin:service.response.time": [{ values: [1] }],
       [CHARTED]: [{ values: [480] }],
+      [TWIN_NAMES]: [
+        { dimensionMap: { "dt.entity.service": "SERVICE-1", "dt.entity.service.name": "carts" }, values: [10] },
+        { dimensionMap: { "dt.entity.service": "SERVICE-2", "dt.entity.service.name": "carts" }, values: [20] },
+      ],
       [BY_SERVICE]: [
         { dimensionMap: { "dt.entity.service": "SERVICE-F6B97183A8968C3A", "dt.entity.service.name": "carts" }, values: [412] },
         { dimensionMap: { "dt.entity.service": "SERVICE-0A1B2C3D4E5F6071", "dt.entity.service.name": "orders db" }, values: [650] },
@@ -141,6 +146,7 @@ beforeAll(async () => {
             type: "COLUMN_CHART",
             limit: 50,
           },
+          dataExplorer("Requests; sli=requests; pass=>=1", TWIN_NAMES),
         ],
       },
       [ZONED_ID]: {
@@ -271,7 +277,10 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
       ["sessions_linz", "Sessions by city (Linz)", 1200, "pass", 1],
       ["sessions_vienna", "Sessions by city (Vienna)", 800, "fail", 0],
       ["sessions_3", "Sessions by city (3)", 0, "fail", 0],
+      ["requests", "Requests", 0, "fail", 0],
     ]);
+    // Two services of one name would share an SLI name and swap values: the SLI fails instead.
+    expect(run.stdout).toContain("requests cannot be read per series: two of its series would both be named requests_carts");
     expect(run.stdout).toContain("where one is needed: merge them with :splitBy() or narrow the entitySelector");
     // The written files read the tile the same way: perSeries=true in sli.yaml.
     expect(readFileSync(join(cwd, "gate", "sli.yaml"), "utf8")).toContain(`svc_rt: metricSelector=${BY_SERVICE}&perSeries=true`);
@@ -282,6 +291,30 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     const scored = (text: string) =>
       (JSON.parse(text) as KeptnAnswer).evaluation.indicatorResults.map((r) => [r.value.metric, r.value.value, r.status]);
     expect(scored(fromFiles.stdout)).toEqual(scored(run.stdout));
+
+    // A stored run replays per series: the values it kept are judged per series again.
+    const history = ["--history", "h.jsonl", "--store"];
+    const files = ["--provider", "dynatrace", "--slo", "gate/slo.yaml", "--sli", "gate/sli.yaml"];
+    const stored = JSON.parse(
+      (await runCliAsync(["evaluate", ...files, ...history, ...WINDOW, "--format", "json"], { cwd, env })).stdout,
+    ) as {
+      id: string;
+      objectives: Array<{ sli: string; value: number | null; status: string }>;
+    };
+    const replay = await runCliAsync(
+      ["evaluate", "--slo", "gate/slo.yaml", "--history", "h.jsonl", "--replay", stored.id, "--format", "json"],
+      {
+        cwd,
+        env,
+      },
+    );
+    const replayed = JSON.parse(replay.stdout) as typeof stored;
+    const judged = (result: typeof stored) => result.objectives.map((o) => [o.sli, o.value, o.status]);
+    expect(judged(replayed)).toEqual(judged(stored));
+    expect(judged(replayed).slice(0, 2)).toEqual([
+      ["svc_rt_carts", 412, "pass"],
+      ["svc_rt_orders_db", 650, "fail"],
+    ]);
   });
 
   it("finds the dashboard by its labels with --dashboard query, and writes the slo.yaml and sli.yaml that evaluate to the same result", async () => {

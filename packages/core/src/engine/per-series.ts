@@ -13,7 +13,11 @@ export function objectivesPerSeries(slo: Slo, perSeries: Readonly<Record<string,
     objectives: slo.objectives.flatMap((objective) => {
       const series = perSeries[objective.sli];
       if (!series) return [objective];
-      return series.map(({ sli, label }) => ({ ...objective, sli, displayName: `${objective.displayName || objective.sli} (${label})` }));
+      return series.map(({ sli, label }) => ({
+        ...objective,
+        sli,
+        displayName: label === "" ? objective.displayName : `${objective.displayName || objective.sli} (${label})`,
+      }));
     }),
   };
 }

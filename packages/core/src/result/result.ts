@@ -54,6 +54,8 @@ export interface SlogateResult {
    * it (include_result_with_score), so runs the comparison could not judge still become baselines.
    */
   uncappedResult?: Verdict;
+  /** SLIs read one value per series, and the SLI each series became: what a replay needs to judge them again. */
+  perSeries?: Record<string, Array<{ sli: string; label: string }>>;
 }
 
 /** The code and the run a result came from. */
@@ -76,6 +78,7 @@ export interface ResultMetadata {
   /** Per-request samples to keep with the result, by SLI. */
   samples?: Record<string, number[]>;
   source?: ResultSource;
+  perSeries?: Record<string, Array<{ sli: string; label: string }>>;
 }
 
 function objectiveResult(outcome: ObjectiveOutcome, metadata: ResultMetadata): ObjectiveResult {
@@ -122,6 +125,7 @@ export function buildResult(outcome: EvaluationOutcome, metadata: ResultMetadata
     objectives: outcome.objectives.map((objective) => objectiveResult(objective, metadata)),
     ...(metadata.source ? { source: metadata.source } : {}),
     ...(outcome.uncappedResult ? { uncappedResult: outcome.uncappedResult } : {}),
+    ...(metadata.perSeries && Object.keys(metadata.perSeries).length > 0 ? { perSeries: metadata.perSeries } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export class ReplaySliProvider implements SliProvider {
       message: "",
       indicatorValues,
       ...(entry.window ? { window: entry.window } : {}),
+      // SLIs the stored run read per series are judged per series again.
+      ...(entry.document?.perSeries ? { perSeries: entry.document.perSeries } : {}),
     };
   }
 }

@@ -406,6 +406,26 @@ describe("criteria from a Data Explorer tile's coloured thresholds (a title with
     expect(() => gateOf({ filterConfig: { customName: "Two;sli=two", chartConfig: { series: [series(), series()] } } })).toThrow(
       "charts 2 series; dashboard mode reads a custom chart of one",
     );
+    // A chart whose title defines no objective and that cannot be read is passed over with a note.
+    const decorative = gateFromDashboard(
+      {
+        id: "12345678-1111-4444-8888-123456789012",
+        dashboardMetadata: { name: "KQG;project=qualitygate;service=evalservice;stage=qualitystage" },
+        tiles: [
+          {
+            name: "Custom chart",
+            tileType: "CUSTOM_CHARTING",
+            filterConfig: { customName: "Traffic by host", chartConfig: { series: [series(), series()] } },
+          },
+          { name: "Problems", tileType: "OPEN_PROBLEMS" },
+        ],
+      },
+      new Map(),
+    );
+    expect(decorative.indicators).toEqual({ problems: 'PV2;problemSelector=status("open")' });
+    expect(decorative.skipped).toEqual([
+      'tile 1 (CUSTOM_CHARTING "Custom chart"): passed over, its title defines no objective and the tile charts 2 series; dashboard mode reads a custom chart of one',
+    ]);
     // A chart without filterConfig, or whose title excludes it, defines nothing.
     expect(() => gateOf({})).toThrow("no tile defines an objective");
     expect(

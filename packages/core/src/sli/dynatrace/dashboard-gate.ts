@@ -1,5 +1,15 @@
 import { SlogateError } from "../../errors.js";
-import { ROW_BY_ROW, USQL_VISUALISATIONS } from "./query.js";
+import { parseDynatraceQuery, ROW_BY_ROW, USQL_VISUALISATIONS } from "./query.js";
+
+/** What is wrong with one tile; the gate names the dashboard and the tile around it. */
+class TileProblem extends Error {
+  constructor(
+    message: string,
+    readonly suggestion: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Keptn's quality-gate dashboards (dynatrace-service's dashboard mode): a dashboard named
@@ -565,6 +575,13 @@ export function gateFromDashboard(
   const owner = new Map<string, string>();
   let settings: Pick<DashboardGate, "totalScore" | "comparison"> | null = null;
   const add = (objective: DerivedObjective, query: string, where: string) => {
+    // What the tile says must read back as an sli.yaml query (a value with & or =, say, cannot).
+    const parsed = parseDynatraceQuery(query);
+    if ("error" in parsed)
+      throw new TileProblem(
+        `gives a query slogate cannot read back: ${parsed.error}`,
+        "Remove & and = from the tile's filter values and names",
+      );
     const earlier = owner.get(objective.sli);
     if (earlier) {
       throw dashboardError(
@@ -581,116 +598,132 @@ export function gateFromDashboard(
   for (const [index, tile] of dashboard.tiles.entries()) {
     const where = `tile ${index + 1} (${tile.tileType} "${tile.name}")`;
     const fail = (message: string, suggestion: string): never => {
-      throw dashboardError(dashboard, where, message, suggestion);
+      throw new TileProblem(message, suggestion);
     };
-    switch (tile.tileType) {
-      case "MARKDOWN": {
-        if (!tile.markdown?.includes("KQG.")) continue;
-        if (settings) fail("is a second markdown tile with KQG. settings", "Keep the settings in one markdown tile");
-        const parsed = parseMarkdownSettings(tile.markdown);
-        if (parsed.errors.length > 0)
-          fail(
-            parsed.errors.join("; "),
-            "Use KQG.Total.Pass=90%;KQG.Total.Warning=75%;KQG.Compare.WithScore=pass;KQG.Compare.Results=1;KQG.Compare.Function=avg",
-          );
-        settings = parsed.settings;
-        continue;
-      }
-      case "DATA_EXPLORER": {
-        const { definition, errors } = parseTileTitle(tile.name);
-        if (errors.length > 0)
-          fail(
-            `title ${JSON.stringify(tile.name)}: ${errors.join("; ")}`,
-            "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
-          );
-        if (definition.exclude || definition.sli === null) continue;
-        const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail);
-        // Without criteria in the title, the tile's coloured thresholds are the criteria.
-        if (definition.pass.length === 0 && definition.warning.length === 0) {
-          const fromThresholds = thresholdCriteria(tile);
-          if (fromThresholds && "error" in fromThresholds) {
+    // A tile that defines no objective (no sli=, pass= or warning=, no coloured thresholds) and
+    // cannot be read is a chart on the dashboard, not part of the gate: passed over with a note.
+    const title =
+      tile.tileType === "CUSTOM_CHARTING"
+        ? (tile.filterConfig?.customName ?? "")
+        : tile.tileType === "DTAQL"
+          ? (tile.customName ?? "")
+          : tile.name;
+    const informational =
+      ["DATA_EXPLORER", "CUSTOM_CHARTING", "DTAQL"].includes(tile.tileType) && !definesObjective(title) && thresholdCriteria(tile) === null;
+    try {
+      switch (tile.tileType) {
+        case "MARKDOWN": {
+          if (!tile.markdown?.includes("KQG.")) continue;
+          if (settings) fail("is a second markdown tile with KQG. settings", "Keep the settings in one markdown tile");
+          const parsed = parseMarkdownSettings(tile.markdown);
+          if (parsed.errors.length > 0)
             fail(
-              `has thresholds dashboard mode cannot read: ${fromThresholds.error}`,
-              "Colour three thresholds pass-warn-fail or fail-warn-pass with rising values, or write pass=/warning= in the title",
+              parsed.errors.join("; "),
+              "Use KQG.Total.Pass=90%;KQG.Total.Warning=75%;KQG.Compare.WithScore=pass;KQG.Compare.Results=1;KQG.Compare.Function=avg",
+            );
+          settings = parsed.settings;
+          continue;
+        }
+        case "DATA_EXPLORER": {
+          const { definition, errors } = parseTileTitle(tile.name);
+          if (errors.length > 0)
+            fail(
+              `title ${JSON.stringify(tile.name)}: ${errors.join("; ")}`,
+              "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
+            );
+          if (definition.exclude || definition.sli === null) continue;
+          const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail);
+          // Without criteria in the title, the tile's coloured thresholds are the criteria.
+          if (definition.pass.length === 0 && definition.warning.length === 0) {
+            const fromThresholds = thresholdCriteria(tile);
+            if (fromThresholds && "error" in fromThresholds) {
+              fail(
+                `has thresholds dashboard mode cannot read: ${fromThresholds.error}`,
+                "Colour three thresholds pass-warn-fail or fail-warn-pass with rising values, or write pass=/warning= in the title",
+              );
+            }
+            if (fromThresholds && !("error" in fromThresholds)) Object.assign(definition, fromThresholds);
+          }
+          add(objectiveOf(definition, definition.sli), query, where);
+          continue;
+        }
+        case "SLO": {
+          const ids = tile.assignedEntities ?? [];
+          if (ids.length === 0) fail("names no SLO", "Pick the SLO in the tile's settings");
+          for (const id of ids) {
+            const slo = slos.get(id) ?? fail(`names the SLO ${id}, which Dynatrace does not have`, "Pick an existing SLO in the tile");
+            // Dynatrace's warning threshold is above its target: passing means above the warning line.
+            add(
+              // Printed with six decimals, as dynatrace-service's %f printed them.
+              {
+                sli: cleanSliName(slo.name),
+                displayName: slo.name,
+                pass: [[`>=${slo.warning.toFixed(6)}`]],
+                warning: [[`>=${slo.target.toFixed(6)}`]],
+                weight: 1,
+                key: false,
+              },
+              `SLO;${id}`,
+              where,
             );
           }
-          if (fromThresholds && !("error" in fromThresholds)) Object.assign(definition, fromThresholds);
+          continue;
         }
-        add(objectiveOf(definition, definition.sli), query, where);
-        continue;
-      }
-      case "SLO": {
-        const ids = tile.assignedEntities ?? [];
-        if (ids.length === 0) fail("names no SLO", "Pick the SLO in the tile's settings");
-        for (const id of ids) {
-          const slo = slos.get(id) ?? fail(`names the SLO ${id}, which Dynatrace does not have`, "Pick an existing SLO in the tile");
-          // Dynatrace's warning threshold is above its target: passing means above the warning line.
+        case "OPEN_PROBLEMS": {
+          const zone = managementZoneOf(dashboard, tile);
           add(
-            // Printed with six decimals, as dynatrace-service's %f printed them.
-            {
-              sli: cleanSliName(slo.name),
-              displayName: slo.name,
-              pass: [[`>=${slo.warning.toFixed(6)}`]],
-              warning: [[`>=${slo.target.toFixed(6)}`]],
-              weight: 1,
-              key: false,
-            },
-            `SLO;${id}`,
+            { sli: "problems", displayName: "problems", pass: [["<=0"]], warning: [], weight: 1, key: true },
+            `PV2;problemSelector=status("open")${zone ? `,${zone.problems}` : ""}`,
             where,
           );
+          continue;
         }
-        continue;
-      }
-      case "OPEN_PROBLEMS": {
-        const zone = managementZoneOf(dashboard, tile);
-        add(
-          { sli: "problems", displayName: "problems", pass: [["<=0"]], warning: [], weight: 1, key: true },
-          `PV2;problemSelector=status("open")${zone ? `,${zone.problems}` : ""}`,
-          where,
-        );
-        continue;
-      }
-      case "DTAQL": {
-        const title = tile.customName ?? "";
-        const { definition, errors } = parseTileTitle(title);
-        if (errors.length > 0)
-          fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
-        if (definition.exclude || definition.sli === null) continue;
-        const query = (tile.query ?? "").trim();
-        if (query === "") fail("has no user sessions query", "Write the query in the tile (SELECT … FROM usersession …)");
-        const type = tile.type ?? "";
-        if (!(USQL_VISUALISATIONS as readonly string[]).includes(type)) {
-          fail(
-            `shows its user sessions as ${type || "(no type)"}, which dashboard mode does not read`,
-            `Show it as one of ${USQL_VISUALISATIONS.join(", ")}`,
-          );
+        case "DTAQL": {
+          const title = tile.customName ?? "";
+          const { definition, errors } = parseTileTitle(title);
+          if (errors.length > 0)
+            fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
+          if (definition.exclude || definition.sli === null) continue;
+          const query = (tile.query ?? "").trim();
+          if (query === "") fail("has no user sessions query", "Write the query in the tile (SELECT … FROM usersession …)");
+          const type = tile.type ?? "";
+          if (!(USQL_VISUALISATIONS as readonly string[]).includes(type)) {
+            fail(
+              `shows its user sessions as ${type || "(no type)"}, which dashboard mode does not read`,
+              `Show it as one of ${USQL_VISUALISATIONS.join(", ")}`,
+            );
+          }
+          // A chart or table makes one SLI per row, as in dynatrace-service. User sessions queries
+          // take no management zone in dynatrace-service either.
+          const dimension = type === "SINGLE_VALUE" ? "" : ROW_BY_ROW;
+          add(objectiveOf(definition, definition.sli), `USQL;${type};${dimension};${query}`, where);
+          continue;
         }
-        // A chart or table makes one SLI per row, as in dynatrace-service. User sessions queries
-        // take no management zone in dynatrace-service either.
-        const dimension = type === "SINGLE_VALUE" ? "" : ROW_BY_ROW;
-        add(objectiveOf(definition, definition.sli), `USQL;${type};${dimension};${query}`, where);
-        continue;
-      }
-      case "CUSTOM_CHARTING": {
-        // A custom chart's title is its custom name; a chart without one defines no objective.
-        if (!tile.filterConfig) continue;
-        const title = tile.filterConfig.customName ?? "";
-        const { definition, errors } = parseTileTitle(title);
-        if (errors.length > 0)
-          fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
-        if (definition.exclude || definition.sli === null) continue;
-        add(objectiveOf(definition, definition.sli), customChartQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail), where);
-        continue;
-      }
-      default:
-        // dynatrace-service read only the tile types above and passed over every other one.
-        if (definesObjective(tile.name)) {
-          fail(
-            `is a ${tile.tileType} tile, which defines no SLI a gate can query`,
-            "Put the objective on a Data Explorer, SLO or problems tile, or remove sli=/pass=/warning= from this title",
-          );
+        case "CUSTOM_CHARTING": {
+          // A custom chart's title is its custom name; a chart without one defines no objective.
+          if (!tile.filterConfig) continue;
+          const title = tile.filterConfig.customName ?? "";
+          const { definition, errors } = parseTileTitle(title);
+          if (errors.length > 0)
+            fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
+          if (definition.exclude || definition.sli === null) continue;
+          add(objectiveOf(definition, definition.sli), customChartQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail), where);
+          continue;
         }
-        skipped.push(`${where}: not a tile type dashboard mode reads`);
+        default:
+          // dynatrace-service read only the tile types above and passed over every other one.
+          if (definesObjective(tile.name)) {
+            fail(
+              `is a ${tile.tileType} tile, which defines no SLI a gate can query`,
+              "Put the objective on a Data Explorer, SLO or problems tile, or remove sli=/pass=/warning= from this title",
+            );
+          }
+          skipped.push(`${where}: not a tile type dashboard mode reads`);
+      }
+    } catch (error) {
+      if (!(error instanceof TileProblem)) throw error;
+      if (!informational) throw dashboardError(dashboard, where, error.message, error.suggestion);
+      skipped.push(`${where}: passed over, its title defines no objective and the tile ${error.message}`);
     }
   }
   if (objectives.length === 0) {

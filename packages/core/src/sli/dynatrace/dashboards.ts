@@ -139,14 +139,24 @@ export class DynatraceDashboards {
     const body = dynatraceBody(this.classic, response, `the descriptor of ${selector}`) as {
       unit?: unknown;
       transformations?: unknown;
-      defaultAggregation?: { type?: unknown };
+      defaultAggregation?: { type?: unknown; parameter?: unknown };
       entityType?: unknown;
     };
+    // A percentile default carries its parameter: `percentile(90)` as a selector writes it.
+    const { type, parameter } = body?.defaultAggregation ?? {};
+    const aggregation =
+      type === "percentile"
+        ? typeof parameter === "number"
+          ? `percentile(${parameter})`
+          : undefined
+        : typeof type === "string"
+          ? type
+          : undefined;
     const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : []);
     return {
       unit: typeof body?.unit === "string" ? body.unit : "Unspecified",
       transformations: strings(body?.transformations),
-      ...(typeof body?.defaultAggregation?.type === "string" ? { defaultAggregation: body.defaultAggregation.type } : {}),
+      ...(aggregation ? { defaultAggregation: aggregation } : {}),
       entityType: strings(body?.entityType),
     };
   }

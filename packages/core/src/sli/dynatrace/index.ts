@@ -268,9 +268,25 @@ export class DynatraceSliProvider implements SliProvider {
                 : failedSli(sli, this.classic.redact(`${only.error}; query: ${text}`));
             }
             const nameOf = (label: string) => (label === "" ? sli : `${sli}_${cleanSliName(label)}`);
-            perSeries[sli] = outcome.series.map((one) => ({ sli: nameOf(one.label), label: one.label }));
-            return outcome.series.map((one) => {
-              const name = nameOf(one.label);
+            const names = outcome.series.map((one) => nameOf(one.label));
+            // Two series under one name, or a series under another SLI's name, would swap values.
+            const twice = names.find((name, i) => names.indexOf(name) !== i);
+            const taken = names.find((name) => name !== sli && request.indicators.includes(name));
+            if (twice || taken) {
+              const why = twice
+                ? `two of its series would both be named ${twice}`
+                : `a series would be named ${taken}, which is another SLI`;
+              return failedSli(
+                sli,
+                this.classic.redact(
+                  `${sli} cannot be read per series: ${why}; split by a dimension whose values differ, or rename the SLI; query: ${text}`,
+                ),
+              );
+            }
+            perSeries[sli] = outcome.series.map((one, i) => ({ sli: names[i] as string, label: one.label }));
+            for (const name of names) queries[name] = queries[sli] as string;
+            return outcome.series.map((one, i) => {
+              const name = names[i] as string;
               return "value" in one
                 ? { metric: name, value: one.value / scale, success: true, message: "" }
                 : failedSli(name, this.classic.redact(`${one.error}; query: ${text}`));
