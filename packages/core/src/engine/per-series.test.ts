@@ -6,12 +6,7 @@ import type { Slo } from "./types.js";
 const slo: Slo = {
   spec_version: "1.0",
   filter: null,
-  comparison: {
-    compare_with: "single_result",
-    include_result_with_score: "pass",
-    number_of_comparison_results: 1,
-    aggregate_function: "avg",
-  },
+  comparison: DEFAULT_COMPARISON,
   objectives: [
     { sli: "rt", displayName: "Response time", pass: [{ criteria: ["<=600"] }], warning: null, weight: 2, key_sli: true },
     { sli: "errors", displayName: "", pass: [{ criteria: ["<=1"] }], warning: null, weight: 1, key_sli: false },
