@@ -14,10 +14,11 @@ import {
   runMonitoring,
   runPipelineGate,
   runSyntheticCheck,
-  SlogateError,
   type SlogateResult,
   syntheticMarkdown,
+  syntheticUrlOf,
   terminationSignal,
+  writeSyntheticValues,
 } from "@slogate/core";
 import * as tl from "azure-pipelines-task-lib/task.js";
 import { endpointParameter, readInputs, type TaskInputs } from "./inputs.js";
@@ -156,19 +157,14 @@ async function monitoring(inputs: TaskInputs, apply: boolean): Promise<void> {
 
 /** mode synthetic: the deployment checked by a synthetic monitor; its SLIs as output variables and a values file. */
 async function synthetic(inputs: TaskInputs): Promise<void> {
-  const url = inputs.gate.syntheticUrl;
-  if (!url)
-    throw new SlogateError("INVALID_INPUT", "mode synthetic needs syntheticUrl", { suggestion: "Set syntheticUrl to the deployed URL" });
   const check = await runSyntheticCheck({
-    url,
+    url: syntheticUrlOf(inputs.gate, "azure"),
     options: inputs.gate,
     cwd: readCiContext(process.env).workspace ?? process.cwd(),
     env: environment(inputs),
     onProgress: (message) => console.log(message),
   });
-  const values = join(tl.getVariable("Agent.TempDirectory") ?? process.cwd(), "slogate", "synthetic-slis.json");
-  await mkdir(join(values, ".."), { recursive: true });
-  await writeFile(values, JSON.stringify(check.slis));
+  const values = await writeSyntheticValues(check, join(tl.getVariable("Agent.TempDirectory") ?? process.cwd(), "slogate"));
   tl.setVariable("sliValuesFile", values, false, true);
   tl.setVariable("syntheticAvailability", String(check.slis["synthetic:availability"] ?? ""), false, true);
   tl.setVariable("syntheticResponseTime", String(check.slis["synthetic:response_time"] ?? ""), false, true);

@@ -43,6 +43,13 @@ export { renderMarkdownWithin } from "./report/markdown.js";
 export { type ObjectiveResult, RESULT_SCHEMA_VERSION, type SlogateResult } from "./result/result.js";
 export { dynatraceConnection } from "./sli/dynatrace/connection.js";
 export type { SyntheticCheck } from "./synthetic/synthetic-check.js";
-export { describeSyntheticCheck, runSyntheticCheck, type SyntheticRequest, syntheticMarkdown } from "./synthetic/synthetic-run.js";
+export {
+  describeSyntheticCheck,
+  runSyntheticCheck,
+  type SyntheticRequest,
+  syntheticMarkdown,
+  syntheticUrlOf,
+  writeSyntheticValues,
+} from "./synthetic/synthetic-run.js";
 export { CANCELLED_EXIT_CODE, exitCancelled, terminationSignal } from "./termination.js";
 export { VERSION } from "./version.js";

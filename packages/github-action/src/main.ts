@@ -21,7 +21,9 @@ import {
   runSyntheticCheck,
   SlogateError,
   syntheticMarkdown,
+  syntheticUrlOf,
   terminationSignal,
+  writeSyntheticValues,
 } from "@slogate/core";
 import { type ActionInputs, readInputs } from "./inputs.js";
 import { COMMENT_LIMIT, upsertPullRequestComment } from "./pull-request-comment.js";
@@ -176,20 +178,14 @@ async function monitoring(inputs: ActionInputs, apply: boolean): Promise<void> {
 
 /** mode: synthetic — the deployment checked by a synthetic monitor; its SLIs as outputs and as a values file for a gate step. */
 async function synthetic(inputs: ActionInputs): Promise<void> {
-  const url = inputs.gate.syntheticUrl;
-  if (!url)
-    throw new SlogateError("INVALID_INPUT", "mode: synthetic needs synthetic-url", { suggestion: "Set synthetic-url to the deployed URL" });
   const check = await runSyntheticCheck({
-    url,
+    url: syntheticUrlOf(inputs.gate, "github"),
     options: inputs.gate,
     cwd: readCiContext(process.env).workspace ?? process.cwd(),
     env: environment(inputs),
     onProgress: (message) => core.info(message),
   });
-  const directory = join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate");
-  await mkdir(directory, { recursive: true });
-  const values = join(directory, "synthetic-slis.json");
-  await writeFile(values, JSON.stringify(check.slis));
+  const values = await writeSyntheticValues(check, join(process.env.RUNNER_TEMP ?? process.cwd(), "slogate"));
   core.setOutput("sli-values", values);
   for (const [sli, value] of Object.entries(check.slis)) core.setOutput(sli.replace(":", "-").replaceAll("_", "-"), String(value));
   await core.summary.addRaw(syntheticMarkdown(check)).write();

@@ -12,6 +12,7 @@ import {
   runSyntheticCheck,
   type SlogateResult,
   syntheticMarkdown,
+  syntheticUrlOf,
 } from "@slogate/core";
 import { upsertMergeRequestNote } from "./merge-request-note.js";
 import { gateArguments, type JobSettings, readSettings } from "./settings.js";
@@ -167,13 +168,8 @@ async function configurationJob(io: JobIo, settings: JobSettings, env: Record<st
     `${JSON.stringify({ slogate: url ? [{ external_link: { label: `slogate ${settings.mode}`, url } }] : [] })}\n`,
   );
   if (settings.mode === "synthetic") {
-    const target = settings.gate.syntheticUrl;
-    if (!target) {
-      io.stderr("slogate: mode synthetic needs synthetic-url; check the component's inputs\n");
-      return 2;
-    }
     const check = await runSyntheticCheck({
-      url: target,
+      url: syntheticUrlOf(settings.gate, "gitlab"),
       options: settings.gate,
       cwd: io.cwd,
       env,

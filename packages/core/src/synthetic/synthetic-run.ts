@@ -1,6 +1,8 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { findConfig } from "../config/find-config.js";
-import { usageError } from "../errors.js";
-import { type GateOptions, labelsOf } from "../options.js";
+import { SlogateError, usageError } from "../errors.js";
+import { GATE_OPTIONS, type GateOptions, labelsOf, type Platform } from "../options.js";
 import { dynatraceConnection } from "../sli/dynatrace/connection.js";
 import { parseTimeframe } from "../window.js";
 import { DynatraceSynthetic, type SyntheticCheck } from "./synthetic-check.js";
@@ -18,6 +20,21 @@ export interface SyntheticRequest {
   timeout?: string;
   onProgress?: (message: string, done?: boolean) => void;
   signal?: AbortSignal;
+}
+
+/** The deployed URL a CI platform's synthetic mode checks: its synthetic-url input, named as that platform names it when missing. */
+export function syntheticUrlOf(options: GateOptions, platform: Platform): string {
+  if (options.syntheticUrl) return options.syntheticUrl;
+  const input = GATE_OPTIONS.syntheticUrl.inputs[platform];
+  throw new SlogateError("INVALID_INPUT", `mode synthetic needs ${input}`, { suggestion: `Set ${input} to the deployed URL` });
+}
+
+/** The measured SLIs as the values file a later gate step takes (--sli-values): its path. */
+export async function writeSyntheticValues(check: SyntheticCheck, directory: string): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const path = join(directory, "synthetic-slis.json");
+  await writeFile(path, JSON.stringify(check.slis));
+  return path;
 }
 
 /** The synthetic check of a deployment, with slogate.yaml's settings under the caller's: one path for the CLI and every adapter. */
