@@ -72,7 +72,7 @@ const TRANSFORMATION =
   /:(?:avg|max|min|sum|count|value|median|percentile|merge|splitBy|filter|fold|sort|limit|names|parents|default|rate|timeshift|toUnit|auto|last|lastReal|partition|delta|rollup|setUnit|smooth)\b|$/;
 
 /** The metric selector a tile (and an alert) reads for a metrics query, the entity selector folded in. */
-export function foldedSelector(query: string): { selector: string; resolution: string | null } | { reason: string } {
+export function foldedSelector(query: string): { selector: string; resolution: string | null; perSeries: boolean } | { reason: string } {
   const parsed = parseDynatraceQuery(query);
   if ("error" in parsed) return { reason: `its query is not valid: ${parsed.error}` };
   const { query: dq } = parsed;
@@ -98,13 +98,21 @@ export function foldedSelector(query: string): { selector: string; resolution: s
     const filter = `:filter(in("dt.entity.${type.toLowerCase()}",entitySelector("${entities.replaceAll('"', '\\"')}")))`;
     selector = `${key}${filter}${selector.slice(transformation.index)}`;
   }
-  return { selector, resolution: dq.parameters.resolution ?? null };
+  return { selector, resolution: dq.parameters.resolution ?? null, perSeries: dq.perSeries === true };
 }
 
-/** The Data Explorer metric expression for a metrics query: `resolution=<r|null>&<selector>`. */
-function metricExpression(query: string): string | { reason: string } {
+/**
+ * The Data Explorer query for a metrics query: its metric expression, `resolution=<r|null>&<selector>`,
+ * and the visualisation dashboard mode reads it by — a single value as one value, a chart as one
+ * SLI per series — so the tile shows the query as sli.yaml reads it.
+ */
+function explorerQuery(query: string): { expression: string; visualisation: string } | { reason: string } {
   const folded = foldedSelector(query);
-  return "reason" in folded ? folded : `resolution=${folded.resolution ?? "null"}&${folded.selector}`;
+  if ("reason" in folded) return folded;
+  return {
+    expression: `resolution=${folded.resolution ?? "null"}&${folded.selector}`,
+    visualisation: folded.perSeries ? "GRAPH_CHART" : "SINGLE_VALUE",
+  };
 }
 
 /** The markdown tile with the total score and the comparison, in dynatrace-service's keys. */
@@ -146,24 +154,23 @@ export function desiredDashboard(
       continue;
     }
     const title = tileTitle(objective);
-    const expression = metricExpression(query);
-    const why = typeof title === "object" ? title : typeof expression === "object" ? expression : null;
-    if (why) {
-      mappings.push({ sli: objective.sli, tile: null, reason: why.reason });
+    if (typeof title === "object") {
+      mappings.push({ sli: objective.sli, tile: null, reason: title.reason });
       continue;
     }
-    // Dashboard mode reads a single-value tile as one value and a chart as one SLI per series:
-    // the tile shows the query as sli.yaml reads it.
-    const parsed = parseDynatraceQuery(query);
-    const perSeries = !("error" in parsed) && parsed.query.kind === "metrics" && parsed.query.perSeries === true;
+    const explorer = explorerQuery(query);
+    if ("reason" in explorer) {
+      mappings.push({ sli: objective.sli, tile: null, reason: explorer.reason });
+      continue;
+    }
     tiles.push({
-      name: title as string,
+      name: title,
       tileType: "DATA_EXPLORER",
       queries: [{ id: "A", enabled: true }],
-      visualConfig: { type: perSeries ? "GRAPH_CHART" : "SINGLE_VALUE" },
-      metricExpressions: [expression as string],
+      visualConfig: { type: explorer.visualisation },
+      metricExpressions: [explorer.expression],
     });
-    mappings.push({ sli: objective.sli, tile: title as string });
+    mappings.push({ sli: objective.sli, tile: title });
   }
   // Tiles in a grid, two per row, the settings first.
   const placed = tiles.map((tile, i) => ({

@@ -319,9 +319,16 @@ export function thresholdCriteria(tile: DashboardTile): { pass: string[][]; warn
     : { pass: [[`>=${f(v3)}`]], warning: [[`>=${f(v2)}`]] };
 }
 
-/** The objective a tile title defines, under its SLI name. */
-function objectiveOf(definition: TileDefinition, sli: string): DerivedObjective {
-  const { displayName, pass, warning, weight, key } = definition;
+/** Where a tile carries its objective: a custom chart's or a user-sessions tile's custom name, else the tile's name. */
+function tileTitle(tile: DashboardTile): string {
+  if (tile.tileType === "CUSTOM_CHARTING") return tile.filterConfig?.customName ?? "";
+  if (tile.tileType === "DTAQL") return tile.customName ?? "";
+  return tile.name;
+}
+
+/** The objective a tile title defines. */
+function objectiveOf(definition: TileDefinition & { sli: string }): DerivedObjective {
+  const { sli, displayName, pass, warning, weight, key } = definition;
   return { sli, displayName, pass, warning, weight, key };
 }
 
@@ -403,10 +410,8 @@ function dataExplorerParts(
 export function metricsToDescribe(dashboard: Dashboard): string[] {
   const metrics = new Set<string>();
   for (const tile of dashboard.tiles) {
-    const title =
-      tile.tileType === "DATA_EXPLORER" ? tile.name : tile.tileType === "CUSTOM_CHARTING" ? tile.filterConfig?.customName : null;
-    if (title === null || title === undefined) continue;
-    const { definition, errors } = parseTileTitle(title);
+    if (tile.tileType !== "DATA_EXPLORER" && tile.tileType !== "CUSTOM_CHARTING") continue;
+    const { definition, errors } = parseTileTitle(tileTitle(tile));
     if (errors.length > 0 || definition.exclude || definition.sli === null) continue;
     if (tile.tileType === "CUSTOM_CHARTING") {
       const metric = tile.filterConfig?.chartConfig?.series?.[0]?.metric;
@@ -602,12 +607,17 @@ export function gateFromDashboard(
     };
     // A tile that defines no objective (no sli=, pass= or warning=, no coloured thresholds) and
     // cannot be read is a chart on the dashboard, not part of the gate: passed over with a note.
-    const title =
-      tile.tileType === "CUSTOM_CHARTING"
-        ? (tile.filterConfig?.customName ?? "")
-        : tile.tileType === "DTAQL"
-          ? (tile.customName ?? "")
-          : tile.name;
+    const title = tileTitle(tile);
+    /** The title's objective; null when the title excludes the tile or names no SLI. */
+    const titled = (): (TileDefinition & { sli: string }) | null => {
+      const { definition, errors } = parseTileTitle(title);
+      if (errors.length > 0)
+        fail(
+          `title ${JSON.stringify(title)}: ${errors.join("; ")}`,
+          "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
+        );
+      return definition.exclude || definition.sli === null ? null : { ...definition, sli: definition.sli };
+    };
     const informational =
       ["DATA_EXPLORER", "CUSTOM_CHARTING", "DTAQL"].includes(tile.tileType) && !definesObjective(title) && thresholdCriteria(tile) === null;
     try {
@@ -625,13 +635,8 @@ export function gateFromDashboard(
           continue;
         }
         case "DATA_EXPLORER": {
-          const { definition, errors } = parseTileTitle(tile.name);
-          if (errors.length > 0)
-            fail(
-              `title ${JSON.stringify(tile.name)}: ${errors.join("; ")}`,
-              "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
-            );
-          if (definition.exclude || definition.sli === null) continue;
+          const definition = titled();
+          if (!definition) continue;
           const query = dataExplorerQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail);
           // Without criteria in the title, the tile's coloured thresholds are the criteria.
           if (definition.pass.length === 0 && definition.warning.length === 0) {
@@ -644,7 +649,7 @@ export function gateFromDashboard(
             }
             if (fromThresholds && !("error" in fromThresholds)) Object.assign(definition, fromThresholds);
           }
-          add(objectiveOf(definition, definition.sli), query, where);
+          add(objectiveOf(definition), query, where);
           continue;
         }
         case "SLO": {
@@ -679,11 +684,8 @@ export function gateFromDashboard(
           continue;
         }
         case "DTAQL": {
-          const title = tile.customName ?? "";
-          const { definition, errors } = parseTileTitle(title);
-          if (errors.length > 0)
-            fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
-          if (definition.exclude || definition.sli === null) continue;
+          const definition = titled();
+          if (!definition) continue;
           const query = (tile.query ?? "").trim();
           if (query === "") fail("has no user sessions query", "Write the query in the tile (SELECT … FROM usersession …)");
           const type = tile.type ?? "";
@@ -696,18 +698,15 @@ export function gateFromDashboard(
           // A chart or table makes one SLI per row, as in dynatrace-service. User sessions queries
           // take no management zone in dynatrace-service either.
           const dimension = type === "SINGLE_VALUE" ? "" : ROW_BY_ROW;
-          add(objectiveOf(definition, definition.sli), `USQL;${type};${dimension};${query}`, where);
+          add(objectiveOf(definition), `USQL;${type};${dimension};${query}`, where);
           continue;
         }
         case "CUSTOM_CHARTING": {
-          // A custom chart's title is its custom name; a chart without one defines no objective.
+          // A chart without its settings defines no objective.
           if (!tile.filterConfig) continue;
-          const title = tile.filterConfig.customName ?? "";
-          const { definition, errors } = parseTileTitle(title);
-          if (errors.length > 0)
-            fail(`title ${JSON.stringify(title)}: ${errors.join("; ")}`, "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800");
-          if (definition.exclude || definition.sli === null) continue;
-          add(objectiveOf(definition, definition.sli), customChartQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail), where);
+          const definition = titled();
+          if (!definition) continue;
+          add(objectiveOf(definition), customChartQuery(tile, managementZoneOf(dashboard, tile), descriptors, fail), where);
           continue;
         }
         default:

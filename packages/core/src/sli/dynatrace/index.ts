@@ -330,15 +330,10 @@ export class DynatraceSliProvider implements SliProvider {
     signal?: AbortSignal,
     folded = false,
   ): Promise<{ series: SeriesValue[] } | { error: string; failure?: ExternalFailure }> {
-    const response = await this.queryMetrics(parameters, window, signal);
-    if (response.status >= 300)
-      return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
-    const body = response.body as MetricsBody;
-    const collections = Array.isArray(body?.result) ? body.result : [];
-    const warnings = body?.warnings?.length ? ` (Dynatrace: ${body.warnings.join("; ")})` : "";
-    if (collections.length !== 1)
-      return { error: `the metrics query returned ${collections.length} metric results where one is needed${warnings}` };
-    const data = collections[0]?.data ?? [];
+    const answer = await this.oneCollection(parameters, window, signal);
+    if ("error" in answer) return answer;
+    const { warnings } = answer;
+    const data = answer.collection.data ?? [];
     if (data.length === 0) return { error: `no data: the metrics query matched no series in the window${warnings}` };
     const values = data.map((one) => (one.values ?? []).filter((v): v is number => typeof v === "number"));
     if (values.some((one) => one.length > 1)) {
@@ -482,6 +477,17 @@ export class DynatraceSliProvider implements SliProvider {
 
   /** One SLI's metrics query on its own; the value in the metric's own unit. */
   private async metrics(parameters: MetricsParameters, window: SliWindow, signal?: AbortSignal, folded = false): Promise<Outcome> {
+    const answer = await this.oneCollection(parameters, window, signal);
+    if ("error" in answer) return answer;
+    return this.seriesValue(answer.collection, answer.warnings, parameters, window, signal, folded);
+  }
+
+  /** A metrics query's one collection (one selector), with Dynatrace's warnings as a message suffix. */
+  private async oneCollection(
+    parameters: MetricsParameters,
+    window: SliWindow,
+    signal?: AbortSignal,
+  ): Promise<{ collection: MetricsCollection; warnings: string } | { error: string; failure?: ExternalFailure }> {
     const response = await this.queryMetrics(parameters, window, signal);
     if (response.status >= 300)
       return { error: `Dynatrace refused the metrics query (${dynatraceErrorText(response)})`, failure: failureForStatus(response.status) };
@@ -491,7 +497,7 @@ export class DynatraceSliProvider implements SliProvider {
     const warnings = body.warnings?.length ? ` (Dynatrace: ${body.warnings.join("; ")})` : "";
     if (collections.length !== 1)
       return { error: `the metrics query returned ${collections.length} metric results where one is needed${warnings}` };
-    return this.seriesValue(collections[0] as MetricsCollection, warnings, parameters, window, signal, folded);
+    return { collection: collections[0] as MetricsCollection, warnings };
   }
 
   /** The one value of a metric's collection, with Keptn's rules for series and resolution. */
