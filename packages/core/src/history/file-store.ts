@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { appendFile, mkdir, open, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createInterface } from "node:readline";
 import type { PreviousEvaluation } from "../engine/types.js";
 import { SlogateError } from "../errors.js";
 import type { SlogateResult } from "../result/result.js";
@@ -39,6 +38,8 @@ export class FileHistoryStore implements HistoryStore {
       if (error instanceof SlogateError) throw error;
       throw new SlogateError("HISTORY_IO", `cannot read history ${this.path}: ${(error as Error).message}`, { cause: error });
     }
+    // readline is loaded with the first history read, not with every gate that keeps none.
+    const { createInterface } = await import("node:readline");
     const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let lineNumber = 0;
     // A read that fails half-way (a disk error, a file pulled away) is the history's failure, said so.

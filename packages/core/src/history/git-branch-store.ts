@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,8 +9,6 @@ import type { SlogateResult } from "../result/result.js";
 import { FileHistoryStore } from "./file-store.js";
 import type { HistoryStore, SelectionOptions } from "./history-store.js";
 import type { StoredEvaluation } from "./records.js";
-
-const exec = promisify(execFile);
 
 export interface GitBranchHistoryOptions {
   /** The repository to read and push: a remote URL or a path. */
@@ -50,6 +47,8 @@ export class GitBranchHistoryStore implements HistoryStore {
 
   private async git(cwd: string, args: string[]): Promise<string> {
     const config = this.options.authHeader ? ["-c", `http.extraHeader=${this.options.authHeader}`] : [];
+    // child_process is loaded with the first git command, not with every gate that never runs one.
+    const exec = promisify((await import("node:child_process")).execFile);
     try {
       const { stdout } = await exec("git", [...config, ...args], {
         cwd,

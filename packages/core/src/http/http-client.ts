@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
 import type { Dispatcher } from "undici";
 import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
 import { loadUndiciClient, type UndiciClient } from "./undici-client.js";
@@ -106,7 +105,8 @@ async function transportFor(options: HttpClientOptions): Promise<Transport> {
   const { Agent, EnvHttpProxyAgent, request } = await loadUndiciClient({ proxied: Boolean(proxied || options.dispatcher) });
   if (options.dispatcher) return { dispatcher: options.dispatcher, request };
   // TLS verification stays on; an extra CA is added to the system's, never replaces it.
-  const connect = options.caFile ? { ca: [...rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
+  // tls (and the crypto it loads) is read only for an extra CA; undici loads it for https itself.
+  const connect = options.caFile ? { ca: [...(await import("node:tls")).rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
   if (proxied) {
     const dispatcher = new EnvHttpProxyAgent({
       ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),

@@ -14,7 +14,9 @@ let whole: Promise<UndiciClient> | undefined;
 
 /** All of undici, through its index. */
 function wholeUndici(): Promise<UndiciClient> {
-  whole ??= import("undici").then((undici) => ({
+  // Its default export is undici's module.exports: Node also gives its names one by one, a bundle
+  // that loads undici as a chunk of its own (the GitHub Action's) gives only the default.
+  whole ??= import("undici").then(({ default: undici }) => ({
     Agent: undici.Agent,
     EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
     request: (dispatcher, options) => dispatcher.request(options),

@@ -39,7 +39,6 @@ export interface BuiltinWorkload {
   baseline?: { target: string; endpoints: Endpoint[] };
 }
 
-type Hdr = typeof import("hdr-histogram-js");
 type Undici = typeof import("undici");
 
 /** A status code, or TRANSPORT_ERROR when no answer came. */
@@ -380,7 +379,10 @@ export class BuiltinRunner implements WorkloadRunner {
   }
 
   async run(context: WorkloadContext): Promise<WorkloadOutcome> {
-    const [{ build }, undici] = (await Promise.all([import("hdr-histogram-js"), import("undici")])) as [Hdr, Undici];
+    // Both are CommonJS: their default export is their module.exports, under Node and in a bundle
+    // that loads them as chunks of their own (the GitHub Action's), which gives only the default.
+    const [{ default: hdr }, { default: undici }] = await Promise.all([import("hdr-histogram-js"), import("undici")]);
+    const { build } = hdr;
     const { workload } = this;
     const startTime = (context.now ?? (() => new Date()))();
     const startedAt = performance.now();
