@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -169,6 +171,63 @@ describe("the GitHub Action, run by Node 24 as the runner runs it", () => {
     ]);
     expect(github.comments[0]?.body).toBe("<!-- slogate:report checkout -->\ncopied");
     expect(github.calls.filter((c) => c.method === "PATCH").length - patchesBefore).toBe(1);
+  });
+
+  it("reaches GitHub through the runner's proxy (HTTP_PROXY/HTTPS_PROXY) for the pull-request comment", async () => {
+    // A self-hosted runner behind a corporate proxy: the API host is not loopback, so the toolkit
+    // sends the comment through the proxy, which alone knows where the host is.
+    const githubPort = Number(new URL(github.url).port);
+    const asked: string[] = [];
+    const proxy = createServer((request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      const target = new URL(request.url ?? "");
+      const upstream = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: githubPort,
+          method: request.method,
+          path: `${target.pathname}${target.search}`,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(upstream);
+    });
+    proxy.on("connect", (request, client: Socket, head: Buffer) => {
+      asked.push(`CONNECT ${request.url}`);
+      const upstream = connect(githubPort, "127.0.0.1", () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      for (const socket of [client, upstream]) socket.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      github.comments.length = 0;
+      const run = await runAction(
+        { slo: "slo.yaml", "sli-values": "values.json" },
+        {
+          workspace: workspaceWith({ response_time: 420, error_rate: 0.2 }),
+          pullRequest: 15,
+          apiUrl: `http://api.github.test:${githubPort}`,
+          env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl },
+        },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain("Pull-request comment created");
+      // Every request to GitHub (list the comments, then create one) went through the proxy's tunnel.
+      expect([...new Set(asked)]).toEqual([`CONNECT api.github.test:${githubPort}`]);
+      expect(github.comments.map((c) => c.body.split("\n")[0])).toEqual(["<!-- slogate:report gate/slogate -->"]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("on a fork's read-only token warns and keeps the report in the summary", async () => {
