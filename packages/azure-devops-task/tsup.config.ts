@@ -4,17 +4,24 @@ import { tsupBase } from "../../tsup.base.js";
 // The agent runs Slogate/SlogateV1/index.js with its own Node. Everything is bundled except
 // azure-pipelines-task-lib, which reads lib.json and its strings from its own folder and keeps
 // module state (the secret vault) that must exist once: it ships unbundled in the task folder.
+// The bundle is ES modules split into chunks: index.js holds what every run needs, the rest
+// (undici, load tests, monitoring) loads when a run uses it. The folder's package.json
+// (scripts/package-task.mjs) makes its .js files modules.
 export default defineConfig(
   tsupBase({
     entry: { index: "src/index.ts" },
     outDir: "Slogate/SlogateV1",
-    format: ["cjs"],
+    format: ["esm"],
+    splitting: true,
     dts: false,
     sourcemap: false,
     minify: true,
-    clean: false,
-    outExtension: () => ({ js: ".js" }),
+    // A fresh folder each build, but for the two files committed in it; scripts/package-task.mjs
+    // adds the task library and package.json again.
+    clean: ["!task.json", "!icon.png"],
     noExternal: [/^(?!azure-pipelines-task-lib).*/],
     external: ["azure-pipelines-task-lib"],
+    // A require() for the bundled CommonJS modules that call it.
+    banner: { js: "import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);" },
   }),
 );

@@ -1,6 +1,6 @@
 // Completes the task folder after the bundle is built: azure-pipelines-task-lib and the packages
 // it needs at run time (the agent does not run npm install), and a package.json that makes the
-// folder's .js files CommonJS wherever it lands.
+// folder's .js files (the bundle's chunks) ES modules wherever it lands.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,5 +32,5 @@ while (queue.length > 0) {
   if (!nested) cpSync(source, join(target, manifest.name), { recursive: true, dereference: true });
   for (const dependency of Object.keys(manifest.dependencies ?? {})) queue.push(locate(dependency, source));
 }
-writeFileSync(join(taskDir, "package.json"), `${JSON.stringify({ name: "slogate-task", private: true, type: "commonjs" }, null, 2)}\n`);
+writeFileSync(join(taskDir, "package.json"), `${JSON.stringify({ name: "slogate-task", private: true, type: "module" }, null, 2)}\n`);
 console.log(`task folder: ${[...copied].map(([name, version]) => `${name}@${version}`).join(", ")}`);

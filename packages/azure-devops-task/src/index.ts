@@ -1,4 +1,9 @@
-import { run } from "./main.js";
+import module from "node:module";
 
-// The agent runs this file with its own Node (Node20_1 or Node24 handler).
-void run();
+// The agent runs this file with its own Node (Node20_1 or Node24 handler). Node 22 and newer keep
+// compiled code between runs (in the temp folder): a second gate in the job, or the next job on a
+// self-hosted agent, compiles none of the bundle again. It applies to what loads after the call,
+// so the task itself loads next.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const { run } = await import("./main.js");
+await run();
