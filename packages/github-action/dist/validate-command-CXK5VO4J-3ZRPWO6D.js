@@ -1,6 +1,6 @@
 /* @slogate/github-action 1.0.0 */
 import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);
-import{a as b}from"./chunk-Z3VZP6WC.js";import{A as w,d,f as u,j as p,s as v,u as h,w as y,x as l}from"./chunk-RIVOLEPB.js";import"./chunk-PM67O2M7.js";import{c as m}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";import{resolve as f}from"path";var E=`Usage: slogate validate [--config <slogate.yaml>] [--slo <slo.yaml>] [--sli <sli.yaml>] [file\u2026]
+import{A as w,d,f as u,j as p,s as v,u as h,w as y,x as l}from"./chunk-RIVOLEPB.js";import{a as b}from"./chunk-Z3VZP6WC.js";import"./chunk-PM67O2M7.js";import{c as m}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";import{resolve as f}from"path";var E=`Usage: slogate validate [--config <slogate.yaml>] [--slo <slo.yaml>] [--sli <sli.yaml>] [file\u2026]
 
 Checks configuration files without evaluating anything. Files given without an option
 are recognised by their content (objectives \u2192 slo.yaml, indicators \u2192 sli.yaml,

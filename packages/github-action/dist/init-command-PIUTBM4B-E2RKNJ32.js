@@ -1,6 +1,6 @@
 /* @slogate/github-action 1.0.0 */
 import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);
-import{a as y}from"./chunk-BN6CGVGI.js";import{a as h}from"./chunk-Z3VZP6WC.js";import{b as u}from"./chunk-6KVKJGV5.js";import"./chunk-Y47ZCFO6.js";import"./chunk-PM67O2M7.js";import{a as p,c as l}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";import{existsSync as _}from"fs";import{resolve as v}from"path";var S=`Usage: slogate init [--provider dynatrace|prometheus|file] [--force]
+import{b as u}from"./chunk-6KVKJGV5.js";import{a as y}from"./chunk-BN6CGVGI.js";import"./chunk-Y47ZCFO6.js";import{a as h}from"./chunk-Z3VZP6WC.js";import"./chunk-PM67O2M7.js";import{a as p,c as l}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";import{existsSync as _}from"fs";import{resolve as v}from"path";var S=`Usage: slogate init [--provider dynatrace|prometheus|file] [--force]
 
 Writes a starting slogate.yaml, slo.yaml and sli.yaml (or values.json for the file provider)
 in this directory, each with the editor-schema line, ready for slogate evaluate.

@@ -1,6 +1,6 @@
 /* @slogate/github-action 1.0.0 */
 import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);
-import{a as S,b as g}from"./chunk-Z3VZP6WC.js";import{a as E}from"./chunk-SLSJTQZT.js";import{b as w}from"./chunk-4KBO42TS.js";import{b as d}from"./chunk-ZZ2TH3EG.js";import{b}from"./chunk-P2BFOP2H.js";import{a as u,d as h}from"./chunk-PRMZTFTA.js";import"./chunk-5Y5SKFI5.js";import"./chunk-RIVOLEPB.js";import"./chunk-PM67O2M7.js";import{c as m}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";var C=`Usage: slogate event <kind> [options]
+import{a as E}from"./chunk-SLSJTQZT.js";import{b as w}from"./chunk-4KBO42TS.js";import{b as d}from"./chunk-ZZ2TH3EG.js";import{b}from"./chunk-P2BFOP2H.js";import{a as u,d as h}from"./chunk-PRMZTFTA.js";import"./chunk-5Y5SKFI5.js";import"./chunk-RIVOLEPB.js";import{a as S,b as g}from"./chunk-Z3VZP6WC.js";import"./chunk-PM67O2M7.js";import{c as m}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";var C=`Usage: slogate event <kind> [options]
 
 Sends one delivery event to Dynatrace (Events API v2), for pipelines that mark steps
 without a gate. Connection: DT_URL and DT_API_TOKEN, or providers.dynatrace in slogate.yaml.
