@@ -1,6 +1,6 @@
 import module from "node:module";
 
-// The agent runs this file with its own Node (Node20_1 or Node24 handler). Node 22 and newer keep
+// The agent runs this file with its own Node (Node20_1 or Node24 handler). Node 22.8 and newer keep
 // compiled code between runs (in the temp folder): a second gate in the job, or the next job on a
 // self-hosted agent, compiles none of the bundle again. It applies to what loads after the call,
 // so the task itself loads next.

@@ -169,7 +169,7 @@ private Map synthetic(Map args, String bundle, String fileKey) {
  */
 private int runBundle(Map args, String bundle, List<String> argv, String stdoutFile = null) {
     String command = "node ${quote(bundle)} " + argv.collect { quote(it) }.join(' ') + (stdoutFile ? ' > ' + quote(stdoutFile) : '')
-    // Node 22 and newer keep the bundle's compiled code beside it, for the next build on this agent
+    // Node 22.1 and newer keep the bundle's compiled code beside it, for the next build on this agent
     // (the workspace's @tmp folder stays); older Node ignores the variable.
     List<String> environment = ["NODE_COMPILE_CACHE=${bundle.substring(0, bundle.lastIndexOf('/'))}/compile-cache".toString()]
     if (args.accountUrn) { environment << "DT_ACCOUNT_URN=${args.accountUrn}".toString() }

@@ -29,6 +29,9 @@ export class FileHistoryStore implements HistoryStore {
   }
 
   private async *lines(): AsyncGenerator<HistoryLine> {
+    // readline is loaded with the first history read, not with every gate that keeps none; before
+    // the stream opens, so nothing comes between the stream and the reader that handles its errors.
+    const { createInterface } = await import("node:readline");
     let input: ReturnType<typeof createReadStream>;
     try {
       if ((await stat(this.path)).isDirectory()) throw directoryGiven(this.path);
@@ -38,8 +41,6 @@ export class FileHistoryStore implements HistoryStore {
       if (error instanceof SlogateError) throw error;
       throw new SlogateError("HISTORY_IO", `cannot read history ${this.path}: ${(error as Error).message}`, { cause: error });
     }
-    // readline is loaded with the first history read, not with every gate that keeps none.
-    const { createInterface } = await import("node:readline");
     const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let lineNumber = 0;
     // A read that fails half-way (a disk error, a file pulled away) is the history's failure, said so.
