@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Dispatcher } from "undici";
 import { ExternalServiceError, failureForStatus, redact } from "./external-error.js";
-import { loadUndiciClient, type UndiciClient } from "./undici-client.js";
+import { loadUndici } from "./undici-client.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -93,22 +93,17 @@ function serviceMessage(body: unknown): string {
   return typeof message === "string" ? message : "";
 }
 
-/** How a client's requests go out: its dispatcher (a pool, or the proxy) and undici's request call. */
-interface Transport {
-  dispatcher: Dispatcher;
-  request: UndiciClient["request"];
-}
-
-async function transportFor(options: HttpClientOptions): Promise<Transport> {
+/** How a client's requests go out: a pool, or the proxy. */
+async function dispatcherFor(options: HttpClientOptions): Promise<Dispatcher> {
   const env = options.env ?? process.env;
   const proxied = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-  const { Agent, EnvHttpProxyAgent, request } = await loadUndiciClient({ proxied: Boolean(proxied || options.dispatcher) });
-  if (options.dispatcher) return { dispatcher: options.dispatcher, request };
+  const { Agent, EnvHttpProxyAgent } = await loadUndici();
+  if (options.dispatcher) return options.dispatcher;
   // TLS verification stays on; an extra CA is added to the system's, never replaces it.
   // tls (and the crypto it loads) is read only for an extra CA; undici loads it for https itself.
   const connect = options.caFile ? { ca: [...(await import("node:tls")).rootCertificates, readFileSync(options.caFile, "utf8")] } : {};
   if (proxied) {
-    const dispatcher = new EnvHttpProxyAgent({
+    return new EnvHttpProxyAgent({
       ...(env.HTTP_PROXY || env.http_proxy ? { httpProxy: env.HTTP_PROXY || env.http_proxy } : {}),
       ...(env.HTTPS_PROXY || env.https_proxy ? { httpsProxy: env.HTTPS_PROXY || env.https_proxy } : {}),
       ...(env.NO_PROXY || env.no_proxy ? { noProxy: env.NO_PROXY || env.no_proxy } : {}),
@@ -121,9 +116,8 @@ async function transportFor(options: HttpClientOptions): Promise<Transport> {
       // allow CONNECT tunnels to port 443 only. HTTPS is tunnelled.
       proxyTunnel: false,
     });
-    return { dispatcher, request };
   }
-  return { dispatcher: new Agent({ connect }), request };
+  return new Agent({ connect });
 }
 
 /**
@@ -132,7 +126,7 @@ async function transportFor(options: HttpClientOptions): Promise<Transport> {
  * name the service and never contain a secret.
  */
 export class HttpClient {
-  private transport: Promise<Transport> | undefined;
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly retry: RetryPolicy;
   private readonly secrets: string[];
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -151,9 +145,9 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
-  private getTransport(): Promise<Transport> {
-    this.transport ??= transportFor(this.options);
-    return this.transport;
+  private getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= dispatcherFor(this.options);
+    return this.dispatcher;
   }
 
   /** The service this client talks to, as messages name it. */
@@ -314,8 +308,8 @@ export class HttpClient {
     headers: Record<string, string>,
   ) {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const { dispatcher, request } = await this.getTransport();
-    const response = await request(dispatcher, {
+    const dispatcher = await this.getDispatcher();
+    const response = await dispatcher.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method,
@@ -355,6 +349,6 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    if (!this.options.dispatcher && this.transport) await (await this.transport).dispatcher.close();
+    if (!this.options.dispatcher && this.dispatcher) await (await this.dispatcher).close();
   }
 }

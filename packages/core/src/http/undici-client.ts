@@ -1,53 +1,74 @@
 /// <reference path="./undici-modules.d.ts" />
-import type { Agent, Dispatcher, EnvHttpProxyAgent } from "undici";
+import type { Agent, Client, EnvHttpProxyAgent, Pool } from "undici";
 
-/** The parts of undici the HTTP client uses. */
+/**
+ * The parts of undici the HTTP client uses. Every dispatcher has undici's request API
+ * (`dispatcher.request`, and the `connect` that tunnels HTTPS through a proxy).
+ */
 export interface UndiciClient {
   Agent: typeof Agent;
   EnvHttpProxyAgent: typeof EnvHttpProxyAgent;
-  /** undici's `dispatcher.request`: one request, the whole response body left to read. */
-  request(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
 }
 
-let direct: Promise<UndiciClient> | undefined;
-let whole: Promise<UndiciClient> | undefined;
+/** The connection pools the load generator drives. */
+export interface UndiciPools {
+  Pool: typeof Pool;
+  Client: typeof Client;
+}
+
+let client: Promise<UndiciClient> | undefined;
+let pools: Promise<UndiciPools> | undefined;
+
+/**
+ * undici's index, named through a variable so that bundlers leave it out: a bundle holds the
+ * modules below, so it never needs the index, which would add fetch, WebSocket, the mock agents
+ * and caches (a fifth of the Jenkins bundle) to what it compiles at every start.
+ */
+const UNDICI_INDEX = "undici";
 
 /** All of undici, through its index. */
-function wholeUndici(): Promise<UndiciClient> {
-  // Its default export is undici's module.exports: Node also gives its names one by one, a bundle
-  // that loads undici as a chunk of its own (the GitHub Action's) gives only the default.
-  whole ??= import("undici").then(({ default: undici }) => ({
-    Agent: undici.Agent,
-    EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
-    request: (dispatcher, options) => dispatcher.request(options),
-  }));
-  return whole;
+function wholeUndici(): Promise<typeof import("undici")> {
+  // A CommonJS module's default export is its module.exports, under Node and in bundles alike.
+  return (import(UNDICI_INDEX) as Promise<{ default: typeof import("undici") }>).then(({ default: undici }) => undici);
+}
+
+/** Each module's default export (its module.exports) if every one is a class, else nothing. */
+function classesOf<T extends unknown[]>(modules: { [K in keyof T]: { default: T[K] } }): T | null {
+  const classes = modules.map((module) => module.default);
+  return classes.every((value) => typeof value === "function") ? (classes as T) : null;
 }
 
 /**
  * undici for the HTTP client. Its index loads all of undici — fetch, WebSocket, mock agents,
- * caches — which costs a gate ~140 ms before its first request (bench/dynatrace.bench.mjs); a
- * direct connection needs only the connection pool and the request call, which undici (no exports
- * map) lets load on their own. A proxy needs the index: it is what gives dispatchers the
- * `connect` call that tunnels HTTPS through the proxy. Should an undici release move those
- * modules, the index serves every case.
+ * caches — which costs a gate ~140 ms before its first request (bench/dynatrace.bench.mjs); the
+ * agents and the request API load on their own (undici has no exports map), and the API goes onto
+ * the dispatchers' prototype as the index puts it there. Should an undici release move those
+ * modules, the index serves.
  */
-export function loadUndiciClient(options: { proxied: boolean }): Promise<UndiciClient> {
-  if (options.proxied) return wholeUndici();
-  direct ??= Promise.all([
+export function loadUndici(): Promise<UndiciClient> {
+  client ??= Promise.all([
+    import("undici/lib/dispatcher/dispatcher.js"),
+    import("undici/lib/api/index.js"),
     import("undici/lib/dispatcher/agent.js"),
     import("undici/lib/dispatcher/env-http-proxy-agent.js"),
-    import("undici/lib/api/api-request.js"),
-  ]).then(
-    ([agent, proxyAgent, api]): UndiciClient | Promise<UndiciClient> =>
-      typeof agent.default === "function" && typeof proxyAgent.default === "function" && typeof api.default === "function"
-        ? {
-            Agent: agent.default,
-            EnvHttpProxyAgent: proxyAgent.default,
-            request: (dispatcher, requestOptions) => api.default.call(dispatcher, requestOptions),
-          }
-        : wholeUndici(),
-    () => wholeUndici(),
+  ]).then(([dispatcher, api, agent, proxyAgent]): UndiciClient | Promise<UndiciClient> => {
+    const classes = classesOf([dispatcher, agent, proxyAgent]);
+    if (!classes || typeof api.default?.request !== "function") return wholeUndici();
+    const [Dispatcher, Agent, EnvHttpProxyAgent] = classes;
+    Object.assign(Dispatcher.prototype, api.default);
+    return { Agent, EnvHttpProxyAgent };
+  }, wholeUndici);
+  return client;
+}
+
+/** undici's pools for the load generator, loaded on their own as the client's agents are. */
+export function loadUndiciPools(): Promise<UndiciPools> {
+  pools ??= Promise.all([import("undici/lib/dispatcher/pool.js"), import("undici/lib/dispatcher/client.js")]).then(
+    ([pool, client]): UndiciPools | Promise<UndiciPools> => {
+      const classes = classesOf([pool, client]);
+      return classes ? { Pool: classes[0], Client: classes[1] } : wholeUndici();
+    },
+    wholeUndici,
   );
-  return direct;
+  return pools;
 }

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { Histogram } from "hdr-histogram-js";
 import type { Dispatcher } from "undici";
 import type { LiveMeasurements } from "../engine/sequential.js";
+import { loadUndiciPools, type UndiciPools } from "../http/undici-client.js";
 import { PairedSlices, sliceLength } from "./paired-slices.js";
 import { RESPONSE_TIME_PERCENTILES, Reservoir, requestMetrics } from "./request-metrics.js";
 import type { WorkloadContext, WorkloadOutcome, WorkloadRunner } from "./workload-runner.js";
@@ -38,8 +39,6 @@ export interface BuiltinWorkload {
    */
   baseline?: { target: string; endpoints: Endpoint[] };
 }
-
-type Undici = typeof import("undici");
 
 /** A status code, or TRANSPORT_ERROR when no answer came. */
 const TRANSPORT_ERROR = -1;
@@ -192,7 +191,7 @@ class Connections {
 
   constructor(
     private readonly workload: BuiltinWorkload,
-    private readonly undici: Undici,
+    private readonly undici: UndiciPools,
     endpoints: readonly Endpoint[] = workload.endpoints,
   ) {
     this.endpoints = endpoints.map((endpoint) => {
@@ -379,9 +378,9 @@ export class BuiltinRunner implements WorkloadRunner {
   }
 
   async run(context: WorkloadContext): Promise<WorkloadOutcome> {
-    // Both are CommonJS: their default export is their module.exports, under Node and in a bundle
-    // that loads them as chunks of their own (the GitHub Action's), which gives only the default.
-    const [{ default: hdr }, { default: undici }] = await Promise.all([import("hdr-histogram-js"), import("undici")]);
+    // hdr-histogram-js is CommonJS: its default export is its module.exports, under Node and in a
+    // bundle that loads it as a chunk of its own (the GitHub Action's), which gives only the default.
+    const [{ default: hdr }, undici] = await Promise.all([import("hdr-histogram-js"), loadUndiciPools()]);
     const { build } = hdr;
     const { workload } = this;
     const startTime = (context.now ?? (() => new Date()))();
