@@ -124,15 +124,12 @@ export async function runMonitoring(request: MonitoringRequest): Promise<Monitor
     // Dynatrace refuses (an expression it cannot describe, a metric it does not have) means no
     // SLO; any other failure stops the run, so an outage never reads as "prune this SLO".
     const shapes = sloShapes(slo.slo, indicators, unwritable);
+    const candidates = shapes.flatMap((shape) => ("objective" in shape ? [shape] : []));
+    const descriptors = await api.describeMetrics(candidates.map((shape) => shape.parameters.metricSelector));
     const units = new Map<string, string>();
-    for (const shape of shapes) {
-      if (!("objective" in shape)) continue;
-      try {
-        units.set(shape.sli, (await api.metricDescriptor(shape.parameters.metricSelector)).unit);
-      } catch (error) {
-        if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-        units.set(shape.sli, `not known (${error.message})`);
-      }
+    for (const shape of candidates) {
+      const descriptor = descriptors.get(shape.parameters.metricSelector);
+      units.set(shape.sli, descriptor && !("error" in descriptor) ? descriptor.unit : `not known (${descriptor?.error})`);
     }
     const slos = desiredSlos(shapes, units, prefix);
     const sloChanges = await plannedSloChanges(sloApi, slos, prefix, prune);

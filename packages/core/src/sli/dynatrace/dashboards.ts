@@ -161,6 +161,25 @@ export class DynatraceDashboards {
     };
   }
 
+  /**
+   * The descriptors of several metrics, one request each. A descriptor Dynatrace refuses (400: an
+   * expression it cannot describe; 404: a metric it does not have) is an answer with the reason;
+   * any other failure throws, so an outage is never read as "this metric has no descriptor".
+   */
+  async describeMetrics(selectors: Iterable<string>): Promise<Map<string, DescriptorAnswer>> {
+    const descriptors = new Map<string, DescriptorAnswer>();
+    for (const selector of selectors) {
+      if (descriptors.has(selector)) continue;
+      try {
+        descriptors.set(selector, await this.metricDescriptor(selector));
+      } catch (error) {
+        if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
+        descriptors.set(selector, { error: error.message });
+      }
+    }
+    return descriptors;
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.client.close(), this.classic.close(), this.auth.close()]);
   }
@@ -183,16 +202,7 @@ export async function loadDashboardGate(
     if (slo) slos.set(id, slo);
   }
   // A descriptor Dynatrace refuses (an expression it cannot describe) fails that tile, with the reason.
-  const descriptors = new Map<string, DescriptorAnswer>();
-  for (const metric of metricsToDescribe(found)) {
-    try {
-      descriptors.set(metric, await api.metricDescriptor(metric));
-    } catch (error) {
-      if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-      descriptors.set(metric, { error: error.message });
-    }
-  }
-  const gate = gateFromDashboard(found, slos, descriptors);
+  const gate = gateFromDashboard(found, slos, await api.describeMetrics(metricsToDescribe(found)));
   const files = gateFiles(gate);
   const header = `# From the Dynatrace dashboard "${found.dashboardMetadata.name}" (${found.id}), by dynatrace-service's dashboard rules\n`;
   return { dashboard: found, gate, sloText: header + stringify(files.slo), sliText: header + stringify(files.sli) };
