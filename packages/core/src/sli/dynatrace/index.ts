@@ -74,6 +74,15 @@ export function seriesLabel(dimensionMap: Record<string, string | null>): string
     .join(" ");
 }
 
+function isNumber(cell: unknown): cell is number {
+  return typeof cell === "number" && Number.isFinite(cell);
+}
+
+/** A user sessions row's value, as dynatrace-service read it: a chart's second column, a table's last. */
+function usqlRowValue(query: Extract<DynatraceQuery, { kind: "usql" }>, row: unknown[]): unknown {
+  return query.visualisation === "TABLE" ? row[row.length - 1] : row[1];
+}
+
 function formatWait(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
@@ -406,13 +415,11 @@ export class DynatraceSliProvider implements SliProvider {
     if ("error" in table) return table;
     const { rows } = table;
     const numeric = (cell: unknown): Outcome =>
-      typeof cell === "number" && Number.isFinite(cell)
-        ? { value: cell }
-        : { error: `the user sessions query gave ${JSON.stringify(cell)} where a number is needed` };
+      isNumber(cell) ? { value: cell } : { error: `the user sessions query gave ${JSON.stringify(cell)} where a number is needed` };
     if (query.visualisation === "SINGLE_VALUE") return numeric(rows[0]?.[0]);
     const row = rows.find((candidate) => Array.isArray(candidate) && String(candidate[0]) === query.dimension);
     if (!row) return { error: `no row for the dimension '${query.dimension}' in the user sessions answer (${rows.length} rows)` };
-    return numeric(query.visualisation === "TABLE" ? row[row.length - 1] : row[1]);
+    return numeric(usqlRowValue(query, row));
   }
 
   /**
@@ -430,10 +437,10 @@ export class DynatraceSliProvider implements SliProvider {
     return {
       series: table.rows.map((row, i): SeriesValue => {
         const [name] = row;
-        const cell = query.visualisation === "TABLE" ? row[row.length - 1] : row[1];
+        const cell = usqlRowValue(query, row);
         if (typeof name !== "string" || row.length < 2)
           return { label: String(i + 1), error: `row ${i + 1} of the user sessions answer has no name and value: ${JSON.stringify(row)}` };
-        return typeof cell === "number" && Number.isFinite(cell)
+        return isNumber(cell)
           ? { label: name, value: cell }
           : { label: name, error: `the user sessions query gave ${JSON.stringify(cell)} for ${name} where a number is needed` };
       }),
