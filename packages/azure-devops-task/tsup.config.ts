@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { tsupBase } from "../../tsup.base.js";
+import { ESM_REQUIRE, tsupBase } from "../../tsup.base.js";
 
 // The agent runs Slogate/SlogateV1/index.js with its own Node. Everything is bundled except
 // azure-pipelines-task-lib, which reads lib.json and its strings from its own folder and keeps
@@ -21,7 +21,6 @@ export default defineConfig(
     clean: ["!task.json", "!icon.png"],
     noExternal: [/^(?!azure-pipelines-task-lib).*/],
     external: ["azure-pipelines-task-lib"],
-    // A require() for the bundled CommonJS modules that call it.
-    banner: { js: "import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE },
   }),
 );

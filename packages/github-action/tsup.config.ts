@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { defineConfig } from "tsup";
-import { tsupBase } from "../../tsup.base.js";
+import { ESM_REQUIRE, tsupBase } from "../../tsup.base.js";
 
 const require = createRequire(import.meta.url);
 const { version } = require("./package.json") as { version: string };
@@ -82,7 +82,7 @@ export default defineConfig(
     ],
     // The release it belongs to, then a require() for the bundled CommonJS modules that call it.
     banner: {
-      js: `/* @slogate/github-action ${version} */\nimport { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);`,
+      js: `/* @slogate/github-action ${version} */\n${ESM_REQUIRE}`,
     },
   }),
 );
