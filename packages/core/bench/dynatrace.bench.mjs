@@ -9,8 +9,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { mediansInTurns, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
 
-const ROUNDS = 9;
 const LATENCY_MS = 100;
 const SLIS = 25;
 const core = fileURLToPath(new URL("..", import.meta.url));
@@ -41,11 +41,6 @@ writeFileSync(
   join(work, "slo.yaml"),
   `objectives:\n${names.map((n) => `  - sli: ${n}\n    pass: [{criteria: ["<=1"]}]`).join("\n")}\ntotal_score: {pass: "90%"}\n`,
 );
-
-function median(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const exec = promisify(execFile);
 
@@ -87,18 +82,13 @@ const gate = [
 const sentBefore = dynatrace.requests.length;
 await exec(process.execPath, [cli, ...gate], { cwd: work, env });
 const requestsPerGate = dynatrace.requests.length - sentBefore;
-// Each round runs every variant once, in turn: a busy moment of the machine lands on all alike.
-const samples = { nodeStart: [], trip: [], byDefault: [], serial: [], wide: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  samples.nodeStart.push(await timeOnce(["-e", "0"]));
-  samples.trip.push(await roundTrip());
-  samples.byDefault.push(await timeOnce([cli, ...gate]));
-  samples.serial.push(await timeOnce([cli, ...gate, "--concurrency", "1"]));
-  samples.wide.push(await timeOnce([cli, ...gate, "--concurrency", String(SLIS)]));
-}
-const [nodeStart, trip, byDefault, serial, wide] = [samples.nodeStart, samples.trip, samples.byDefault, samples.serial, samples.wide].map(
-  median,
-);
+const { nodeStart, trip, byDefault, serial, wide } = await mediansInTurns({
+  nodeStart: () => timeOnce(["-e", "0"]),
+  trip: roundTrip,
+  byDefault: () => timeOnce([cli, ...gate]),
+  serial: () => timeOnce([cli, ...gate, "--concurrency", "1"]),
+  wide: () => timeOnce([cli, ...gate, "--concurrency", String(SLIS)]),
+});
 await dynatrace.stop();
 
 const baseline = nodeStart + trip;

