@@ -402,6 +402,16 @@ function dataExplorerParts(
 }
 
 /**
+ * The objective a tile's title defines, and what is wrong with the title. No objective when the
+ * title excludes the tile, names no SLI, or cannot be read.
+ */
+function titledObjective(tile: DashboardTile): { objective: (TileDefinition & { sli: string }) | null; errors: string[] } {
+  const { definition, errors } = parseTileTitle(tileTitle(tile));
+  const defines = errors.length === 0 && !definition.exclude && definition.sli !== null;
+  return { objective: defines ? { ...definition, sli: definition.sli as string } : null, errors };
+}
+
+/**
  * The metrics whose descriptors the dashboard's objective tiles need: the selectors of Data
  * Explorer tiles that convert their unit (the conversion depends on the metric's own unit) and
  * the metrics of custom charts (their aggregation and entity type). Tiles that define no objective
@@ -411,8 +421,7 @@ export function metricsToDescribe(dashboard: Dashboard): string[] {
   const metrics = new Set<string>();
   for (const tile of dashboard.tiles) {
     if (tile.tileType !== "DATA_EXPLORER" && tile.tileType !== "CUSTOM_CHARTING") continue;
-    const { definition, errors } = parseTileTitle(tileTitle(tile));
-    if (errors.length > 0 || definition.exclude || definition.sli === null) continue;
+    if (!titledObjective(tile).objective) continue;
     if (tile.tileType === "CUSTOM_CHARTING") {
       const metric = tile.filterConfig?.chartConfig?.series?.[0]?.metric;
       if (metric) metrics.add(metric);
@@ -608,15 +617,14 @@ export function gateFromDashboard(
     // A tile that defines no objective (no sli=, pass= or warning=, no coloured thresholds) and
     // cannot be read is a chart on the dashboard, not part of the gate: passed over with a note.
     const title = tileTitle(tile);
-    /** The title's objective; null when the title excludes the tile or names no SLI. */
-    const titled = (): (TileDefinition & { sli: string }) | null => {
-      const { definition, errors } = parseTileTitle(title);
+    const titled = () => {
+      const { objective, errors } = titledObjective(tile);
       if (errors.length > 0)
         fail(
           `title ${JSON.stringify(title)}: ${errors.join("; ")}`,
           "Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false",
         );
-      return definition.exclude || definition.sli === null ? null : { ...definition, sli: definition.sli };
+      return objective;
     };
     const informational =
       ["DATA_EXPLORER", "CUSTOM_CHARTING", "DTAQL"].includes(tile.tileType) && !definesObjective(title) && thresholdCriteria(tile) === null;

@@ -56,6 +56,13 @@ function dimensionsOf(series: unknown): string {
 
 type SeriesValue = { label: string; value: number } | { label: string; error: string };
 
+/** A query read one value per series: a metrics query with `perSeries`, a user sessions table row by row. */
+type SeriesQuery = Extract<DynatraceQuery, { kind: "metrics" } | { kind: "usql" }>;
+
+function seriesQuery(query: DynatraceQuery): SeriesQuery | undefined {
+  return (query.kind === "metrics" && query.perSeries) || (query.kind === "usql" && query.dimension === ROW_BY_ROW) ? query : undefined;
+}
+
 /**
  * A series' name as dynatrace-service made it: its dimension values ordered by key, a dimension's
  * `.name` value in place of its id, empty values left out, joined by a space.
@@ -257,49 +264,15 @@ export class DynatraceSliProvider implements SliProvider {
         if ("failed" in entry) return entry.failed;
         const { sli, query, text } = entry;
         try {
-          if ((query.kind === "metrics" && query.perSeries) || (query.kind === "usql" && query.dimension === ROW_BY_ROW)) {
-            const outcome =
-              query.kind === "metrics"
-                ? await this.valuesPerSeries(query.parameters, request.window, request.signal)
-                : await this.usqlRows(query, request.window, request.signal);
-            if ("error" in outcome) {
-              if (outcome.failure) unreachable[sli] = outcome.failure;
-              return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
+          const bySeries = seriesQuery(query);
+          if (bySeries) {
+            const read = await this.readSeries(sli, bySeries, text, request);
+            if (read.failure) unreachable[sli] = read.failure;
+            if (read.split) {
+              perSeries[sli] = read.split;
+              for (const { sli: name } of read.split) queries[name] = queries[sli] as string;
             }
-            const scale = query.kind === "metrics" && query.unit ? UNIT_DIVISOR[query.unit] : 1;
-            const split = query.kind === "metrics";
-            // One series keeps the SLI's own name, as in dynatrace-service; several get one SLI
-            // each, and so does every row of a user sessions table, however many.
-            if (split && outcome.series.length === 1) {
-              const [only] = outcome.series as [SeriesValue];
-              return "value" in only
-                ? { metric: sli, value: only.value / scale, success: true, message: "" }
-                : failedSli(sli, this.classic.redact(`${only.error}; query: ${text}`));
-            }
-            const nameOf = (label: string) => (label === "" ? sli : `${sli}_${cleanSliName(label)}`);
-            const names = outcome.series.map((one) => nameOf(one.label));
-            // Two series under one name, or a series under another SLI's name, would swap values.
-            const twice = names.find((name, i) => names.indexOf(name) !== i);
-            const taken = names.find((name) => name !== sli && request.indicators.includes(name));
-            if (twice || taken) {
-              const why = twice
-                ? `two of its series would both be named ${twice}`
-                : `a series would be named ${taken}, which is another SLI`;
-              return failedSli(
-                sli,
-                this.classic.redact(
-                  `${sli} cannot be read per series: ${why}; split by a dimension whose values differ, or rename the SLI; query: ${text}`,
-                ),
-              );
-            }
-            perSeries[sli] = outcome.series.map((one, i) => ({ sli: names[i] as string, label: one.label }));
-            for (const name of names) queries[name] = queries[sli] as string;
-            return outcome.series.map((one, i) => {
-              const name = names[i] as string;
-              return "value" in one
-                ? { metric: name, value: one.value / scale, success: true, message: "" }
-                : failedSli(name, this.classic.redact(`${one.error}; query: ${text}`));
-            });
+            return read.results;
           }
           const outcome = await (batched.get(sli) ?? this.run(query, request.window, request.signal));
           if ("error" in outcome) {
@@ -325,6 +298,43 @@ export class DynatraceSliProvider implements SliProvider {
       ...backendAnswer("Dynatrace", answered.flat(), queries, unreachable),
       ...(Object.keys(samples).length > 0 ? { samples } : {}),
       ...(Object.keys(perSeries).length > 0 ? { perSeries } : {}),
+    };
+  }
+
+  /**
+   * An SLI read series by series: a metric split by a dimension, or a user sessions table row by
+   * row. One series keeps the SLI's own name, as in dynatrace-service; several get one SLI each
+   * (`split`), and so does every row of a table, however many.
+   */
+  private async readSeries(
+    sli: string,
+    query: SeriesQuery,
+    text: string,
+    request: SliRequest,
+  ): Promise<{ results: SliResult[]; split?: Array<{ sli: string; label: string }>; failure?: ExternalFailure }> {
+    const outcome =
+      query.kind === "metrics"
+        ? await this.valuesPerSeries(query.parameters, request.window, request.signal)
+        : await this.usqlRows(query, request.window, request.signal);
+    const failed = (name: string, error: string) => failedSli(name, this.classic.redact(`${error}; query: ${text}`));
+    if ("error" in outcome) return { results: [failed(sli, outcome.error)], ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    const scale = query.kind === "metrics" && query.unit ? UNIT_DIVISOR[query.unit] : 1;
+    const read = (name: string, one: SeriesValue): SliResult =>
+      "value" in one ? { metric: name, value: one.value / scale, success: true, message: "" } : failed(name, one.error);
+    if (query.kind === "metrics" && outcome.series.length === 1) return { results: [read(sli, outcome.series[0] as SeriesValue)] };
+    const names = outcome.series.map((one) => (one.label === "" ? sli : `${sli}_${cleanSliName(one.label)}`));
+    // Two series under one name, or a series under another SLI's name, would swap values.
+    const twice = names.find((name, i) => names.indexOf(name) !== i);
+    const taken = names.find((name) => name !== sli && request.indicators.includes(name));
+    if (twice || taken) {
+      const why = twice ? `two of its series would both be named ${twice}` : `a series would be named ${taken}, which is another SLI`;
+      return {
+        results: [failed(sli, `${sli} cannot be read per series: ${why}; split by a dimension whose values differ, or rename the SLI`)],
+      };
+    }
+    return {
+      results: outcome.series.map((one, i) => read(names[i] as string, one)),
+      split: outcome.series.map((one, i) => ({ sli: names[i] as string, label: one.label })),
     };
   }
 
