@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynatraceEndpoints } from "../src/sli/dynatrace/connection.js";
+import { DynatraceDashboards } from "../src/sli/dynatrace/dashboards.js";
 import { LocalDynatrace } from "./dynatrace-server.js";
 import { runCliAsync, tempDir } from "./support.js";
 
@@ -387,5 +389,36 @@ describe("slogate evaluate --dashboard: gates defined in Dynatrace dashboards", 
     expect(run.stderr).toBe(
       `slogate: dashboard "KQG;project=x;stage=y;service=z" (${id}), tile 1 (DATA_EXPLORER "Response time;sli=rt;pass=< 500"): title "Response time;sli=rt;pass=< 500": at offset 21: invalid criteria for 'pass': "< 500". Write the title as <name>;sli=<sli>;pass=<=500;warning=<=800;weight=1;key=false\n`,
     );
+  });
+});
+
+describe("metric descriptors a dashboard's tiles need", () => {
+  it("reads each metric's descriptor once, all together, and keeps a metric Dynatrace does not have as an answer", async () => {
+    const token = "dt0c01.DESCRIBE.canary-token-44dd55ee66ff";
+    // Every answer waits, so requests sent together are in flight together.
+    const slow = await new LocalDynatrace({
+      tokens: { [token]: ["metrics.read"] },
+      metrics: { "builtin:a": [{ values: [1] }], "builtin:b": [{ values: [1] }], "builtin:c": [{ values: [1] }] },
+      metricUnits: { "builtin:b": "MicroSecond" },
+      latencyMs: 300,
+    }).start();
+    const api = new DynatraceDashboards(dynatraceEndpoints(slow.url), { apiToken: token });
+    try {
+      const answers = await api.describeMetrics(["builtin:a", "builtin:b", "builtin:a", "builtin:c", "builtin:gone"]);
+      expect([...answers.keys()]).toEqual(["builtin:a", "builtin:b", "builtin:c", "builtin:gone"]);
+      expect(answers.get("builtin:b")).toMatchObject({ unit: "MicroSecond", defaultAggregation: "avg", entityType: ["SERVICE"] });
+      expect(answers.get("builtin:gone")).toEqual({ error: expect.stringContaining("Metric builtin:gone not found") });
+      const asked = slow.requests.filter((request) => request.route === "metric-descriptor");
+      expect(asked.map((request) => decodeURIComponent(request.path.split("/").pop() ?? "")).sort()).toEqual([
+        "builtin:a",
+        "builtin:b",
+        "builtin:c",
+        "builtin:gone",
+      ]);
+      expect(Math.max(...asked.map((request) => request.inFlight))).toBe(4);
+    } finally {
+      await api.close();
+      await slow.stop();
+    }
   });
 });

@@ -130,6 +130,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: IncomingMessage["headers"];
   body: string;
+  /** Requests in flight (received, not yet answered) when this one arrived, itself included. */
+  inFlight: number;
 }
 
 const SCOPE: Partial<Record<Route, string>> = {
@@ -298,6 +300,7 @@ export class LocalDynatrace {
   /** Comments on problems, by problemId, oldest first. */
   readonly comments = new Map<string, StoredComment[]>();
   private readonly faults = new Map<Route, Fault[]>();
+  private inFlight = 0;
   private readonly issued = new Map<string, number>();
   private readonly running = new Map<string, { query: string; pollsLeft: number }>();
   private readonly sockets = new Set<Socket>();
@@ -344,6 +347,8 @@ export class LocalDynatrace {
     request.on("end", () => {
       const url = new URL(request.url ?? "/", "http://local");
       const route = routeOf(request.method ?? "", url.pathname);
+      this.inFlight++;
+      response.once("close", () => this.inFlight--);
       const recorded: RecordedRequest = {
         route,
         method: request.method ?? "",
@@ -351,6 +356,7 @@ export class LocalDynatrace {
         query: Object.fromEntries(url.searchParams),
         headers: request.headers,
         body,
+        inFlight: this.inFlight,
       };
       this.requests.push(recorded);
       const fault = route === "unknown" ? undefined : this.faults.get(route)?.shift();

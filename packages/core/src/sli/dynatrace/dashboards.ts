@@ -167,17 +167,17 @@ export class DynatraceDashboards {
    * any other failure throws, so an outage is never read as "this metric has no descriptor".
    */
   async describeMetrics(selectors: Iterable<string>): Promise<Map<string, DescriptorAnswer>> {
-    const descriptors = new Map<string, DescriptorAnswer>();
-    for (const selector of selectors) {
-      if (descriptors.has(selector)) continue;
-      try {
-        descriptors.set(selector, await this.metricDescriptor(selector));
-      } catch (error) {
-        if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-        descriptors.set(selector, { error: error.message });
-      }
-    }
-    return descriptors;
+    // All at once: the client caps the requests in flight.
+    const unique = [...new Set(selectors)];
+    const answers = await Promise.all(
+      unique.map((selector) =>
+        this.metricDescriptor(selector).catch((error: unknown): DescriptorAnswer => {
+          if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
+          return { error: error.message };
+        }),
+      ),
+    );
+    return new Map(unique.map((selector, i) => [selector, answers[i] as DescriptorAnswer]));
   }
 
   async close(): Promise<void> {
