@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynatraceEndpoints } from "../src/sli/dynatrace/connection.js";
 import { DynatraceSliProvider } from "../src/sli/dynatrace/index.js";
 import { LocalDynatrace } from "./dynatrace-server.js";
+import { freePort } from "./prometheus-server.js";
 import { runCliAsync, tempDir, writeFiles } from "./support.js";
 
 const TOKEN = "dt0c01.BATCH.canary-secret-0123456789";
@@ -110,6 +111,38 @@ describe("a wrong URL or token shows before the ingestion wait, not after it", (
     expect(run.stderr).toContain("Dynatrace refused the first request, before waiting for ingestion (HTTP 401");
     expect(run.stderr).not.toContain("dt0c01.WRONG.token-value");
     expect(dynatrace.requests.slice(before).map((request) => request.route)).toEqual(["metrics-list"]);
+  }, 30_000);
+
+  it("a URL where nothing answers: exit 1, the reason said once for the 25 SLIs it stopped", async () => {
+    const cwd = tempDir();
+    const names = Array.from({ length: 25 }, (_, i) => `sli${i}`);
+    writeFiles(cwd, {
+      "slo.yaml": `objectives:\n${names.map((sli) => `  - sli: ${sli}\n    pass: [{criteria: ["<=100"]}]`).join("\n")}\ntotal_score: {pass: "90%"}\n`,
+      "sli.yaml": `indicators:\n${names.map((sli, i) => `  ${sli}: "metricSelector=calc:service.sli${i}:avg&entitySelector=${SERVICE}"`).join("\n")}\n`,
+    });
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await runCliAsync(
+      [
+        "evaluate",
+        "--provider",
+        "dynatrace",
+        "--slo",
+        "slo.yaml",
+        "--sli",
+        "sli.yaml",
+        "--start",
+        WINDOW.start,
+        "--end",
+        WINDOW.end,
+        "--settle",
+        "0",
+      ],
+      { cwd, env: { DT_URL: closed, DT_API_TOKEN: TOKEN } },
+    );
+    expect(run.stderr).toBe(
+      `slogate: error: could not evaluate: SLIs sli0, sli1, sli2, sli3, sli4 and 20 more: Dynatrace: GET ${closed}/api/v2/metrics/query failed: ECONNREFUSED; check the URL, DNS, proxy (HTTPS_PROXY/NO_PROXY) and that the service is up; exit status 1\n`,
+    );
+    expect(run.status).toBe(1);
   }, 30_000);
 
   it("a token without the scope the queries need: exit 2 at once", async () => {

@@ -7,6 +7,12 @@ export function failedSli(metric: string, message: string): SliResult {
   return { metric, value: 0, success: false, message };
 }
 
+/** Why an SLI's backend could not be used: the kind of failure, and the reason without the SLI's query. */
+export interface UnreachableSli {
+  failure: ExternalFailure;
+  reason: string;
+}
+
 /**
  * A backend provider's answer: when any SLI could not be fetched, the retrieval as a whole
  * reports fail (as Keptn's providers did), so the gate cannot pass on what is missing.
@@ -15,7 +21,7 @@ export function backendAnswer(
   service: string,
   results: SliResult[],
   queries: Record<string, string>,
-  unreachable: Record<string, ExternalFailure> = {},
+  unreachable: Record<string, UnreachableSli> = {},
 ): SliAnswer {
   const failures = results.filter((result) => !result.success);
   const reached = Object.entries(unreachable);
@@ -25,8 +31,25 @@ export function backendAnswer(
     message: failures.length > 0 ? `${service} gave no usable value for ${failures.map((f) => f.metric).join(", ")}` : "",
     indicatorValues: results,
     queries,
-    ...(reached.length > 0 ? { unreachable: Object.fromEntries(reached.map(([sli, failure]) => [sli, { service, failure }])) } : {}),
+    ...(reached.length > 0 ? { unreachable: Object.fromEntries(reached.map(([sli, why]) => [sli, { service, ...why }])) } : {}),
   };
+}
+
+/** SLIs as a message names them: all of a few, the first five of many. */
+function namedSlis(slis: string[]): string {
+  const shown = slis.slice(0, 5).join(", ");
+  if (slis.length === 1) return `SLI ${shown}`;
+  return slis.length > 5 ? `SLIs ${shown} and ${slis.length - 5} more` : `SLIs ${shown}`;
+}
+
+/**
+ * Each reason once, with the SLIs it hit: a backend that is down fails every SLI alike, and 25
+ * copies of one reason would bury it.
+ */
+function byReason(entries: Array<[string, { reason: string }]>): string {
+  const slisOf = new Map<string, string[]>();
+  for (const [sli, { reason }] of entries) slisOf.set(reason, [...(slisOf.get(reason) ?? []), sli]);
+  return [...slisOf].map(([reason, slis]) => `${namedSlis(slis)}: ${reason}`).join("; ");
 }
 
 /** A refused token or scope: the configuration to fix, not a verdict. */
@@ -42,11 +65,11 @@ const OUTAGE: ReadonlySet<ExternalFailure> = new Set(["rate-limited", "server", 
  */
 export function judgeReachability(answer: SliAnswer): SliAnswer {
   const unreachable = Object.entries(answer.unreachable ?? {});
-  const messageOf = (sli: string) => answer.indicatorValues.find((value) => value.metric === sli)?.message ?? "";
   const refused = unreachable.find(([, { failure }]) => REFUSED.has(failure));
   if (refused) {
-    const [sli, { service, failure }] = refused;
-    throw new ExternalServiceError(service, failure, `SLI ${sli}: ${messageOf(sli)}`);
+    const [, { service, failure }] = refused;
+    const alike = unreachable.filter(([, other]) => other.service === service && other.failure === failure);
+    throw new ExternalServiceError(service, failure, byReason(alike));
   }
   const down = unreachable.filter(([, { failure }]) => OUTAGE.has(failure));
   if (down.length === 0) return answer;
@@ -54,6 +77,6 @@ export function judgeReachability(answer: SliAnswer): SliAnswer {
     ...answer,
     status: "errored",
     result: "fail",
-    message: `could not evaluate: ${down.map(([sli]) => `SLI ${sli}: ${messageOf(sli)}`).join("; ")}`,
+    message: `could not evaluate: ${byReason(down)}`,
   };
 }

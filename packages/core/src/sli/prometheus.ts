@@ -1,7 +1,7 @@
 import type { SliResult } from "../engine/types.js";
-import { type ExternalFailure, ExternalServiceError, failureForStatus } from "../http/external-error.js";
+import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
 import { HttpClient, type HttpClientOptions } from "../http/http-client.js";
-import { backendAnswer, failedSli } from "./answer.js";
+import { backendAnswer, failedSli, type UnreachableSli } from "./answer.js";
 import { type PlaceholderContext, resolvePlaceholders, windowSeconds } from "./placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest } from "./sli-provider.js";
 
@@ -111,7 +111,7 @@ export class PrometheusSliProvider implements SliProvider {
     const context: PlaceholderContext = { window: request.window, labels: this.options.labels, filters: request.filters };
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
-    const unreachable: Record<string, ExternalFailure> = {};
+    const unreachable: Record<string, UnreachableSli> = {};
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? defaultPrometheusQuery(sli, context);
@@ -141,7 +141,7 @@ export class PrometheusSliProvider implements SliProvider {
   }
 
   /** One instant query; a refusal or an outage is also recorded in `unreachable`. */
-  private async query(sli: string, query: string, request: SliRequest, unreachable: Record<string, ExternalFailure>): Promise<SliResult> {
+  private async query(sli: string, query: string, request: SliRequest, unreachable: Record<string, UnreachableSli>): Promise<SliResult> {
     const time = String(Date.parse(request.window.end) / 1000);
     try {
       const response = await this.client.getJson("api/v1/query", { query, time }, request.signal);
@@ -149,14 +149,15 @@ export class PrometheusSliProvider implements SliProvider {
       if (response.status >= 300 || body.status === "error") {
         const said = body.error ? `${body.errorType ?? "error"}: ${body.error}` : `HTTP ${response.status}`;
         const advice = AUTH_ADVICE[response.status] ?? "";
-        if (response.status >= 300) unreachable[sli] = failureForStatus(response.status);
         // The server's own words may quote what it was sent, credentials included.
-        return failedSli(sli, this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}; query: ${query}`));
+        const reason = this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}`);
+        if (response.status >= 300) unreachable[sli] = { failure: failureForStatus(response.status), reason };
+        return failedSli(sli, this.client.redact(`${reason}; query: ${query}`));
       }
       return this.valueFrom(sli, query, body);
     } catch (error) {
       if (error instanceof ExternalServiceError) {
-        unreachable[sli] = error.failure;
+        unreachable[sli] = { failure: error.failure, reason: error.message };
         return failedSli(sli, `${error.message}; query: ${query}`);
       }
       throw error;

@@ -32,7 +32,7 @@ export interface SliAnswer extends SliRetrieval {
    * SLIs without a value because the backend refused the credentials or did not answer (not for
    * want of data), by SLI: the gate then could not judge, which is not a failed verdict.
    */
-  unreachable?: Record<string, { service: string; failure: ExternalFailure }>;
+  unreachable?: Record<string, { service: string; failure: ExternalFailure; reason: string }>;
   /**
    * SLIs read one value per series (`perSeries=true`): each such SLI's own SLIs, one per series,
    * with the series' name. The gate judges each by the SLI's objective.

@@ -1,7 +1,7 @@
 import type { SliResult } from "../../engine/types.js";
 import { type ExternalFailure, ExternalServiceError, failureForStatus } from "../../http/external-error.js";
 import { HttpClient, type HttpClientOptions, sleep } from "../../http/http-client.js";
-import { backendAnswer, failedSli } from "../answer.js";
+import { backendAnswer, failedSli, type UnreachableSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
 import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
@@ -196,7 +196,7 @@ export class DynatraceSliProvider implements SliProvider {
     const useDefaults = Object.keys(this.options.indicators).length === 0;
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
-    const unreachable: Record<string, ExternalFailure> = {};
+    const unreachable: Record<string, UnreachableSli> = {};
     // First every SLI's query, read and resolved; then the metrics queries that can share a
     // request are sent together, everything else on its own.
     const prepared = request.indicators.map(
@@ -239,7 +239,9 @@ export class DynatraceSliProvider implements SliProvider {
           "Dynatrace",
           request.indicators.map((sli) => failedSli(sli, message)),
           queries,
-          refused.failure ? Object.fromEntries(request.indicators.map((sli) => [sli, refused.failure as ExternalFailure])) : {},
+          refused.failure
+            ? Object.fromEntries(request.indicators.map((sli) => [sli, { failure: refused.failure as ExternalFailure, reason: message }]))
+            : {},
         );
       }
     }
@@ -267,7 +269,7 @@ export class DynatraceSliProvider implements SliProvider {
           const bySeries = seriesQuery(query);
           if (bySeries) {
             const read = await this.readSeries(sli, bySeries, text, request);
-            if (read.failure) unreachable[sli] = read.failure;
+            if (read.unreachable) unreachable[sli] = read.unreachable;
             if (read.split) {
               perSeries[sli] = read.split;
               for (const { sli: name } of read.split) queries[name] = queries[sli] as string;
@@ -276,7 +278,7 @@ export class DynatraceSliProvider implements SliProvider {
           }
           const outcome = await (batched.get(sli) ?? this.run(query, request.window, request.signal));
           if ("error" in outcome) {
-            if (outcome.failure) unreachable[sli] = outcome.failure;
+            if (outcome.failure) unreachable[sli] = { failure: outcome.failure, reason: this.classic.redact(outcome.error) };
             return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
           }
           const unit = query.kind === "metrics" ? query.unit : undefined;
@@ -287,7 +289,7 @@ export class DynatraceSliProvider implements SliProvider {
           return { metric: sli, value: unit ? outcome.value / UNIT_DIVISOR[unit] : outcome.value, success: true, message: "" };
         } catch (error) {
           if (error instanceof ExternalServiceError) {
-            unreachable[sli] = error.failure;
+            unreachable[sli] = { failure: error.failure, reason: this.classic.redact(error.message) };
             return failedSli(sli, this.classic.redact(`${error.message}; query: ${text}`));
           }
           throw error;
@@ -311,13 +313,16 @@ export class DynatraceSliProvider implements SliProvider {
     query: SeriesQuery,
     text: string,
     request: SliRequest,
-  ): Promise<{ results: SliResult[]; split?: Array<{ sli: string; label: string }>; failure?: ExternalFailure }> {
+  ): Promise<{ results: SliResult[]; split?: Array<{ sli: string; label: string }>; unreachable?: UnreachableSli }> {
     const outcome =
       query.kind === "metrics"
         ? await this.valuesPerSeries(query.parameters, request.window, request.signal)
         : await this.usqlRows(query, request.window, request.signal);
     const failed = (name: string, error: string) => failedSli(name, this.classic.redact(`${error}; query: ${text}`));
-    if ("error" in outcome) return { results: [failed(sli, outcome.error)], ...(outcome.failure ? { failure: outcome.failure } : {}) };
+    if ("error" in outcome) {
+      const unreachable = outcome.failure ? { failure: outcome.failure, reason: this.classic.redact(outcome.error) } : undefined;
+      return { results: [failed(sli, outcome.error)], ...(unreachable ? { unreachable } : {}) };
+    }
     const scale = query.kind === "metrics" && query.unit ? UNIT_DIVISOR[query.unit] : 1;
     const read = (name: string, one: SeriesValue): SliResult =>
       "value" in one ? { metric: name, value: one.value / scale, success: true, message: "" } : failed(name, one.error);
