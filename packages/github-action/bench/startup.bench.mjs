@@ -1,9 +1,10 @@
 // The action's bundle: what a run loads at start (dist/index.js and the chunks it imports) next to
-// all of dist/, and its cold start (no inputs, until its first output) next to `node -e 0`, both on
-// the Node 24 the runner uses, measured in this run, in turns: on a fresh runner (nothing compiled
-// yet) and on one that ran the action before (its compiled code kept in the temp folder).
+// all of dist/; its cold start (no inputs, until its first output) and a whole gate on a values
+// file (start to exit, as the Azure and GitLab benches time theirs) next to `node -e 0`, all on the
+// Node 24 the runner uses, measured in this run, in turns: on a fresh runner (nothing compiled yet)
+// and on one that ran the action before (its compiled code kept in the temp folder).
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -32,10 +33,25 @@ function loadedAtStart(file, seen = new Set()) {
 const freshTemp = () => mkdtempSync(join(tmpdir(), "slogate-bench-runner-"));
 const usedTemp = freshTemp();
 
-function firstOutput(args, temp = freshTemp()) {
+// A step's workspace with an SLO and measured values, and the files the runner gives every step.
+const workspace = freshTemp();
+writeFileSync(join(workspace, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
+writeFileSync(join(workspace, "values.json"), '{"rt": 120}\n');
+const gateStep = {
+  GITHUB_WORKSPACE: workspace,
+  GITHUB_OUTPUT: join(workspace, "output"),
+  GITHUB_STEP_SUMMARY: join(workspace, "summary"),
+  INPUT_SLO: "slo.yaml",
+  "INPUT_SLI-VALUES": "values.json",
+};
+
+function firstOutput(args, temp = freshTemp(), step = {}) {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = execFile(NODE24, args, { env: { PATH: process.env.PATH, GITHUB_ACTIONS: "true", TMPDIR: temp } });
+    const child = execFile(NODE24, args, {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, GITHUB_ACTIONS: "true", TMPDIR: temp, ...step },
+    });
     let done = false;
     const finish = () => {
       if (!done) {
@@ -43,16 +59,20 @@ function firstOutput(args, temp = freshTemp()) {
         resolve(performance.now() - start);
       }
     };
-    child.stdout.once("data", finish);
+    // A gate is timed to its exit, a cold start to its first output.
+    if (!step.INPUT_SLO) child.stdout.once("data", finish);
     child.on("exit", finish);
   });
 }
 
 await firstOutput([bundle], usedTemp);
-const { node, cold, again } = await mediansInTurns({
+await firstOutput([bundle], usedTemp, gateStep);
+const { node, cold, again, gate, gateAgain } = await mediansInTurns({
   node: () => firstOutput(["-e", "0"]),
   cold: () => firstOutput([bundle]),
   again: () => firstOutput([bundle], usedTemp),
+  gate: () => firstOutput([bundle], freshTemp(), gateStep),
+  gateAgain: () => firstOutput([bundle], usedTemp, gateStep),
 });
 const ratio = againstNode(node);
 const megabytes = (files) => (files.reduce((sum, file) => sum + statSync(file).size, 0) / 1024 / 1024).toFixed(2);
@@ -65,3 +85,5 @@ console.log(
 );
 console.log(`  to first output, a fresh runner             ${ratio(cold)}`);
 console.log(`  to first output, having run it before       ${ratio(again)}`);
+console.log(`  a whole gate on a values file, fresh        ${ratio(gate)}`);
+console.log(`  a whole gate on a values file, run before   ${ratio(gateAgain)}`);
