@@ -122,21 +122,7 @@ describe("a wrong URL or token shows before the ingestion wait, not after it", (
     });
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await runCliAsync(
-      [
-        "evaluate",
-        "--provider",
-        "dynatrace",
-        "--slo",
-        "slo.yaml",
-        "--sli",
-        "sli.yaml",
-        "--start",
-        WINDOW.start,
-        "--end",
-        WINDOW.end,
-        "--settle",
-        "0",
-      ],
+      [..."evaluate --provider dynatrace --slo slo.yaml --sli sli.yaml --settle 0 --start".split(" "), WINDOW.start, "--end", WINDOW.end],
       { cwd, env: { DT_URL: closed, DT_API_TOKEN: TOKEN } },
     );
     expect(run.stderr).toBe(

@@ -38,23 +38,9 @@ export async function resolve(specifier, context, next) {
     }).start();
     try {
       const run = await runCliAsync(
-        [
-          "evaluate",
-          "--provider",
-          "dynatrace",
-          "--sli",
-          "sli.yaml",
-          "--slo",
-          "slo.yaml",
-          "--start",
-          "2026-11-28T10:00:00Z",
-          "--end",
-          "2026-11-28T10:15:00Z",
-          "--settle",
-          "0",
-          "--format",
-          "keptn",
-        ],
+        "evaluate --provider dynatrace --sli sli.yaml --slo slo.yaml --start 2026-11-28T10:00:00Z --end 2026-11-28T10:15:00Z --settle 0 --format keptn".split(
+          " ",
+        ),
         {
           cwd: dir,
           env: { DT_URL: dynatrace.url, DT_API_TOKEN: token, NODE_OPTIONS: `--import=${pathToFileURL(join(dir, "register.mjs")).href}` },

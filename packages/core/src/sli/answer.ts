@@ -64,7 +64,9 @@ const OUTAGE: ReadonlySet<ExternalFailure> = new Set(["rate-limited", "server", 
  * scores 0 and reads as a regression. SLIs without data stay failed SLIs, as in Keptn.
  */
 export function judgeReachability(answer: SliAnswer): SliAnswer {
-  const unreachable = Object.entries(answer.unreachable ?? {});
+  // In the order of the answer's values: requests finish in any order, a message must not.
+  const order = answer.indicatorValues.map((value) => value.metric);
+  const unreachable = Object.entries(answer.unreachable ?? {}).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
   const refused = unreachable.find(([, { failure }]) => REFUSED.has(failure));
   if (refused) {
     const [, { service, failure }] = refused;
