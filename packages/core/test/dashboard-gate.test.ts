@@ -400,14 +400,17 @@ describe("metric descriptors a dashboard's tiles need", () => {
       tokens: { [token]: ["metrics.read"] },
       metrics: { "builtin:a": [{ values: [1] }], "builtin:b": [{ values: [1] }], "builtin:c": [{ values: [1] }] },
       metricUnits: { "builtin:b": "MicroSecond" },
-      latencyMs: 300,
+      latencyMs: 1000,
     }).start();
     const api = new DynatraceDashboards(dynatraceEndpoints(slow.url), { apiToken: token });
     try {
       const answers = await api.describeMetrics(["builtin:a", "builtin:b", "builtin:a", "builtin:c", "builtin:gone"]);
       expect([...answers.keys()]).toEqual(["builtin:a", "builtin:b", "builtin:c", "builtin:gone"]);
       expect(answers.get("builtin:b")).toMatchObject({ unit: "MicroSecond", defaultAggregation: "avg", entityType: ["SERVICE"] });
-      expect(answers.get("builtin:gone")).toEqual({ error: expect.stringContaining("Metric builtin:gone not found") });
+      expect(answers.get("builtin:gone")).toEqual({
+        error:
+          "Dynatrace: the descriptor of builtin:gone: HTTP 404: Metric builtin:gone not found (HTTP 404); check the URL and the names in the query",
+      });
       const asked = slow.requests.filter((request) => request.route === "metric-descriptor");
       expect(asked.map((request) => decodeURIComponent(request.path.split("/").pop() ?? "")).sort()).toEqual([
         "builtin:a",

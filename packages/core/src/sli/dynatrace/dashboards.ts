@@ -167,17 +167,21 @@ export class DynatraceDashboards {
    * any other failure throws, so an outage is never read as "this metric has no descriptor".
    */
   async describeMetrics(selectors: Iterable<string>): Promise<Map<string, DescriptorAnswer>> {
-    // All at once: the client caps the requests in flight.
+    // All at once (the client caps the requests in flight), each settled before any failure is
+    // thrown: the first in the caller's order, and no request still running when the client closes.
     const unique = [...new Set(selectors)];
-    const answers = await Promise.all(
-      unique.map((selector) =>
-        this.metricDescriptor(selector).catch((error: unknown): DescriptorAnswer => {
-          if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-          return { error: error.message };
-        }),
-      ),
-    );
-    return new Map(unique.map((selector, i) => [selector, answers[i] as DescriptorAnswer]));
+    const settled = await Promise.allSettled(unique.map((selector) => this.metricDescriptor(selector)));
+    const descriptors = new Map<string, DescriptorAnswer>();
+    for (const [i, outcome] of settled.entries()) {
+      if (outcome.status === "fulfilled") {
+        descriptors.set(unique[i] as string, outcome.value);
+        continue;
+      }
+      const error: unknown = outcome.reason;
+      if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
+      descriptors.set(unique[i] as string, { error: error.message });
+    }
+    return descriptors;
   }
 
   async close(): Promise<void> {
