@@ -166,7 +166,7 @@ describe("prometheus provider against a real Prometheus", () => {
     [
       "invalid PromQL",
       "sum(go_goroutines",
-      'Prometheus refused the query of probe (bad_data: invalid parameter "query": 1:18: parse error: unclosed left parenthesis)',
+      'Prometheus refused the query (bad_data: invalid parameter "query": 1:18: parse error: unclosed left parenthesis)',
     ],
     ["a missing label", 'sum(go_goroutines{team="$LABEL.team"})', "uses $LABEL.team but no value was given"],
   ])("fails the SLI, never passes in silence: %s", (_name, query, message) => {

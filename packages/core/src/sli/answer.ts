@@ -1,16 +1,26 @@
 import type { SliResult } from "../engine/types.js";
 import { type ExternalFailure, ExternalServiceError } from "../http/external-error.js";
-import type { SliAnswer } from "./sli-provider.js";
+import type { SliAnswer, UnreachableSli } from "./sli-provider.js";
 
 /** An SLI without a usable value, and why. */
 export function failedSli(metric: string, message: string): SliResult {
   return { metric, value: 0, success: false, message };
 }
 
-/** Why an SLI's backend could not be used: the kind of failure, and the reason without the SLI's query. */
-export interface UnreachableSli {
-  failure: ExternalFailure;
-  reason: string;
+/**
+ * The SLIs a provider could not read, as it finds them. Each failed SLI's message ends with its
+ * query; an SLI whose backend failed (a refusal, an outage) is also recorded as unreachable with
+ * the reason alone, which every SLI it hit shares. Everything is redacted on the way in.
+ */
+export class FailedSlis {
+  readonly unreachable: Record<string, UnreachableSli> = {};
+
+  constructor(private readonly redact: (text: string) => string) {}
+
+  add(sli: string, reason: string, query: string, failure?: ExternalFailure): SliResult {
+    if (failure) this.unreachable[sli] = { failure, reason: this.redact(reason) };
+    return failedSli(sli, this.redact(`${reason}; query: ${query}`));
+  }
 }
 
 /**

@@ -132,7 +132,7 @@ describe("PrometheusSliProvider on the wire", () => {
     expect(run.status).toBe(2);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
     expect(run.stderr).toBe(
-      "slogate: the backend refused the request: Prometheus: SLI up: Prometheus refused the query of up (unauthorized: bad Bearer ***); check PROMETHEUS_TOKEN or the basic-auth credentials; check the token or credentials\n",
+      "slogate: the backend refused the request: Prometheus: SLI up: Prometheus refused the query (unauthorized: bad Bearer ***); check PROMETHEUS_TOKEN or the basic-auth credentials; check the token or credentials\n",
     );
     expect(["r.json", "r.md", "r.xml"].filter((f) => existsSync(join(directory, f)))).toEqual([]);
     for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(token);

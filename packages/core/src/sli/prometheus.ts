@@ -1,7 +1,7 @@
 import type { SliResult } from "../engine/types.js";
 import { ExternalServiceError, failureForStatus } from "../http/external-error.js";
 import { HttpClient, type HttpClientOptions } from "../http/http-client.js";
-import { backendAnswer, failedSli, type UnreachableSli } from "./answer.js";
+import { backendAnswer, FailedSlis, failedSli } from "./answer.js";
 import { type PlaceholderContext, resolvePlaceholders, windowSeconds } from "./placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest } from "./sli-provider.js";
 
@@ -111,7 +111,7 @@ export class PrometheusSliProvider implements SliProvider {
     const context: PlaceholderContext = { window: request.window, labels: this.options.labels, filters: request.filters };
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
-    const unreachable: Record<string, UnreachableSli> = {};
+    const failures = new FailedSlis((text) => this.client.redact(text));
     const results = await Promise.all(
       request.indicators.map(async (sli): Promise<SliResult> => {
         const written = this.options.indicators[sli] ?? defaultPrometheusQuery(sli, context);
@@ -129,7 +129,7 @@ export class PrometheusSliProvider implements SliProvider {
             `query of ${sli} uses ${missing.join(", ")} but no value was given; pass it as a label (e.g. --label ${missing[0]?.replace(/^\$(LABEL\.)?/, "").toLowerCase()}=…)`,
           );
         }
-        const result = await this.query(sli, query, request, unreachable);
+        const result = await this.query(sli, query, request, failures);
         if (this.options.series && result.success) {
           const minutes = await this.minuteValues(written, context, request);
           if (minutes.length > 0) samples[sli] = minutes;
@@ -137,11 +137,14 @@ export class PrometheusSliProvider implements SliProvider {
         return result;
       }),
     );
-    return { ...backendAnswer("Prometheus", results, queries, unreachable), ...(Object.keys(samples).length > 0 ? { samples } : {}) };
+    return {
+      ...backendAnswer("Prometheus", results, queries, failures.unreachable),
+      ...(Object.keys(samples).length > 0 ? { samples } : {}),
+    };
   }
 
-  /** One instant query; a refusal or an outage is also recorded in `unreachable`. */
-  private async query(sli: string, query: string, request: SliRequest, unreachable: Record<string, UnreachableSli>): Promise<SliResult> {
+  /** One instant query; a refusal or an outage is also recorded as unreachable. */
+  private async query(sli: string, query: string, request: SliRequest, failures: FailedSlis): Promise<SliResult> {
     const time = String(Date.parse(request.window.end) / 1000);
     try {
       const response = await this.client.getJson("api/v1/query", { query, time }, request.signal);
@@ -149,16 +152,14 @@ export class PrometheusSliProvider implements SliProvider {
       if (response.status >= 300 || body.status === "error") {
         const said = body.error ? `${body.errorType ?? "error"}: ${body.error}` : `HTTP ${response.status}`;
         const advice = AUTH_ADVICE[response.status] ?? "";
-        // The server's own words may quote what it was sent, credentials included.
-        const reason = this.client.redact(`Prometheus refused the query of ${sli} (${said})${advice}`);
-        if (response.status >= 300) unreachable[sli] = { failure: failureForStatus(response.status), reason };
-        return failedSli(sli, this.client.redact(`${reason}; query: ${query}`));
+        // The server's own words may quote what it was sent, credentials included: FailedSlis redacts.
+        const failure = response.status >= 300 ? failureForStatus(response.status) : undefined;
+        return failures.add(sli, `Prometheus refused the query (${said})${advice}`, query, failure);
       }
       return this.valueFrom(sli, query, body);
     } catch (error) {
       if (error instanceof ExternalServiceError) {
-        unreachable[sli] = { failure: error.failure, reason: error.message };
-        return failedSli(sli, `${error.message}; query: ${query}`);
+        return failures.add(sli, error.message, query, error.failure);
       }
       throw error;
     }

@@ -18,6 +18,12 @@ export interface SliRequest {
   signal?: AbortSignal;
 }
 
+/** Why an SLI's backend could not be used: the kind of failure, and the reason without the SLI's query. */
+export interface UnreachableSli {
+  failure: ExternalFailure;
+  reason: string;
+}
+
 /** What a provider found, plus what it knows about each value for reports. */
 export interface SliAnswer extends SliRetrieval {
   /** The window the values describe, when the source states one (Keptn get-sli.finished start/end). */
@@ -32,7 +38,7 @@ export interface SliAnswer extends SliRetrieval {
    * SLIs without a value because the backend refused the credentials or did not answer (not for
    * want of data), by SLI: the gate then could not judge, which is not a failed verdict.
    */
-  unreachable?: Record<string, { service: string; failure: ExternalFailure; reason: string }>;
+  unreachable?: Record<string, UnreachableSli & { service: string }>;
   /**
    * SLIs read one value per series (`perSeries=true`): each such SLI's own SLIs, one per series,
    * with the series' name. The gate judges each by the SLI's objective.

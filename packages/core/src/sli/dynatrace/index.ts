@@ -1,7 +1,7 @@
 import type { SliResult } from "../../engine/types.js";
 import { type ExternalFailure, ExternalServiceError, failureForStatus } from "../../http/external-error.js";
 import { HttpClient, type HttpClientOptions, sleep } from "../../http/http-client.js";
-import { backendAnswer, failedSli, type UnreachableSli } from "../answer.js";
+import { backendAnswer, FailedSlis, failedSli } from "../answer.js";
 import { type PlaceholderContext, resolvePlaceholders } from "../placeholders.js";
 import type { SliAnswer, SliProvider, SliRequest, SliWindow } from "../sli-provider.js";
 import { DynatraceAuth, type DynatraceCredentials, type DynatraceEndpoints, dynatraceErrorText, secretsOf } from "./connection.js";
@@ -196,7 +196,7 @@ export class DynatraceSliProvider implements SliProvider {
     const useDefaults = Object.keys(this.options.indicators).length === 0;
     const queries: Record<string, string> = {};
     const samples: Record<string, number[]> = {};
-    const unreachable: Record<string, UnreachableSli> = {};
+    const failures = new FailedSlis((text) => this.classic.redact(text));
     // First every SLI's query, read and resolved; then the metrics queries that can share a
     // request are sent together, everything else on its own.
     const prepared = request.indicators.map(
@@ -268,8 +268,7 @@ export class DynatraceSliProvider implements SliProvider {
         try {
           const bySeries = seriesQuery(query);
           if (bySeries) {
-            const read = await this.readSeries(sli, bySeries, text, request);
-            if (read.unreachable) unreachable[sli] = read.unreachable;
+            const read = await this.readSeries(sli, bySeries, text, request, failures);
             if (read.split) {
               perSeries[sli] = read.split;
               for (const { sli: name } of read.split) queries[name] = queries[sli] as string;
@@ -277,10 +276,7 @@ export class DynatraceSliProvider implements SliProvider {
             return read.results;
           }
           const outcome = await (batched.get(sli) ?? this.run(query, request.window, request.signal));
-          if ("error" in outcome) {
-            if (outcome.failure) unreachable[sli] = { failure: outcome.failure, reason: this.classic.redact(outcome.error) };
-            return failedSli(sli, this.classic.redact(`${outcome.error}; query: ${text}`));
-          }
+          if ("error" in outcome) return failures.add(sli, outcome.error, text, outcome.failure);
           const unit = query.kind === "metrics" ? query.unit : undefined;
           if (this.options.series && query.kind === "metrics") {
             const minutes = await this.minuteValues(query.parameters, request.window, unit, request.signal);
@@ -288,16 +284,13 @@ export class DynatraceSliProvider implements SliProvider {
           }
           return { metric: sli, value: unit ? outcome.value / UNIT_DIVISOR[unit] : outcome.value, success: true, message: "" };
         } catch (error) {
-          if (error instanceof ExternalServiceError) {
-            unreachable[sli] = { failure: error.failure, reason: this.classic.redact(error.message) };
-            return failedSli(sli, this.classic.redact(`${error.message}; query: ${text}`));
-          }
+          if (error instanceof ExternalServiceError) return failures.add(sli, error.message, text, error.failure);
           throw error;
         }
       }),
     );
     return {
-      ...backendAnswer("Dynatrace", answered.flat(), queries, unreachable),
+      ...backendAnswer("Dynatrace", answered.flat(), queries, failures.unreachable),
       ...(Object.keys(samples).length > 0 ? { samples } : {}),
       ...(Object.keys(perSeries).length > 0 ? { perSeries } : {}),
     };
@@ -313,16 +306,14 @@ export class DynatraceSliProvider implements SliProvider {
     query: SeriesQuery,
     text: string,
     request: SliRequest,
-  ): Promise<{ results: SliResult[]; split?: Array<{ sli: string; label: string }>; unreachable?: UnreachableSli }> {
+    failures: FailedSlis,
+  ): Promise<{ results: SliResult[]; split?: Array<{ sli: string; label: string }> }> {
     const outcome =
       query.kind === "metrics"
         ? await this.valuesPerSeries(query.parameters, request.window, request.signal)
         : await this.usqlRows(query, request.window, request.signal);
-    const failed = (name: string, error: string) => failedSli(name, this.classic.redact(`${error}; query: ${text}`));
-    if ("error" in outcome) {
-      const unreachable = outcome.failure ? { failure: outcome.failure, reason: this.classic.redact(outcome.error) } : undefined;
-      return { results: [failed(sli, outcome.error)], ...(unreachable ? { unreachable } : {}) };
-    }
+    const failed = (name: string, error: string) => failures.add(name, error, text);
+    if ("error" in outcome) return { results: [failures.add(sli, outcome.error, text, outcome.failure)] };
     const scale = query.kind === "metrics" && query.unit ? UNIT_DIVISOR[query.unit] : 1;
     const read = (name: string, one: SeriesValue): SliResult =>
       "value" in one ? { metric: name, value: one.value / scale, success: true, message: "" } : failed(name, one.error);
