@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { LocalDynatrace } from "../../test/dynatrace-server.js";
-import { runCliAsync, tempDir, writeFiles } from "../../test/support.js";
+import { LocalDynatrace } from "./dynatrace-server.js";
+import { runCliAsync, tempDir, writeFiles } from "./support.js";
 
 describe("undici, loaded by its parts", () => {
   it("falls back to undici's index when a release moves the modules the client loads on their own", async () => {

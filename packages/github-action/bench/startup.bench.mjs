@@ -46,7 +46,7 @@ const gateStep = {
 };
 
 function firstOutput(args, temp = freshTemp(), step = {}) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = execFile(NODE24, args, {
       cwd: workspace,
@@ -59,9 +59,9 @@ function firstOutput(args, temp = freshTemp(), step = {}) {
         resolve(performance.now() - start);
       }
     };
-    // A gate is timed to its exit, a cold start to its first output.
+    // A gate is timed to its exit (a gate that failed is no figure), a cold start to its first output.
     if (!step.INPUT_SLO) child.stdout.once("data", finish);
-    child.on("exit", finish);
+    child.on("exit", (code) => (step.INPUT_SLO && code !== 0 ? reject(new Error(`the gate exited with ${code}`)) : finish()));
   });
 }
 

@@ -407,8 +407,9 @@ function dataExplorerParts(
  */
 function titledObjective(tile: DashboardTile): { objective: (TileDefinition & { sli: string }) | null; errors: string[] } {
   const { definition, errors } = parseTileTitle(tileTitle(tile));
-  const defines = errors.length === 0 && !definition.exclude && definition.sli !== null;
-  return { objective: defines ? { ...definition, sli: definition.sli as string } : null, errors };
+  const { sli } = definition;
+  const defines = errors.length === 0 && !definition.exclude && sli !== null;
+  return { objective: defines ? { ...definition, sli } : null, errors };
 }
 
 /**
