@@ -37,6 +37,8 @@ const usedTemp = freshTemp();
 const workspace = freshTemp();
 writeFileSync(join(workspace, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
 writeFileSync(join(workspace, "values.json"), '{"rt": 120}\n');
+// The runner creates a step's output and summary files before the step starts; the toolkit refuses missing ones.
+for (const file of ["output", "summary"]) writeFileSync(join(workspace, file), "");
 const gateStep = {
   GITHUB_WORKSPACE: workspace,
   GITHUB_OUTPUT: join(workspace, "output"),
