@@ -424,4 +424,27 @@ describe("metric descriptors a dashboard's tiles need", () => {
       await slow.stop();
     }
   });
+
+  it("stops the other descriptors at the first one Dynatrace cannot give, and throws that one", async () => {
+    const token = "dt0c01.OUTAGE.canary-token-77gg88hh99ii";
+    // Every answer takes 5 s except the injected failure, which comes at once.
+    const slow = await new LocalDynatrace({
+      tokens: { [token]: ["metrics.read"] },
+      metrics: { "builtin:a": [{ values: [1] }], "builtin:b": [{ values: [1] }], "builtin:c": [{ values: [1] }] },
+      latencyMs: 5000,
+    }).start();
+    slow.inject("metric-descriptor", { status: 500 });
+    const api = new DynatraceDashboards(dynatraceEndpoints(slow.url), { apiToken: token });
+    try {
+      const started = performance.now();
+      await expect(api.describeMetrics(["builtin:a", "builtin:b", "builtin:c"])).rejects.toThrow(
+        /^Dynatrace: the descriptor of builtin:[abc]: HTTP 500: injected 500 \(HTTP 500\); the service had an error; retry later$/,
+      );
+      // The others were stopped, not waited for: far less than the 5 s their answers take.
+      expect(performance.now() - started).toBeLessThan(4000);
+    } finally {
+      await api.close();
+      await slow.stop();
+    }
+  });
 });

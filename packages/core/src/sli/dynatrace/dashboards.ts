@@ -167,21 +167,26 @@ export class DynatraceDashboards {
    * any other failure throws, so an outage is never read as "this metric has no descriptor".
    */
   async describeMetrics(selectors: Iterable<string>): Promise<Map<string, DescriptorAnswer>> {
-    // All at once (the client caps the requests in flight), each settled before any failure is
-    // thrown: the first in the caller's order, and no request still running when the client closes.
+    // All at once; the client caps the requests in flight. The first descriptor that cannot be
+    // read stops the others (an outage must not wait out every one's retries) and is thrown once
+    // all have settled, so no request outlives the call.
     const unique = [...new Set(selectors)];
-    const settled = await Promise.allSettled(unique.map((selector) => this.metricDescriptor(selector)));
-    const descriptors = new Map<string, DescriptorAnswer>();
-    for (const [i, outcome] of settled.entries()) {
-      if (outcome.status === "fulfilled") {
-        descriptors.set(unique[i] as string, outcome.value);
-        continue;
-      }
-      const error: unknown = outcome.reason;
-      if (!(error instanceof ExternalServiceError) || (error.status !== 400 && error.status !== 404)) throw error;
-      descriptors.set(unique[i] as string, { error: error.message });
-    }
-    return descriptors;
+    const stop = new AbortController();
+    let failure: { error: unknown } | undefined;
+    const settled = await Promise.allSettled(
+      unique.map((selector) =>
+        this.metricDescriptor(selector, stop.signal).catch((error: unknown): DescriptorAnswer => {
+          if (error instanceof ExternalServiceError && (error.status === 400 || error.status === 404)) return { error: error.message };
+          if (!stop.signal.aborted) {
+            failure = { error };
+            stop.abort();
+          }
+          throw error;
+        }),
+      ),
+    );
+    if (failure) throw failure.error;
+    return new Map(unique.map((selector, i) => [selector, (settled[i] as PromiseFulfilledResult<DescriptorAnswer>).value]));
   }
 
   async close(): Promise<void> {
