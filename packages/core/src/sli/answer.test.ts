@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ExternalFailure } from "../http/external-error.js";
+import { type ExternalFailure, ExternalServiceError } from "../http/external-error.js";
 import { backendAnswer, FailedSlis, judgeReachability } from "./answer.js";
 import type { SliAnswer } from "./sli-provider.js";
 
@@ -16,6 +16,17 @@ function answerWith(
   for (const [sli, reason, failure] of lost)
     results[slis.indexOf(sli)] = failures.add(sli, reason, `query of ${sli}`, failure ?? "network");
   return backendAnswer(service, results, {}, failures.unreachable);
+}
+
+/** The refusal judgeReachability throws for `answer`. */
+function refusalOf(answer: SliAnswer): ExternalServiceError {
+  try {
+    judgeReachability(answer);
+  } catch (error) {
+    if (error instanceof ExternalServiceError) return error;
+    throw error;
+  }
+  throw new Error("judgeReachability did not stop at the refusal");
 }
 
 describe("an answer whose backend could not be reached", () => {
@@ -41,13 +52,13 @@ describe("an answer whose backend could not be reached", () => {
     ],
     [
       "finished out of order, named in the answer's order",
-      ["a", "b", "c"],
+      ["c", "a", "b"],
       [
+        ["b", DOWN],
         ["c", DOWN],
         ["a", DOWN],
-        ["b", DOWN],
       ],
-      `could not evaluate: SLIs a, b, c: ${DOWN}`,
+      `could not evaluate: SLIs c, a, b: ${DOWN}`,
     ],
   ] as Array<[string, string[], Array<[string, string]>, string]>)("%s", (_name, slis, lost, message) => {
     const judged = judgeReachability(answerWith(slis, lost));
@@ -75,7 +86,24 @@ describe("an answer whose backend could not be reached", () => {
         ["c", "HTTP 403", "forbidden"],
       ],
     );
-    expect(() => judgeReachability(answer)).toThrow("Dynatrace: SLIs b, d: HTTP 401; check the token or credentials");
+    const refused = refusalOf(answer);
+    expect([refused.service, refused.failure, refused.message]).toEqual([
+      "Dynatrace",
+      "auth",
+      "Dynatrace: SLIs b, d: HTTP 401; check the token or credentials",
+    ]);
+  });
+
+  it("names only the first refusing service's SLIs when two services refused", () => {
+    const prometheus = answerWith(["a", "b", "c"], [["b", "HTTP 401 from Prometheus", "auth"]], "Prometheus");
+    const dynatrace = answerWith(["a", "b", "c"], [["a", "HTTP 401 from Dynatrace", "auth"]]);
+    // A routed answer: each SLI from its own backend, the unreachable records merged.
+    const answer = { ...prometheus, unreachable: { ...prometheus.unreachable, ...dynatrace.unreachable } };
+    const refused = refusalOf(answer);
+    expect([refused.service, refused.message]).toEqual([
+      "Dynatrace",
+      "Dynatrace: SLI a: HTTP 401 from Dynatrace; check the token or credentials",
+    ]);
   });
 
   it("leaves an answer alone when every backend answered (an SLI without data stays a failed SLI)", () => {

@@ -9,17 +9,18 @@ export function failedSli(metric: string, message: string): SliResult {
 
 /**
  * The SLIs a provider could not read, as it finds them. Each failed SLI's message ends with its
- * query; an SLI whose backend failed (a refusal, an outage) is also recorded as unreachable with
- * the reason alone, which every SLI it hit shares. Everything is redacted on the way in.
+ * query (when the failure was its query's); an SLI whose backend failed (a refusal, an outage) is
+ * also recorded as unreachable with the reason alone, which every SLI it hit shares. Everything is
+ * redacted on the way in.
  */
 export class FailedSlis {
   readonly unreachable: Record<string, UnreachableSli> = {};
 
   constructor(private readonly redact: (text: string) => string) {}
 
-  add(sli: string, reason: string, query: string, failure?: ExternalFailure): SliResult {
+  add(sli: string, reason: string, query: string | null, failure?: ExternalFailure): SliResult {
     if (failure) this.unreachable[sli] = { failure, reason: this.redact(reason) };
-    return failedSli(sli, this.redact(`${reason}; query: ${query}`));
+    return failedSli(sli, this.redact(query === null ? reason : `${reason}; query: ${query}`));
   }
 }
 

@@ -234,15 +234,9 @@ export class DynatraceSliProvider implements SliProvider {
     if (first && "query" in first && this.waitAhead(request.window) > 0) {
       const refused = await this.preflight(first.query, request.signal);
       if (refused) {
-        const message = this.classic.redact(refused.error);
-        return backendAnswer(
-          "Dynatrace",
-          request.indicators.map((sli) => failedSli(sli, message)),
-          queries,
-          refused.failure
-            ? Object.fromEntries(request.indicators.map((sli) => [sli, { failure: refused.failure as ExternalFailure, reason: message }]))
-            : {},
-        );
+        // The first request, not any SLI's query, was refused: every SLI fails with that reason.
+        const results = request.indicators.map((sli) => failures.add(sli, refused.error, null, refused.failure));
+        return backendAnswer("Dynatrace", results, queries, failures.unreachable);
       }
     }
     const probe = prepared.find((entry) => "query" in entry && entry.query.kind === "metrics");
