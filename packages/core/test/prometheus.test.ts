@@ -154,6 +154,36 @@ describe("prometheus provider against a real Prometheus", () => {
     expect(report.objectives[0].query).toBe('sum(go_goroutines{job="carts-sockshop-staging"})');
   });
 
+  it("shows a query that quotes the token with the token blanked, as every secret is", () => {
+    const directory = tempDir();
+    const token = "canary-5c2b8e1d7f";
+    writeFiles(directory, {
+      "slo.yaml": slo([{ sli: "goroutines", pass: [">=0"] }]),
+      "sli.yaml": stringify({ indicators: { goroutines: `count(go_goroutines{job!="${token}"})` } }),
+    });
+    const run = runCli(
+      [
+        "evaluate",
+        "--provider",
+        "prometheus",
+        "--sli",
+        "sli.yaml",
+        "--slo",
+        "slo.yaml",
+        "--start",
+        WINDOW.start,
+        "--end",
+        WINDOW.end,
+        "--report-json",
+        "r.json",
+      ],
+      { cwd: directory, env: { PROMETHEUS_URL: prometheus.url, PROMETHEUS_TOKEN: token } },
+    );
+    const report = readFileSync(join(directory, "r.json"), "utf8");
+    expect([run.status, JSON.parse(report).objectives[0].query]).toEqual([0, 'count(go_goroutines{job!="***"})']);
+    expect(run.stdout + run.stderr + report).not.toContain(token);
+  });
+
   it.each([
     [
       "several series",

@@ -122,7 +122,8 @@ export class PrometheusSliProvider implements SliProvider {
           );
         }
         const { query, missing } = resolvePlaceholders(written, context);
-        queries[sli] = query;
+        // What reports show of a query is redacted, as Dynatrace's queries are.
+        queries[sli] = this.client.redact(query);
         if (missing.length > 0) {
           return failedSli(
             sli,
