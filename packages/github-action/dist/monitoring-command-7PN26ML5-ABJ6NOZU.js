@@ -1,6 +1,6 @@
 /* @slogate/github-action 1.0.0 */
 import { createRequire as __slogateRequire } from 'module'; const require = __slogateRequire(import.meta.url);
-import{a as s}from"./chunk-JJEAUYGG.js";import"./chunk-I6OLN6HI.js";import"./chunk-4KBO42TS.js";import"./chunk-FT6T6YU7.js";import{e as r}from"./chunk-ZXNIYAOA.js";import"./chunk-EKHVDKJS.js";import{a as l}from"./chunk-Z3VZP6WC.js";import"./chunk-RIVOLEPB.js";import"./chunk-PM67O2M7.js";import{c as a}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";var d=`Usage: slogate monitoring <plan|apply> --slo slo.yaml --sli sli.yaml --labels project=<p>,stage=<s>,service=<svc> [options]
+import{a as s}from"./chunk-P5Q457O4.js";import"./chunk-4KFS7HCX.js";import"./chunk-4KBO42TS.js";import"./chunk-FT6T6YU7.js";import{e as r}from"./chunk-ZXNIYAOA.js";import"./chunk-EKHVDKJS.js";import{a as l}from"./chunk-Z3VZP6WC.js";import"./chunk-RIVOLEPB.js";import"./chunk-PM67O2M7.js";import{c as a}from"./chunk-PEHTTOAZ.js";import"./chunk-ZQKJD3MK.js";var d=`Usage: slogate monitoring <plan|apply> --slo slo.yaml --sli sli.yaml --labels project=<p>,stage=<s>,service=<svc> [options]
 
 Monitoring configuration as code for the gate: the Keptn quality-gate dashboard
 KQG;project=<p>;stage=<s>;service=<svc> in Dynatrace, one Data Explorer tile per objective with its
