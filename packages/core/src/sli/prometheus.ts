@@ -157,7 +157,7 @@ export class PrometheusSliProvider implements SliProvider {
         const failure = response.status >= 300 ? failureForStatus(response.status) : undefined;
         return failures.add(sli, `Prometheus refused the query (${said})${advice}`, query, failure);
       }
-      return this.valueFrom(sli, query, body);
+      return this.valueFrom(sli, query, body, failures);
     } catch (error) {
       if (error instanceof ExternalServiceError) {
         return failures.add(sli, error.message, query, error.failure);
@@ -197,28 +197,27 @@ export class PrometheusSliProvider implements SliProvider {
     }
   }
 
-  private valueFrom(sli: string, query: string, body: PrometheusBody): SliResult {
+  private valueFrom(sli: string, query: string, body: PrometheusBody, failures: FailedSlis): SliResult {
     const type = body.data?.resultType;
     const result = body.data?.result;
     let value: number | string;
     if (type === "scalar") {
       value = sampleValue(result);
     } else if (type === "vector" && Array.isArray(result)) {
-      if (result.length === 0)
-        return failedSli(sli, `no data: the query of ${sli} matched no series at the end of the window; query: ${query}`);
+      if (result.length === 0) return failures.add(sli, `no data: the query of ${sli} matched no series at the end of the window`, query);
       if (result.length > 1) {
         const shown = result.slice(0, 3).map(labelsOf).join(", ");
-        return failedSli(
+        return failures.add(
           sli,
-          `the query of ${sli} returned ${result.length} series (${shown}${result.length > 3 ? ", …" : ""}) where one value is needed: aggregate with sum(), avg() or max(), or filter by label; query: ${query}`,
+          `the query of ${sli} returned ${result.length} series (${shown}${result.length > 3 ? ", …" : ""}) where one value is needed: aggregate with sum(), avg() or max(), or filter by label`,
+          query,
         );
       }
       value = sampleValue(result[0]);
     } else {
-      return failedSli(sli, `the query of ${sli} returned a ${type ?? "malformed"} result where one value is needed; query: ${query}`);
+      return failures.add(sli, `the query of ${sli} returned a ${type ?? "malformed"} result where one value is needed`, query);
     }
-    if (typeof value === "string")
-      return failedSli(sli, `the query of ${sli} returned ${value}, which no criterion can judge; query: ${query}`);
+    if (typeof value === "string") return failures.add(sli, `the query of ${sli} returned ${value}, which no criterion can judge`, query);
     return { metric: sli, value, success: true, message: "" };
   }
 

@@ -225,7 +225,7 @@ export class DynatraceSliProvider implements SliProvider {
           };
         const parsed = parseDynatraceQuery(query);
         if ("error" in parsed)
-          return { sli, failed: failedSli(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}; query: ${queries[sli]}`) };
+          return { sli, failed: failures.add(sli, `cannot read the Dynatrace query of ${sli}: ${parsed.error}`, query) };
         return { sli, query: parsed.query, text: query };
       },
     );
