@@ -1,6 +1,8 @@
 // How the benchmarks time variants side by side. Each round runs every variant once, in turn, so
 // a busy moment of this small, noisy machine lands on all of them alike; a variant's figure is the
 // median of its rounds.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROUNDS = 9;
@@ -24,4 +26,13 @@ export async function mediansInTurns(variants, rounds = ROUNDS) {
 /** A figure as the benchmarks print it: its time and its ratio to `node -e 0` measured in the same run. */
 export function againstNode(nodeMs) {
   return (ms) => `${ms.toFixed(0)} ms = ${(ms / nodeMs).toFixed(2)}× node -e 0`;
+}
+
+/**
+ * The gate every adapter bench times as a whole: one objective on a values file, written as
+ * slo.yaml and values.json into `directory`.
+ */
+export function writeValuesGate(directory) {
+  writeFileSync(join(directory, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
+  writeFileSync(join(directory, "values.json"), '{"rt": 120}\n');
 }

@@ -2,18 +2,17 @@
 // from process start to `task.complete` — next to `node -e 0`, both on Node 24 (the Node24
 // handler), measured in this run, in turns, on a fresh agent and on one that ran the task before.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
+import { againstNode, mediansInTurns, NODE24, ROUNDS, writeValuesGate } from "../../../scripts/bench-in-turns.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const task = join(root, "Slogate", "SlogateV1");
 const work = mkdtempSync(join(tmpdir(), "slogate-bench-azure-"));
-writeFileSync(join(work, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
-writeFileSync(join(work, "values.json"), '{"rt": 120}\n');
+writeValuesGate(work);
 
 function folderSize(path) {
   const stat = statSync(path);

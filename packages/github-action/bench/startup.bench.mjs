@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
+import { againstNode, mediansInTurns, NODE24, ROUNDS, writeValuesGate } from "../../../scripts/bench-in-turns.mjs";
 
 const action = fileURLToPath(new URL("..", import.meta.url));
 const dist = join(action, "dist");
@@ -35,8 +35,7 @@ const usedTemp = freshTemp();
 
 // A step's workspace with an SLO and measured values, and the files the runner gives every step.
 const workspace = freshTemp();
-writeFileSync(join(workspace, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
-writeFileSync(join(workspace, "values.json"), '{"rt": 120}\n');
+writeValuesGate(workspace);
 const gateStep = {
   GITHUB_WORKSPACE: workspace,
   GITHUB_OUTPUT: join(workspace, "output"),

@@ -2,18 +2,17 @@
 // start to exit, next to `node -e 0`, on Node 24 (the node:24 image the template names), measured
 // in this run, in turns.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
+import { againstNode, mediansInTurns, NODE24, ROUNDS, writeValuesGate } from "../../../scripts/bench-in-turns.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const program = join(root, "dist", "cli.js");
 const work = mkdtempSync(join(tmpdir(), "slogate-bench-gitlab-"));
-writeFileSync(join(work, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
-writeFileSync(join(work, "values.json"), '{"rt": 120}\n');
+writeValuesGate(work);
 const job = {
   GITLAB_CI: "true",
   CI_PROJECT_DIR: work,

@@ -3,20 +3,19 @@
 // first build (nothing compiled yet) and on the next (the step's NODE_COMPILE_CACHE in the
 // workspace's @tmp folder holds the compiled bundle).
 import { execFile } from "node:child_process";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { againstNode, mediansInTurns, NODE24, ROUNDS } from "../../../scripts/bench-in-turns.mjs";
+import { againstNode, mediansInTurns, NODE24, ROUNDS, writeValuesGate } from "../../../scripts/bench-in-turns.mjs";
 
 const exec = promisify(execFile);
 const bundle = fileURLToPath(new URL("../resources/io/slogate/slogate.cjs", import.meta.url));
 
 const workspace = mkdtempSync(join(tmpdir(), "slogate-bench-workspace-"));
-writeFileSync(join(workspace, "slo.yaml"), 'objectives:\n  - sli: rt\n    pass: [{criteria: ["<600"]}]\ntotal_score: {pass: "90%"}\n');
-writeFileSync(join(workspace, "values.json"), '{"rt": 120}\n');
+writeValuesGate(workspace);
 const gate = [bundle, "evaluate", "--slo", "slo.yaml", "--sli-values", "values.json"];
 
 async function timeOnce(args, env = {}) {
